@@ -1,0 +1,238 @@
+//! Accounts over HTTP: `/v1/auth/*`, `/v1/me*`, `/v1/admin/customers`.
+
+use axum::{
+    extract::State,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{Customer, NewSession, Registration, Role};
+use crate::{
+    app::AppState,
+    error::{ApiError, Problem},
+    http::{
+        auth::{AdminCaller, Caller, session_cookie},
+        json::Json,
+        query::{ListParams, Page, Query},
+        rate_limit::ClientIp,
+    },
+    validate::Validator,
+};
+
+/// A customer or admin as the API shows them. Never carries a password hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerView {
+    #[schema(example = "cus_01jd3v9k2m8q4r6t0w2y4a6c8e")]
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+impl From<Customer> for CustomerView {
+    fn from(c: Customer) -> Self {
+        Self {
+            id: c.id,
+            email: c.email,
+            name: c.name,
+            role: c.role,
+            created_at: crate::time::rfc3339(c.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthResponse {
+    /// Send as `Authorization: Bearer <token>`. Shown once; also set as an HttpOnly cookie.
+    pub token: String,
+    pub customer: CustomerView,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    #[schema(example = "ann@example.com")]
+    pub email: String,
+    /// 8–128 characters.
+    pub password: String,
+    pub name: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    pub name: Option<String>,
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(get_me, update_me))
+        .routes(routes!(my_orders))
+}
+
+pub fn admin_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_customers))
+}
+
+fn signed_in(state: &AppState, status: StatusCode, session: NewSession) -> Response {
+    let cookie =
+        session_cookie(&session.token, state.config.session_ttl.as_secs(), state.config.cookie_secure);
+    let body = AuthResponse { token: session.token, customer: session.customer.into() };
+    (status, [(header::SET_COOKIE, cookie)], axum::Json(body)).into_response()
+}
+
+/// Create a customer account and sign in.
+#[utoipa::path(post, path = "/v1/auth/register", tag = "accounts", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered and signed in", body = AuthResponse),
+        (status = 400, description = "`malformed_json` or `validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    let limits = &state.config.rate_limits;
+    state.auth_limiter.hit(&format!("register-ip:{ip}"), limits.register_per_ip)?;
+    state
+        .auth_limiter
+        .hit(&format!("register-email:{}", super::email_key(&body.email)), limits.register_per_email)?;
+    let input = Registration::parse(&body.email, &body.password, &body.name)?;
+    let session = super::register(&state.db, state.config.session_ttl, input).await?;
+    Ok(signed_in(&state, StatusCode::CREATED, session))
+}
+
+/// Sign in with email and password.
+#[utoipa::path(post, path = "/v1/auth/login", tag = "accounts", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = AuthResponse),
+        (status = 400, description = "`malformed_json` or `validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_credentials`: wrong email or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let mut v = Validator::new();
+    v.check("email", if body.email.trim().is_empty() { Err("is required".into()) } else { Ok(()) });
+    v.check("password", if body.password.is_empty() { Err("is required".into()) } else { Ok(()) });
+    v.finish()?;
+    let limits = &state.config.rate_limits;
+    let email_key = format!("login-email:{}", super::email_key(&body.email));
+    let ip_key = format!("login-ip:{ip}");
+    state.auth_limiter.check(&email_key, limits.login_failures_per_email)?;
+    state.auth_limiter.check(&ip_key, limits.login_failures_per_ip)?;
+    match super::login(&state.db, state.config.session_ttl, &body.email, &body.password).await {
+        Ok(session) => Ok(signed_in(&state, StatusCode::OK, session)),
+        Err(e) => {
+            if e.code() == "invalid_credentials" {
+                state.auth_limiter.record(&email_key);
+                state.auth_limiter.record(&ip_key);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// End this session: its token stops working at once.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "accounts", security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn logout(State(state): State<AppState>, Caller(session): Caller) -> Result<Response, ApiError> {
+    super::logout(&state.db, &session.session_id).await?;
+    let clear = session_cookie("", 0, state.config.cookie_secure);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+}
+
+/// The signed-in customer's profile.
+#[utoipa::path(get, path = "/v1/me", tag = "accounts", security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = CustomerView),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_me(Caller(session): Caller) -> axum::Json<CustomerView> {
+    axum::Json(session.customer.into())
+}
+
+/// Change the signed-in customer's name.
+#[utoipa::path(patch, path = "/v1/me", tag = "accounts", request_body = UpdateMeRequest, security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = CustomerView),
+        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_me(
+    State(state): State<AppState>,
+    Caller(session): Caller,
+    Json(body): Json<UpdateMeRequest>,
+) -> Result<axum::Json<CustomerView>, ApiError> {
+    let Some(name) = body.name else {
+        return Ok(axum::Json(session.customer.into()));
+    };
+    let mut v = Validator::new();
+    let name = v.check("name", super::parse_name(&name));
+    v.finish()?;
+    let name = name.unwrap_or_default();
+    Ok(axum::Json(super::rename(&state.db, &session.customer.id, &name).await?.into()))
+}
+
+/// The signed-in customer's orders, newest first.
+///
+/// Orders are placed by checkout; until a customer has checked out, the list is empty.
+#[utoipa::path(get, path = "/v1/me/orders", tag = "accounts", params(ListParams), security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "`{data, next_cursor}`"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn my_orders(
+    Caller(_session): Caller,
+    Query(params): Query<ListParams>,
+) -> Result<axum::Json<Page<serde_json::Value>>, ApiError> {
+    params.page()?;
+    Ok(axum::Json(Page { data: Vec::new(), next_cursor: None }))
+}
+
+/// Every customer and admin, newest first.
+#[utoipa::path(get, path = "/v1/admin/customers", tag = "admin", params(ListParams), security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "`{data: [customer], next_cursor}`"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_customers(
+    State(state): State<AppState>,
+    _admin: AdminCaller,
+    Query(params): Query<ListParams>,
+) -> Result<axum::Json<Page<CustomerView>>, ApiError> {
+    let page = params.page()?;
+    let rows = super::list_customers(&state.db, &page).await?;
+    let page = Page::from_rows(rows, page.limit, |c| crate::http::query::Cursor {
+        at: c.created_at,
+        id: c.id.clone(),
+    });
+    Ok(axum::Json(Page {
+        data: page.data.into_iter().map(Into::into).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}

@@ -1,0 +1,150 @@
+//! Account rules: registration, login, sessions, profile. Knows nothing of HTTP requests;
+//! the CLI calls it too.
+
+use std::time::Duration;
+
+use super::{AuthSession, Customer, NewSession, Role, password, store};
+use crate::{
+    db::{Db, is_unique_violation},
+    error::ApiError,
+    http::query::PageRequest,
+    ids, time,
+    validate::Validator,
+};
+
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+}
+
+impl Registration {
+    /// Validates every field at once.
+    pub fn parse(email: &str, password: &str, name: &str) -> Result<Self, ApiError> {
+        let mut v = Validator::new();
+        let email = v.check("email", super::parse_email(email));
+        let password = v.check("password", super::parse_password(password));
+        let name = v.check("name", super::parse_name(name));
+        v.finish()?;
+        match (email, password, name) {
+            (Some(email), Some(password), Some(name)) => Ok(Self { email, password, name }),
+            _ => Err(ApiError::internal("validator passed with a missing field")),
+        }
+    }
+}
+
+/// Creates a customer and signs them in, in one transaction.
+pub async fn register(db: &Db, session_ttl: Duration, input: Registration) -> Result<NewSession, ApiError> {
+    create_account(db, input, Role::Customer, Some(session_ttl))
+        .await
+        .map(|(customer, token)| NewSession { token: token.unwrap_or_default(), customer })
+}
+
+/// Creates an admin (from the CLI or the demo setup). No session is opened.
+pub async fn create_admin(db: &Db, input: Registration) -> Result<Customer, ApiError> {
+    create_account(db, input, Role::Admin, None).await.map(|(customer, _)| customer)
+}
+
+async fn create_account(
+    db: &Db,
+    input: Registration,
+    role: Role,
+    session_ttl: Option<Duration>,
+) -> Result<(Customer, Option<String>), ApiError> {
+    let password_hash = password::hash(input.password).await?;
+    let now = time::now_ms();
+    let customer =
+        Customer { id: ids::new_id("cus"), email: input.email, name: input.name, role, created_at: now };
+    let mut tx = db.begin().await?;
+    let inserted = store::insert_customer(
+        &mut *tx,
+        &store::NewCustomer {
+            id: &customer.id,
+            email: &customer.email,
+            name: &customer.name,
+            password_hash: &password_hash,
+            role,
+            now,
+        },
+    )
+    .await;
+    match inserted {
+        Err(e) if is_unique_violation(&e, &["email_key"]) => {
+            return Err(ApiError::conflict("email_taken", "An account with this email already exists."));
+        }
+        other => other?,
+    }
+    let token = match session_ttl {
+        Some(ttl) => Some(open_session(&mut tx, &customer.id, ttl, now).await?),
+        None => None,
+    };
+    tx.commit().await?;
+    Ok((customer, token))
+}
+
+async fn open_session(
+    tx: &mut crate::db::Tx,
+    customer_id: &str,
+    ttl: Duration,
+    now: i64,
+) -> Result<String, ApiError> {
+    let token = ids::new_token("oxs");
+    let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+    store::insert_session(
+        &mut **tx,
+        &ids::new_id("ses"),
+        &ids::token_hash(&token),
+        customer_id,
+        now,
+        now.saturating_add(ttl_ms),
+    )
+    .await?;
+    Ok(token)
+}
+
+/// Checks the password and opens a session. Wrong email and wrong password are the same
+/// error and cost the same time.
+pub async fn login(
+    db: &Db,
+    session_ttl: Duration,
+    email: &str,
+    password: &str,
+) -> Result<NewSession, ApiError> {
+    let found = store::find_credentials(db.pool(), &super::email_key(email)).await?;
+    let (customer, stored) = match found {
+        Some((customer, hash)) => (Some(customer), Some(hash)),
+        None => (None, None),
+    };
+    let verified = password::verify(password.to_owned(), stored).await?;
+    let Some(customer) = customer.filter(|_| verified) else {
+        return Err(ApiError::invalid_credentials());
+    };
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    store::delete_expired_sessions_of(&mut *tx, &customer.id, now).await?;
+    let token = open_session(&mut tx, &customer.id, session_ttl, now).await?;
+    tx.commit().await?;
+    Ok(NewSession { token, customer })
+}
+
+/// The live session for a bearer token or cookie value, if any.
+pub async fn authenticate(db: &Db, token: &str) -> Result<Option<AuthSession>, ApiError> {
+    Ok(store::find_session(db.pool(), &ids::token_hash(token), time::now_ms()).await?)
+}
+
+pub async fn logout(db: &Db, session_id: &str) -> Result<(), ApiError> {
+    Ok(store::delete_session(db.pool(), session_id).await?)
+}
+
+pub async fn rename(db: &Db, customer_id: &str, name: &str) -> Result<Customer, ApiError> {
+    store::update_name(db.pool(), customer_id, name, time::now_ms()).await?;
+    store::find_customer(db.pool(), customer_id).await?.ok_or_else(ApiError::not_found)
+}
+
+pub async fn list_customers(db: &Db, page: &PageRequest) -> Result<Vec<Customer>, ApiError> {
+    Ok(store::list_customers(db.pool(), page).await?)
+}
+
+pub async fn any_admin(db: &Db) -> Result<bool, ApiError> {
+    Ok(store::any_admin(db.pool()).await?)
+}

@@ -1,0 +1,186 @@
+//! Accounts SQL. Portable across engines; every value is a bound parameter.
+
+use sqlx::{Any, Executor, FromRow};
+
+use super::{AuthSession, Customer, Role};
+use crate::http::query::PageRequest;
+
+#[derive(FromRow)]
+struct CustomerRow {
+    id: String,
+    email: String,
+    name: String,
+    role: String,
+    created_at: i64,
+}
+
+impl From<CustomerRow> for Customer {
+    fn from(r: CustomerRow) -> Self {
+        Self { id: r.id, email: r.email, name: r.name, role: Role::parse(&r.role), created_at: r.created_at }
+    }
+}
+
+const CUSTOMER_COLUMNS: &str = "id, email, name, role, created_at";
+
+pub struct NewCustomer<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub now: i64,
+}
+
+pub async fn insert_customer<'c>(
+    db: impl Executor<'c, Database = Any>,
+    c: &NewCustomer<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO customers (id, email, email_key, name, password_hash, role, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(c.id)
+    .bind(c.email)
+    .bind(super::email_key(c.email))
+    .bind(c.name)
+    .bind(c.password_hash)
+    .bind(c.role.as_str())
+    .bind(c.now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// The customer with this email and their password hash, for a login.
+pub async fn find_credentials<'c>(
+    db: impl Executor<'c, Database = Any>,
+    email_key: &str,
+) -> Result<Option<(Customer, String)>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        customer: CustomerRow,
+        password_hash: String,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, email, name, role, created_at, password_hash FROM customers WHERE email_key = $1",
+    )
+    .bind(email_key)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.customer.into(), r.password_hash)))
+}
+
+pub async fn find_customer<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+) -> Result<Option<Customer>, sqlx::Error> {
+    let row: Option<CustomerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
+pub async fn update_name<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    name: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn any_admin<'c>(db: impl Executor<'c, Database = Any>) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE role = 'admin' LIMIT 1")
+        .fetch_optional(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Newest first, `limit + 1` rows (the extra one tells whether another page exists).
+pub async fn list_customers<'c>(
+    db: impl Executor<'c, Database = Any>,
+    page: &PageRequest,
+) -> Result<Vec<Customer>, sqlx::Error> {
+    let (at, id) = page.after.as_ref().map_or((i64::MAX, ""), |c| (c.at, c.id.as_str()));
+    let rows: Vec<CustomerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers
+         WHERE created_at < $1 OR (created_at = $1 AND id < $2)
+         ORDER BY created_at DESC, id DESC LIMIT $3"
+    )))
+    .bind(at)
+    .bind(id)
+    .bind(page.limit + 1)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub async fn insert_session<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    token_hash: &str,
+    customer_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO sessions (id, token_hash, customer_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(token_hash)
+        .bind(customer_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+/// The live session whose token hashes to `token_hash`, with its customer.
+pub async fn find_session<'c>(
+    db: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<AuthSession>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        session_id: String,
+        #[sqlx(flatten)]
+        customer: CustomerRow,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT s.id AS session_id, c.id, c.email, c.name, c.role, c.created_at
+         FROM sessions s JOIN customers c ON c.id = s.customer_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| AuthSession { session_id: r.session_id, customer: r.customer.into() }))
+}
+
+pub async fn delete_session<'c>(db: impl Executor<'c, Database = Any>, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(db).await.map(drop)
+}
+
+pub async fn delete_expired_sessions_of<'c>(
+    db: impl Executor<'c, Database = Any>,
+    customer_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND expires_at <= $2")
+        .bind(customer_id)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(drop)
+}

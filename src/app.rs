@@ -1,0 +1,113 @@
+//! Building and running the application: used by `main` and by the tests alike.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use tokio::net::TcpListener;
+
+use crate::{config::Config, db::Db, http, http::rate_limit::RateLimiter, metrics::Metrics};
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+    pub auth_limiter: Arc<RateLimiter>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("cannot open the {engine} database: {source}")]
+    Database { engine: &'static str, source: sqlx::Error },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+}
+
+/// Opens (creating if needed) the configured database and brings its schema up to date.
+pub async fn open_database(config: &Config) -> Result<Db, StartError> {
+    if config.uses_default_database() {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
+    }
+    let url = config.effective_database_url();
+    let engine = crate::db::Engine::from_url(&url).map_err(crate::config::ConfigError)?;
+    let db = Db::connect(&url, config.db_max_connections)
+        .await
+        .map_err(|source| StartError::Database { engine: engine.name(), source })?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub struct App {
+    state: AppState,
+}
+
+impl App {
+    /// Connects, migrates and assembles the application. Does not listen yet.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let db = open_database(&config).await?;
+        Ok(Self::with_database(config, db))
+    }
+
+    pub fn with_database(config: Config, db: Db) -> Self {
+        let auth_limiter = Arc::new(RateLimiter::new(Duration::from_secs(config.rate_limits.window_secs)));
+        let state =
+            AppState { db, config: Arc::new(config), metrics: Arc::new(Metrics::new()), auth_limiter };
+        Self { state }
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn bind(&self) -> Result<TcpListener, StartError> {
+        let addr = self.state.config.listen;
+        TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let db = self.state.db.clone();
+        let router = http::router(self.state);
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        db.close().await;
+        Ok(())
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

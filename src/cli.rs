@@ -1,0 +1,172 @@
+//! The `oxcart` command line: `serve` (the default), `migrate`, `admin create`.
+
+use std::{path::Path, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    accounts::{self, Registration},
+    app::{self, App},
+    config::Config,
+    db::Db,
+    telemetry,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "oxcart",
+    version,
+    about = "Oxcart: the backend of an online store.",
+    long_about = "Oxcart: the backend of an online store.\n\n\
+        With no command it serves the store. Configure it with OXCART_* environment variables or\n\
+        an oxcart.toml file (see README.md). By default it keeps its data in ./oxcart-data/."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API and the storefront (the default). Migrates the database first.
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Manage administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin account. The password comes from OXCART_ADMIN_PASSWORD, or is asked
+    /// for twice on the terminal; it is never taken from the command line.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(e) => return fail(&e),
+    };
+    telemetry::init(&config);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format_args!("cannot start the async runtime: {e}")),
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::Admin { command: AdminCommand::Create { email, name } } => {
+                create_admin(config, &email, &name).await
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message),
+    }
+}
+
+fn fail(message: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("oxcart: {message}");
+    ExitCode::FAILURE
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let app = App::build(config).await.map_err(|e| e.to_string())?;
+    let listener = app.bind().await.map_err(|e| e.to_string())?;
+    let state = app.state().clone();
+    let demo_note = if state.config.uses_default_database() {
+        ensure_demo_admin(&state.db, &state.config.data_dir).await?
+    } else {
+        String::new()
+    };
+    // With port 0 the OS picks the port: show the one it picked.
+    let public_url = match listener.local_addr() {
+        Ok(addr) if state.config.listen.port() == 0 => format!("http://{addr}"),
+        _ => state.config.public_url.clone(),
+    };
+    let engine = state.db.engine().name();
+    println!("\nOxcart is serving on {public_url} ({engine} database)");
+    println!("  storefront:     {public_url}/");
+    println!("  API reference:  {public_url}/docs");
+    print!("{demo_note}");
+    println!("  stop with Ctrl-C\n");
+    tracing::info!(listen = %state.config.listen, engine, "listening");
+    app.serve(listener, app::shutdown_signal()).await.map_err(|e| format!("server failed: {e}"))
+}
+
+async fn migrate(config: Config) -> Result<(), String> {
+    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
+    println!("The {} database is up to date.", db.engine().name());
+    db.close().await;
+    Ok(())
+}
+
+async fn create_admin(config: Config, email: &str, name: &str) -> Result<(), String> {
+    let password = admin_password()?;
+    let input = Registration::parse(email, &password, name).map_err(|e| e.to_string())?;
+    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
+    let admin = accounts::create_admin(&db, input).await.map_err(|e| e.to_string())?;
+    println!("Created admin {} ({}).", admin.email, admin.id);
+    db.close().await;
+    Ok(())
+}
+
+fn admin_password() -> Result<String, String> {
+    if let Ok(password) = std::env::var("OXCART_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    let first = rpassword::prompt_password("Password for the new admin: ")
+        .map_err(|e| format!("cannot read the password ({e}); set OXCART_ADMIN_PASSWORD instead"))?;
+    let second = rpassword::prompt_password("The same password again: ")
+        .map_err(|e| format!("cannot read the password ({e}); set OXCART_ADMIN_PASSWORD instead"))?;
+    if first != second {
+        return Err("the two passwords differ".into());
+    }
+    Ok(first)
+}
+
+const DEMO_ADMIN_EMAIL: &str = "admin@example.com";
+const DEMO_ADMIN_FILE: &str = "demo-admin.txt";
+
+/// On the embedded default database only: makes sure a demo admin exists, keeping its
+/// generated password in a file under the data directory (readable only by this user), and
+/// returns the lines telling how to sign in.
+async fn ensure_demo_admin(db: &Db, data_dir: &Path) -> Result<String, String> {
+    let file = data_dir.join(DEMO_ADMIN_FILE);
+    if accounts::any_admin(db).await.map_err(|e| e.to_string())? {
+        return Ok(match std::fs::read_to_string(&file) {
+            Ok(text) => format!("  demo admin:     {}\n", text.trim().replace('\n', "  ")),
+            Err(_) => String::new(),
+        });
+    }
+    let password = crate::ids::new_token("demo").replace(['_', '-'], "");
+    let input = Registration::parse(DEMO_ADMIN_EMAIL, &password, "Demo Admin").map_err(|e| e.to_string())?;
+    accounts::create_admin(db, input).await.map_err(|e| e.to_string())?;
+    let text = format!("email: {DEMO_ADMIN_EMAIL}\npassword: {password}\n");
+    write_private(&file, &text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    Ok(format!(
+        "  demo admin:     email: {DEMO_ADMIN_EMAIL}  password: {password}\n                  (kept in {}; sign in with POST /v1/auth/login)\n",
+        file.display()
+    ))
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}

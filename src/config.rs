@@ -1,0 +1,260 @@
+//! Configuration: defaults, then an optional `oxcart.toml`, then `OXCART_*` environment variables.
+//!
+//! Every problem is reported as one readable line (`ConfigError`) before anything starts.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+use serde::Deserialize;
+
+/// A value that must never be printed: `Debug` and `Display` show `[redacted]`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Limits on login and registration attempts, counted per client IP and per email.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimits {
+    /// Window over which attempts are counted, in seconds.
+    pub window_secs: u64,
+    /// Failed logins for one email within the window before it answers 429.
+    pub login_failures_per_email: u32,
+    /// Failed logins from one IP within the window before it answers 429.
+    pub login_failures_per_ip: u32,
+    /// Registrations attempted from one IP within the window.
+    pub register_per_ip: u32,
+    /// Registrations attempted for one email within the window.
+    pub register_per_email: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            window_secs: 15 * 60,
+            login_failures_per_email: 10,
+            login_failures_per_ip: 50,
+            register_per_ip: 60,
+            register_per_email: 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `None` means the embedded default database under `data_dir`; only then does Oxcart
+    /// create demo data by itself.
+    pub database_url: Option<Secret<String>>,
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub public_url: String,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    pub session_ttl: Duration,
+    pub cookie_secure: bool,
+    /// Take the client IP from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+    pub db_max_connections: u32,
+    pub rate_limits: RateLimits,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+/// The shape of `oxcart.toml`; every key optional, unknown keys rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    listen: Option<String>,
+    public_url: Option<String>,
+    log: Option<LogFormat>,
+    log_level: Option<String>,
+    session_ttl_hours: Option<u64>,
+    cookie_secure: Option<bool>,
+    trust_proxy: Option<bool>,
+    db_max_connections: Option<u32>,
+    rate_limits: Option<RateLimits>,
+}
+
+impl Config {
+    /// Loads from `OXCART_CONFIG` (or `./oxcart.toml` when present) and the process environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let explicit = std::env::var("OXCART_CONFIG").ok();
+        let path = PathBuf::from(explicit.as_deref().unwrap_or("oxcart.toml"));
+        let file = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str::<FileConfig>(&text)
+                .map_err(|e| ConfigError(format!("{}: {}", path.display(), one_line(&e))))?,
+            Err(e) if explicit.is_none() && e.kind() == std::io::ErrorKind::NotFound => FileConfig::default(),
+            Err(e) => return Err(ConfigError(format!("cannot read {}: {e}", path.display()))),
+        };
+        Self::from_sources(file, |key| std::env::var(key).ok())
+    }
+
+    /// Defaults for a test or embedding: the given database, a random port, quiet logs.
+    pub fn for_database(database_url: &str, data_dir: PathBuf) -> Self {
+        let mut config =
+            Self::from_sources(FileConfig::default(), |_| None).expect("the built-in defaults are valid");
+        config.database_url = Some(Secret::new(database_url.to_owned()));
+        config.data_dir = data_dir;
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config
+    }
+
+    fn from_sources(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let listen_text = env("OXCART_LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_text.parse().map_err(|_| {
+            ConfigError(format!("OXCART_LISTEN `{listen_text}` is not an address like 127.0.0.1:8080"))
+        })?;
+        let public_url =
+            env("OXCART_PUBLIC_URL").or(file.public_url).unwrap_or_else(|| format!("http://{listen}"));
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError(format!(
+                "OXCART_PUBLIC_URL `{public_url}` must start with http:// or https://"
+            )));
+        }
+        let log_format = match env("OXCART_LOG") {
+            Some(v) => parse_log_format(&v)?,
+            None => file.log.unwrap_or(LogFormat::Pretty),
+        };
+        let database_url = env("OXCART_DATABASE_URL").or(file.database_url);
+        if let Some(url) = &database_url {
+            crate::db::Engine::from_url(url).map_err(ConfigError)?;
+        }
+        let session_hours =
+            parse_env(&env, "OXCART_SESSION_TTL_HOURS")?.or(file.session_ttl_hours).unwrap_or(24 * 30);
+        if session_hours == 0 {
+            return Err(ConfigError("OXCART_SESSION_TTL_HOURS must be at least 1".into()));
+        }
+        let db_max_connections =
+            parse_env(&env, "OXCART_DB_MAX_CONNECTIONS")?.or(file.db_max_connections).unwrap_or(10);
+        if db_max_connections == 0 {
+            return Err(ConfigError("OXCART_DB_MAX_CONNECTIONS must be at least 1".into()));
+        }
+        Ok(Self {
+            database_url: database_url.map(Secret::new),
+            data_dir: env("OXCART_DATA_DIR")
+                .map(PathBuf::from)
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("oxcart-data")),
+            listen,
+            cookie_secure: parse_env(&env, "OXCART_COOKIE_SECURE")?
+                .or(file.cookie_secure)
+                .unwrap_or(public_url.starts_with("https://")),
+            public_url,
+            log_format,
+            log_level: env("OXCART_LOG_LEVEL").or(file.log_level).unwrap_or_else(|| "info".into()),
+            session_ttl: Duration::from_secs(session_hours * 3600),
+            trust_proxy: parse_env(&env, "OXCART_TRUST_PROXY")?.or(file.trust_proxy).unwrap_or(false),
+            db_max_connections,
+            rate_limits: file.rate_limits.unwrap_or_default(),
+        })
+    }
+
+    /// The database URL to connect to: the configured one, or the embedded default.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("oxcart.db").display()),
+        }
+    }
+
+    pub fn uses_default_database(&self) -> bool {
+        self.database_url.is_none()
+    }
+}
+
+fn parse_log_format(value: &str) -> Result<LogFormat, ConfigError> {
+    match value {
+        "pretty" => Ok(LogFormat::Pretty),
+        "json" => Ok(LogFormat::Json),
+        other => Err(ConfigError(format!("OXCART_LOG `{other}` must be `pretty` or `json`"))),
+    }
+}
+
+fn parse_env<T: std::str::FromStr>(
+    env: &impl Fn(&str) -> Option<String>,
+    key: &str,
+) -> Result<Option<T>, ConfigError> {
+    env(key)
+        .map(|v| v.trim().parse().map_err(|_| ConfigError(format!("{key} `{v}` is not a valid value"))))
+        .transpose()
+}
+
+fn one_line(e: &impl fmt::Display) -> String {
+    e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_sources(FileConfig::default(), |k| {
+            vars.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn defaults_serve_locally_on_the_embedded_database() {
+        let c = load(&[]).expect("defaults");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert!(c.uses_default_database());
+        assert!(c.effective_database_url().starts_with("sqlite://oxcart-data/"));
+        assert!(!c.cookie_secure);
+    }
+
+    #[test]
+    fn bad_values_fail_with_one_clear_line() {
+        let e = load(&[("OXCART_LISTEN", "nowhere")]).expect_err("bad listen");
+        assert!(e.to_string().contains("OXCART_LISTEN"), "{e}");
+        let e = load(&[("OXCART_LOG", "xml")]).expect_err("bad log");
+        assert!(e.to_string().contains("pretty"), "{e}");
+        let e = load(&[("OXCART_DATABASE_URL", "mysql://x")]).expect_err("bad db");
+        assert!(e.to_string().contains("postgres"), "{e}");
+        let e = load(&[("OXCART_SESSION_TTL_HOURS", "soon")]).expect_err("bad ttl");
+        assert!(!e.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        let c = load(&[("OXCART_PUBLIC_URL", "https://shop.example/")]).expect("https");
+        assert!(c.cookie_secure);
+        assert_eq!(c.public_url, "https://shop.example");
+    }
+
+    #[test]
+    fn database_password_never_shows_in_debug_output() {
+        let c = load(&[("OXCART_DATABASE_URL", "postgres://u:hunter2@db/x")]).expect("pg");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn toml_rejects_unknown_keys() {
+        assert!(toml::from_str::<FileConfig>("listen = \"127.0.0.1:1\"\nlisen = 1").is_err());
+    }
+}

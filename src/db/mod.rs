@@ -1,0 +1,91 @@
+//! The database: one pool, one set of portable SQL, two engines.
+//!
+//! Queries go through sqlx's `Any` driver, so every store module has exactly one code path.
+//! What differs between SQLite and PostgreSQL lives in [`dialect`] and in the per-engine
+//! migration folders, and nowhere else.
+
+mod dialect;
+
+use std::time::Duration;
+
+pub use dialect::Engine;
+use sqlx::{
+    Any, AnyPool,
+    any::{AnyPoolOptions, install_default_drivers},
+    migrate::Migrator,
+};
+
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Db {
+    /// Connects and applies the engine's connection settings. Does not migrate.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        install_default_drivers();
+        let engine = Engine::from_url(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    for statement in engine.session_setup() {
+                        sqlx::raw_sql(*statement).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await?;
+        Ok(Self { pool, engine })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self.engine {
+            Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
+            Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
+        }
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of failing
+    /// with a lock upgrade error halfway through.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        self.pool.begin_with(self.engine.begin_write()).await
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// True when the error is a unique-constraint violation on the given constraint or index
+/// (PostgreSQL names the constraint; SQLite names the columns, so both are accepted).
+pub fn is_unique_violation(err: &sqlx::Error, names: &[&str]) -> bool {
+    match err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            let haystack = format!("{} {}", db.constraint().unwrap_or(""), db.message());
+            names.iter().any(|n| haystack.contains(n))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,129 @@
+//! Who is calling. Handlers take [`Caller`], [`MaybeCaller`] or [`AdminCaller`] as arguments,
+//! so authentication cannot be forgotten; the admin router also requires [`AdminCaller`] as a
+//! layer, so a new admin route is protected even before its handler asks.
+
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderMap, HeaderValue, header, request::Parts},
+};
+
+use crate::{
+    accounts::{self, AuthSession, Role},
+    app::AppState,
+    error::ApiError,
+};
+
+pub const SESSION_COOKIE: &str = "oxcart_session";
+
+/// A signed-in customer or admin.
+#[derive(Debug, Clone)]
+pub struct Caller(pub AuthSession);
+
+/// Signed in or a guest.
+#[derive(Debug, Clone)]
+pub struct MaybeCaller(pub Option<AuthSession>);
+
+/// A signed-in admin: 401 without a session, 403 for a customer.
+#[derive(Debug, Clone)]
+pub struct AdminCaller(pub AuthSession);
+
+impl FromRequestParts<AppState> for MaybeCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(cached) = parts.extensions.get::<MaybeCaller>() {
+            return Ok(cached.clone());
+        }
+        let session = match token_of(&parts.headers)? {
+            Some(token) => {
+                Some(accounts::authenticate(&state.db, &token).await?.ok_or_else(ApiError::unauthorized)?)
+            }
+            None => None,
+        };
+        let caller = MaybeCaller(session);
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let MaybeCaller(session) = MaybeCaller::from_request_parts(parts, state).await?;
+        session.map(Caller).ok_or_else(ApiError::unauthorized)
+    }
+}
+
+impl FromRequestParts<AppState> for AdminCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Caller(session) = Caller::from_request_parts(parts, state).await?;
+        if session.customer.role != Role::Admin {
+            return Err(ApiError::forbidden());
+        }
+        Ok(AdminCaller(session))
+    }
+}
+
+/// The bearer token, else the session cookie. A malformed `Authorization` header is a 401,
+/// not a silent fallback to the cookie.
+fn token_of(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let text = value.to_str().map_err(|_| ApiError::unauthorized())?;
+        let (scheme, token) = text.split_once(' ').ok_or_else(ApiError::unauthorized)?;
+        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+            return Err(ApiError::unauthorized());
+        }
+        return Ok(Some(token.trim().to_owned()));
+    }
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .map(|(_, value)| value.to_owned());
+    Ok(cookie)
+}
+
+/// `Set-Cookie` for a new session (`max_age_secs > 0`) or for clearing it (`0`).
+pub fn session_cookie(token: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie =
+        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_secs}{secure}");
+    // Tokens are base64url, so the value is always a valid header.
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (k.clone(), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn bearer_wins_over_cookie() {
+        let h = headers(&[(header::AUTHORIZATION, "Bearer abc"), (header::COOKIE, "oxcart_session=def")]);
+        assert_eq!(token_of(&h).expect("ok").as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn cookie_is_found_among_others() {
+        let h = headers(&[(header::COOKIE, "theme=dark; oxcart_session=def; x=1")]);
+        assert_eq!(token_of(&h).expect("ok").as_deref(), Some("def"));
+        assert_eq!(token_of(&HeaderMap::new()).expect("ok"), None);
+    }
+
+    #[test]
+    fn malformed_authorization_is_rejected() {
+        for bad in ["Basic abc", "Bearer", "Bearer  ", "abc"] {
+            let h = headers(&[(header::AUTHORIZATION, bad)]);
+            assert!(token_of(&h).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! `Json<T>`: the request-body extractor every handler uses, so that each way a body can be
+//! wrong gets the API's problem+json answer (415, 413, `malformed_json`, `validation_failed`).
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::{StatusCode, header},
+};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        if !is_json(request.headers().get(header::CONTENT_TYPE)) {
+            return Err(ApiError::unsupported_media_type());
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::payload_too_large()
+            } else {
+                ApiError::malformed_json("The request body could not be read.")
+            }
+        })?;
+        parse(&bytes).map(Json)
+    }
+}
+
+fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
+    let Some(value) = content_type.and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => ApiError::validation(vec![field_error(&path, &inner)]),
+            _ => ApiError::malformed_json(format!("The body is not valid JSON: {inner}")),
+        }
+    })?;
+    deserializer.end().map_err(|e| ApiError::malformed_json(format!("The body is not valid JSON: {e}")))?;
+    Ok(value)
+}
+
+/// Names the field the way a client wrote it: serde reports missing and unknown fields at the
+/// parent's path, with the name inside backticks.
+fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
+    let message = err.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+    let parent = if path == "." { "" } else { path };
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.split('`').next());
+    let field = match named {
+        // For unknown fields the path already ends with the name.
+        Some(name) if parent.is_empty() || parent.ends_with(name) && message.starts_with("unknown") => {
+            if parent.is_empty() {
+                name.to_owned()
+            } else {
+                parent.to_owned()
+            }
+        }
+        Some(name) => format!("{parent}.{name}"),
+        None if parent.is_empty() => "body".to_owned(),
+        None => parent.to_owned(),
+    };
+    let message = if message.starts_with("unknown field") {
+        "is not a field this endpoint accepts".to_owned()
+    } else if message.starts_with("missing field") {
+        "is required".to_owned()
+    } else {
+        message
+    };
+    FieldError { field, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Line {
+        quantity: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        email: String,
+        items: Vec<Line>,
+    }
+
+    fn error_of(json: &str) -> ApiError {
+        parse::<Body>(json.as_bytes()).expect_err("should fail")
+    }
+
+    #[test]
+    fn names_nested_fields_by_path() {
+        let e = error_of(r#"{"email":"a","items":[{"quantity":"x"}]}"#);
+        assert_eq!(e.code(), "validation_failed");
+        assert_eq!(e.errors()[0].field, "items[0].quantity");
+    }
+
+    #[test]
+    fn names_unknown_and_missing_fields() {
+        assert_eq!(error_of(r#"{"email":"a","items":[],"role":"admin"}"#).errors()[0].field, "role");
+        assert_eq!(error_of(r#"{"items":[]}"#).errors()[0].field, "email");
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed() {
+        assert_eq!(error_of(r#"{"email": "#).code(), "malformed_json");
+        assert_eq!(error_of(r#"{"email":"a","items":[]} trailing"#).code(), "malformed_json");
+    }
+
+    #[test]
+    fn accepts_json_content_types_only() {
+        let v = |s: &'static str| Some(header::HeaderValue::from_static(s));
+        assert!(is_json(v("application/json; charset=utf-8").as_ref()));
+        assert!(is_json(v("application/merge-patch+json").as_ref()));
+        assert!(!is_json(v("text/plain").as_ref()));
+        assert!(!is_json(None));
+    }
+}

@@ -1,0 +1,62 @@
+//! The HTTP edge: the router, the middleware every request passes through, and the extractors
+//! that turn requests into typed, validated values.
+
+pub mod auth;
+pub mod json;
+mod middleware;
+pub mod openapi;
+mod ops;
+pub mod query;
+pub mod rate_limit;
+pub mod request_context;
+
+use axum::{Router, extract::DefaultBodyLimit};
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{accounts, app::AppState, error::ApiError};
+
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let admin = OpenApiRouter::new()
+        .merge(accounts::routes::admin_router())
+        .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
+    let (routes, api) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(accounts::routes::router())
+        .merge(admin)
+        .merge(ops::router())
+        .split_for_parts();
+
+    routes
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
+        .route("/", axum::routing::get(|| async { axum::response::Html(include_str!("../web/index.html")) }))
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async { middleware::method_not_allowed() })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(
+                    request_context::REQUEST_ID_HEADER.clone(),
+                    request_context::MakeRequestIdFromRandom,
+                ))
+                .layer(PropagateRequestIdLayer::new(request_context::REQUEST_ID_HEADER.clone()))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(middleware::request_span)
+                        .on_response(middleware::log_response),
+                )
+                .layer(axum::middleware::from_fn(request_context::scope))
+                .layer(axum::middleware::from_fn(middleware::errors_as_problems))
+                .layer(CatchPanicLayer::custom(middleware::panic_as_problem))
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,68 @@
+//! Opaque identifiers and secret tokens.
+//!
+//! Ids are ULIDs (48-bit millisecond time + 80 random bits, Crockford base32) behind a type
+//! prefix such as `cus_`: unguessable, never sequential, and roughly time-ordered.
+
+use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+use sha2::{Digest, Sha256};
+
+const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    // The OS random source failing is not recoverable and not caused by a client.
+    getrandom::fill(&mut buf).expect("the operating system's random source is unavailable");
+    buf
+}
+
+/// A new id such as `cus_01jd3v9k2m8q4r6t0w2y4a6c8e`.
+pub fn new_id(prefix: &str) -> String {
+    let millis = u128::try_from(crate::time::now_ms()).unwrap_or(0) & ((1 << 48) - 1);
+    let random = u128::from_be_bytes({
+        let mut b = [0u8; 16];
+        b[6..].copy_from_slice(&random_bytes::<10>());
+        b
+    });
+    let value = (millis << 80) | random;
+    let mut id = String::with_capacity(prefix.len() + 27);
+    id.push_str(prefix);
+    id.push('_');
+    for i in (0..26).rev() {
+        id.push(CROCKFORD[((value >> (i * 5)) & 0x1f) as usize] as char);
+    }
+    id
+}
+
+/// A secret token with 256 random bits, URL-safe, behind a readable prefix.
+pub fn new_token(prefix: &str) -> String {
+    format!("{prefix}_{}", URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
+}
+
+/// What the database keeps instead of a token: its SHA-256, hex-encoded. Tokens carry 256 bits
+/// of entropy, so a fast hash is enough (no password-style stretching needed).
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_prefixed_distinct_and_time_ordered() {
+        let a = new_id("cus");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = new_id("cus");
+        assert!(a.starts_with("cus_") && a.len() == 30, "{a}");
+        assert!(a < b);
+    }
+
+    #[test]
+    fn tokens_hash_to_stable_hex() {
+        let t = new_token("oxs");
+        assert!(t.len() > 40);
+        assert_eq!(token_hash(&t), token_hash(&t));
+        assert_eq!(token_hash(&t).len(), 64);
+        assert_ne!(token_hash(&t), token_hash(&new_token("oxs")));
+    }
+}

@@ -1,0 +1,140 @@
+//! The `oxcart` binary as an operator runs it.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{binary, expect_status};
+
+fn oxcart(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(binary());
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("OXCART_DATA_DIR", dir.join("data"))
+        .env("OXCART_LOG_LEVEL", "warn")
+        .stdin(Stdio::null());
+    cmd
+}
+
+#[test]
+fn help_names_every_command() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = oxcart(dir.path()).arg("--help").output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for word in ["serve", "migrate", "admin"] {
+        assert!(text.contains(word), "{text}");
+    }
+}
+
+#[test]
+fn bad_configuration_fails_with_one_clear_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out =
+        oxcart(dir.path()).arg("migrate").env("OXCART_LISTEN", "not-an-address").output().expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("OXCART_LISTEN") && !stderr.contains("panicked"), "{stderr}");
+
+    std::fs::write(dir.path().join("oxcart.toml"), "listen = 5\n").expect("write");
+    let out = oxcart(dir.path()).arg("migrate").output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("oxcart.toml"), "{stderr}");
+}
+
+#[tokio::test]
+async fn admin_create_takes_the_password_from_the_environment_only() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("shop.db").display());
+    let migrate = oxcart(dir.path()).arg("migrate").env("OXCART_DATABASE_URL", &url).output().expect("runs");
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+
+    let no_password = oxcart(dir.path())
+        .args(["admin", "create", "--email", "root@example.com", "--name", "Root"])
+        .env("OXCART_DATABASE_URL", &url)
+        .output()
+        .expect("runs");
+    assert!(!no_password.status.success());
+    assert!(String::from_utf8_lossy(&no_password.stderr).contains("OXCART_ADMIN_PASSWORD"));
+
+    let created = oxcart(dir.path())
+        .args(["admin", "create", "--email", "root@example.com", "--name", "Root"])
+        .env("OXCART_DATABASE_URL", &url)
+        .env("OXCART_ADMIN_PASSWORD", "root password")
+        .output()
+        .expect("runs");
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert!(!String::from_utf8_lossy(&created.stdout).contains("root password"));
+
+    let db = oxcart::db::Db::connect(&url, 1).await.expect("db");
+    let session = oxcart::accounts::login(&db, Duration::from_secs(60), "root@example.com", "root password")
+        .await
+        .expect("login");
+    assert_eq!(session.customer.role, oxcart::accounts::Role::Admin);
+}
+
+/// `cargo run` as a newcomer sees it: the default database, a printed demo admin who can sign
+/// in, and a clean exit on SIGTERM.
+#[tokio::test]
+async fn first_start_prints_a_demo_admin_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = oxcart(dir.path())
+        .env("OXCART_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let lines = tokio::task::spawn_blocking(move || {
+        let mut seen = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let done = line.contains("stop with Ctrl-C");
+            seen.push(line);
+            if done {
+                break;
+            }
+        }
+        seen
+    });
+    let lines =
+        tokio::time::timeout(Duration::from_secs(30), lines).await.expect("banner in time").expect("read");
+    let text = lines.join("\n");
+    let base = lines
+        .iter()
+        .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_owned))
+        .expect(&text);
+    let word_after =
+        |key: &str| text.split_whitespace().skip_while(|w| *w != key).nth(1).map(str::to_owned).expect(&text);
+    let (email, password) = (word_after("email:"), word_after("password:"));
+    assert!(text.contains("/docs"), "{text}");
+
+    let client = reqwest::Client::new();
+    let res = client
+        .post(format!("{base}/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(expect_status(res, StatusCode::OK).await["customer"]["role"], "admin");
+
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no exit after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    let kept = std::fs::read_to_string(dir.path().join("data/demo-admin.txt")).expect("credentials kept");
+    assert!(kept.contains(&password));
+}

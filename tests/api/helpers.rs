@@ -1,0 +1,236 @@
+use std::{path::Path, time::Duration};
+
+use oxcart::{App, Config, accounts, db::Db};
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::{Value, json};
+use sqlx::Connection;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates `sqlite::<name>` and `postgres::<name>` tests for each `async fn <name>(Engine)`.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::helpers::Engine::Sqlite).await }
+            )*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if $crate::helpers::postgres_url().is_none() {
+                    eprintln!("skipped: set OXCART_TEST_POSTGRES_URL to run on PostgreSQL");
+                    return;
+                }
+                super::$name($crate::helpers::Engine::Postgres).await
+            })*
+        }
+    };
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("OXCART_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub db: Db,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _dir: TempDir,
+    postgres_db: Option<(String, String)>,
+}
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> Self {
+        Self::spawn_with(engine, |_| {}).await
+    }
+
+    pub async fn spawn_with(engine: Engine, tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (url, postgres_db) = match engine {
+            Engine::Sqlite => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
+            Engine::Postgres => {
+                let admin = postgres_url().expect("OXCART_TEST_POSTGRES_URL");
+                let name = format!("oxcart_test_{}", oxcart::ids::new_id("t").trim_start_matches("t_"));
+                let mut conn =
+                    sqlx::PgConnection::connect(&admin).await.expect("connect to OXCART_TEST_POSTGRES_URL");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                (with_database(&admin, &name), Some((admin, name)))
+            }
+        };
+        let mut config = Config::for_database(&url, dir.path().to_path_buf());
+        tweak(&mut config);
+        let app = App::build(config).await.expect("app builds");
+        let db = app.state().db.clone();
+        let listener = app.bind().await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            app.serve(listener, async move {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        Self {
+            base,
+            client: Client::builder().timeout(Duration::from_secs(30)).build().expect("client"),
+            db,
+            shutdown: Some(tx),
+            server: Some(server),
+            _dir: dir,
+            postgres_db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Registers a customer and returns (token, customer json).
+    pub async fn register(&self, email: &str) -> (String, Value) {
+        let res = self
+            .post(
+                "/v1/auth/register",
+                None,
+                json!({"email": email, "password": "correct horse", "name": "Test Customer"}),
+            )
+            .await;
+        let body = expect_status(res, StatusCode::CREATED).await;
+        (body["token"].as_str().expect("token").to_owned(), body["customer"].clone())
+    }
+
+    /// Creates an admin the way `oxcart admin create` does and signs in.
+    pub async fn admin_token(&self) -> String {
+        let input =
+            accounts::Registration::parse("boss@example.com", "admin password", "Boss").expect("valid");
+        accounts::create_admin(&self.db, input).await.expect("admin created");
+        let res = self
+            .post("/v1/auth/login", None, json!({"email": "boss@example.com", "password": "admin password"}))
+            .await;
+        expect_status(res, StatusCode::OK).await["token"].as_str().expect("token").to_owned()
+    }
+
+    async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
+        }
+        self.db.close().await;
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres_db.take() else { return };
+        // Drop can't await: drop the test database from a helper thread with its own runtime.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// Stops the server and closes the pool; used where a test needs the app gone.
+pub async fn shut_down(app: &mut TestApp) {
+    app.stop().await;
+}
+
+/// `postgres://u@h:5432/db?x` with `db` replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+/// Asserts the status and returns the JSON body (Null when empty).
+pub async fn expect_status(res: Response, status: StatusCode) -> Value {
+    let actual = res.status();
+    let text = res.text().await.expect("body");
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON body") }
+}
+
+/// Asserts a problem+json answer with this status and code; returns its body.
+pub async fn expect_problem(res: Response, status: StatusCode, code: &str) -> Value {
+    let content_type =
+        res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let body = expect_status(res, status).await;
+    assert_eq!(content_type, "application/problem+json", "body: {body}");
+    assert_eq!(body["code"], code, "body: {body}");
+    assert_eq!(body["status"], status.as_u16());
+    for key in ["type", "title", "detail"] {
+        assert!(body[key].is_string(), "problem lacks {key}: {body}");
+    }
+    body
+}
+
+pub fn fields_of(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errs| errs.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+pub fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_oxcart"))
+}
+
+#[test]
+fn database_name_is_swapped_in_the_url() {
+    assert_eq!(with_database("postgres://p@127.0.0.1:5432/test", "x"), "postgres://p@127.0.0.1:5432/x");
+    assert_eq!(with_database("postgres://p@h/test?sslmode=disable", "x"), "postgres://p@h/x?sslmode=disable");
+    assert_eq!(with_database("postgres://p@h", "x"), "postgres://p@h/x");
+}

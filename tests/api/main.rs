@@ -1,0 +1,10 @@
+//! Black-box HTTP tests: each starts the real app on port 0 with a fresh database.
+//! Every scenario runs on SQLite, and on PostgreSQL when `OXCART_TEST_POSTGRES_URL` is set.
+
+mod helpers;
+
+mod accounts;
+mod admin;
+mod cli;
+mod conventions;
+mod ops;

@@ -1,0 +1,67 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{Engine, TestApp, expect_status};
+
+async fn health_and_readiness(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+    assert_eq!(app.get("/readyz", None).await.status(), StatusCode::OK);
+    app.db.close().await;
+    crate::helpers::expect_problem(
+        app.get("/readyz", None).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+    )
+    .await;
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+}
+
+async fn metrics_count_requests_by_route_and_status(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.get("/v1/me", None).await;
+    app.get("/v1/me", None).await;
+    app.get("/healthz", None).await;
+    let res = app.get("/metrics", None).await;
+    assert!(res.headers()["content-type"].to_str().unwrap_or("").contains("text"));
+    let text = res.text().await.expect("body");
+    assert!(
+        text.contains(r#"oxcart_http_requests_total{method="GET",route="/v1/me",status="401"} 2"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"oxcart_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/healthz",status="200"}"#), "{text}");
+}
+
+async fn openapi_documents_every_route(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let doc: Value = expect_status(app.get("/openapi.json", None).await, StatusCode::OK).await;
+    assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3.1"));
+    let expected = [
+        ("/v1/auth/register", "post"),
+        ("/v1/auth/login", "post"),
+        ("/v1/auth/logout", "post"),
+        ("/v1/me", "get"),
+        ("/v1/me", "patch"),
+        ("/v1/me/orders", "get"),
+        ("/v1/admin/customers", "get"),
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
+    ];
+    for (path, method) in expected {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from /openapi.json");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+
+    let docs = app.client.get(app.url("/docs/")).send().await.expect("sent");
+    assert_eq!(docs.status(), StatusCode::OK);
+    let html = docs.text().await.expect("html");
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(!html.contains("https://"), "/docs must not load anything from the internet: {html}");
+}
+
+crate::db_tests!(
+    health_and_readiness,
+    metrics_count_requests_by_route_and_status,
+    openapi_documents_every_route
+);

@@ -12,7 +12,9 @@ pub fn init(config: &Config) {
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let builder = fmt().with_env_filter(filter).with_target(false).with_ansi(ansi);
     let _ = match config.log_format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Json => {
+            builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init()
+        }
         LogFormat::Pretty => builder.compact().try_init(),
     };
 }

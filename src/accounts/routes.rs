@@ -106,11 +106,13 @@ fn signed_in(state: &AppState, status: StatusCode, session: NewSession) -> Respo
     ))]
 async fn register(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    ip: ClientIp,
     Json(body): Json<RegisterRequest>,
 ) -> Result<Response, ApiError> {
     let limits = &state.config.rate_limits;
-    state.auth_limiter.hit(&format!("register-ip:{ip}"), limits.register_per_ip)?;
+    if let Some(key) = ip.limit_key("register") {
+        state.auth_limiter.hit(&key, limits.register_per_ip)?;
+    }
     state
         .auth_limiter
         .hit(&format!("register-email:{}", super::email_key(&body.email)), limits.register_per_email)?;
@@ -129,7 +131,7 @@ async fn register(
     ))]
 async fn login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    ip: ClientIp,
     Json(body): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let mut v = Validator::new();
@@ -137,20 +139,21 @@ async fn login(
     v.check("password", if body.password.is_empty() { Err("is required".into()) } else { Ok(()) });
     v.finish()?;
     let limits = &state.config.rate_limits;
-    let email_key = format!("login-email:{}", super::email_key(&body.email));
-    let ip_key = format!("login-ip:{ip}");
-    state.auth_limiter.check(&email_key, limits.login_failures_per_email)?;
-    state.auth_limiter.check(&ip_key, limits.login_failures_per_ip)?;
-    match super::login(&state.db, state.config.session_ttl, &body.email, &body.password).await {
-        Ok(session) => Ok(signed_in(&state, StatusCode::OK, session)),
-        Err(e) => {
-            if e.code() == "invalid_credentials" {
-                state.auth_limiter.record(&email_key);
-                state.auth_limiter.record(&ip_key);
-            }
-            Err(e)
+    // Only failures count, so a customer who types their password right is never slowed.
+    let failure_limits = [
+        Some((format!("login-email:{}", super::email_key(&body.email)), limits.login_failures_per_email)),
+        ip.limit_key("login").map(|key| (key, limits.login_failures_per_ip)),
+    ];
+    for (key, max) in failure_limits.iter().flatten() {
+        state.auth_limiter.check(key, *max)?;
+    }
+    let result = super::login(&state.db, state.config.session_ttl, &body.email, &body.password).await;
+    if result.as_ref().is_err_and(|e| e.code() == "invalid_credentials") {
+        for (key, _) in failure_limits.iter().flatten() {
+            state.auth_limiter.record(key);
         }
     }
+    Ok(signed_in(&state, StatusCode::OK, result?))
 }
 
 /// End this session: its token stops working at once.

@@ -74,6 +74,15 @@ impl RateLimiter {
 /// trust a reverse proxy.
 pub struct ClientIp(pub IpAddr);
 
+impl ClientIp {
+    /// The key for a per-IP limit, or `None` for loopback: a loopback peer is the operator's own
+    /// tooling or a local reverse proxy (which should set `OXCART_TRUST_PROXY`), and counting
+    /// all of them as one client would throttle everyone together. Per-email limits still apply.
+    pub fn limit_key(&self, action: &str) -> Option<String> {
+        (!self.0.is_loopback()).then(|| format!("{action}-ip:{}", self.0))
+    }
+}
+
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 

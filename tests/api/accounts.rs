@@ -239,55 +239,65 @@ async fn login_is_rate_limited_per_email(engine: Engine) {
     expect_problem(other, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
 }
 
+/// A login from behind a trusted proxy, as the client at `ip`.
+async fn login_from(app: &TestApp, ip: &str, email: &str) -> reqwest::Response {
+    let body = json!({"email": email, "password": "guess guess"});
+    let req = app.client.post(app.url("/v1/auth/login")).header("x-forwarded-for", format!("{ip}, 10.0.0.1"));
+    req.json(&body).send().await.expect("sent")
+}
+
 async fn login_is_rate_limited_per_ip(engine: Engine) {
-    let app = TestApp::spawn_with(engine, |c| c.rate_limits.login_failures_per_ip = 4).await;
+    let app = TestApp::spawn_with(engine, |c| {
+        c.rate_limits.login_failures_per_ip = 4;
+        c.trust_proxy = true;
+    })
+    .await;
     for i in 0..4 {
-        let res = app
-            .post(
-                "/v1/auth/login",
-                None,
-                json!({"email": format!("u{i}@example.com"), "password": "guess guess"}),
-            )
-            .await;
+        let res = login_from(&app, "203.0.113.7", &format!("u{i}@example.com")).await;
         expect_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
     }
-    let res = app
-        .post("/v1/auth/login", None, json!({"email": "fresh@example.com", "password": "guess guess"}))
-        .await;
+    let res = login_from(&app, "203.0.113.7", "fresh@example.com").await;
     expect_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    let res = login_from(&app, "198.51.100.2", "fresh@example.com").await;
+    expect_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+}
+
+async fn loopback_clients_are_limited_per_email_only(engine: Engine) {
+    let app = TestApp::spawn_with(engine, |c| {
+        c.rate_limits.login_failures_per_ip = 2;
+        c.rate_limits.register_per_ip = 2;
+    })
+    .await;
+    for i in 0..4 {
+        let email = format!("local{i}@example.com");
+        app.register(&email).await;
+        let res = app.post("/v1/auth/login", None, json!({"email": email, "password": "guess guess"})).await;
+        expect_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
 }
 
 async fn register_is_rate_limited(engine: Engine) {
     let app = TestApp::spawn_with(engine, |c| {
         c.rate_limits.register_per_ip = 3;
         c.rate_limits.register_per_email = 2;
+        c.trust_proxy = true;
     })
     .await;
-    app.register("jo@example.com").await;
-    let res = app
-        .post(
-            "/v1/auth/register",
-            None,
-            json!({"email": "jo@example.com", "password": "correct horse", "name": "Jo"}),
-        )
+    let register = |email: &str| {
+        let body = json!({"email": email, "password": "correct horse", "name": "Jo"});
+        app.client
+            .post(app.url("/v1/auth/register"))
+            .header("x-forwarded-for", "203.0.113.9")
+            .json(&body)
+            .send()
+    };
+    expect_status(register("jo@example.com").await.expect("sent"), StatusCode::CREATED).await;
+    expect_problem(register("jo@example.com").await.expect("sent"), StatusCode::CONFLICT, "email_taken")
         .await;
-    expect_problem(res, StatusCode::CONFLICT, "email_taken").await;
-    let res = app
-        .post(
-            "/v1/auth/register",
-            None,
-            json!({"email": "JO@example.com", "password": "correct horse", "name": "Jo"}),
-        )
-        .await;
+    let res = register("JO@example.com").await.expect("sent");
     assert!(res.headers().contains_key("retry-after"));
     expect_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
-    let res = app
-        .post(
-            "/v1/auth/register",
-            None,
-            json!({"email": "kim@example.com", "password": "correct horse", "name": "Kim"}),
-        )
-        .await;
+    let res = register("kim@example.com").await.expect("sent");
     expect_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
 }
 
@@ -305,5 +315,6 @@ crate::db_tests!(
     my_orders_is_an_empty_list_before_any_checkout,
     login_is_rate_limited_per_email,
     login_is_rate_limited_per_ip,
+    loopback_clients_are_limited_per_email_only,
     register_is_rate_limited,
 );

@@ -4,6 +4,8 @@
 //! prefix such as `cus_`: unguessable, never sequential, and roughly time-ordered.
 
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+use std::sync::Mutex;
+
 use sha2::{Digest, Sha256};
 
 const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
@@ -16,14 +18,26 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 /// A new id such as `cus_01jd3v9k2m8q4r6t0w2y4a6c8e`.
+///
+/// Monotonic within the process (the ULID spec's monotonic mode): an id made in the same
+/// millisecond as the previous one increments its random part, so ordering by id agrees with
+/// creation order.
 pub fn new_id(prefix: &str) -> String {
-    let millis = u128::try_from(crate::time::now_ms()).unwrap_or(0) & ((1 << 48) - 1);
-    let random = u128::from_be_bytes({
-        let mut b = [0u8; 16];
-        b[6..].copy_from_slice(&random_bytes::<10>());
-        b
-    });
-    let value = (millis << 80) | random;
+    static LAST: Mutex<(u128, u128)> = Mutex::new((0, 0));
+    const RANDOM_BITS: u128 = (1 << 80) - 1;
+    let now = u128::try_from(crate::time::now_ms()).unwrap_or(0) & ((1 << 48) - 1);
+    let value = {
+        let mut last = LAST.lock().unwrap_or_else(|p| p.into_inner());
+        let (millis, random) = if now <= last.0 && last.1 < RANDOM_BITS {
+            (last.0, last.1 + 1)
+        } else {
+            let mut b = [0u8; 16];
+            b[6..].copy_from_slice(&random_bytes::<10>());
+            (now, u128::from_be_bytes(b))
+        };
+        *last = (millis, random);
+        (millis << 80) | random
+    };
     let mut id = String::with_capacity(prefix.len() + 27);
     id.push_str(prefix);
     id.push('_');
@@ -55,6 +69,12 @@ mod tests {
         let b = new_id("cus");
         assert!(a.starts_with("cus_") && a.len() == 30, "{a}");
         assert!(a < b);
+    }
+
+    #[test]
+    fn ids_made_in_one_millisecond_still_sort_in_creation_order() {
+        let ids: Vec<String> = (0..1000).map(|_| new_id("x")).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -234,8 +234,5 @@ async fn list_customers(
         at: c.created_at,
         id: c.id.clone(),
     });
-    Ok(axum::Json(Page {
-        data: page.data.into_iter().map(Into::into).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(axum::Json(page.map(Into::into)))
 }

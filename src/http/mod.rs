@@ -21,16 +21,18 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{accounts, app::AppState, error::ApiError};
+use crate::{accounts, app::AppState, catalog, error::ApiError};
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let admin = OpenApiRouter::new()
         .merge(accounts::routes::admin_router())
+        .merge(catalog::routes::admin_router())
         .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
     let (routes, api) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(accounts::routes::router())
+        .merge(catalog::routes::router())
         .merge(admin)
         .merge(ops::router())
         .split_for_parts();

@@ -17,6 +17,7 @@ use crate::error::{FieldError, Problem};
     components(schemas(Problem, FieldError)),
     tags(
         (name = "accounts", description = "Registration, sessions and the signed-in customer"),
+        (name = "catalog", description = "What the store sells: categories and products"),
         (name = "admin", description = "Store administration (role `admin`)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

@@ -86,6 +86,11 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page with each item converted (domain value → API view).
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { data: self.data.into_iter().map(f).collect(), next_cursor: self.next_cursor }
+    }
+
     /// `rows` was fetched with `LIMIT limit + 1`: the extra row only says another page exists.
     pub fn from_rows(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> Self {
         let has_more = rows.len() as i64 > limit;

@@ -44,6 +44,8 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/v1/me", "patch"),
         ("/v1/me/orders", "get"),
         ("/v1/admin/customers", "get"),
+        ("/v1/categories", "get"),
+        ("/v1/admin/categories", "post"),
         ("/healthz", "get"),
         ("/readyz", "get"),
         ("/metrics", "get"),

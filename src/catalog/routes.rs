@@ -1,0 +1,94 @@
+//! Catalog over HTTP: `/v1/categories`, `/v1/admin/categories`.
+
+use axum::{extract::State, http::StatusCode};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{Category, NewCategory};
+use crate::{
+    app::AppState,
+    error::{ApiError, Problem},
+    http::{
+        auth::AdminCaller,
+        json::Json,
+        query::{Cursor, ListParams, Page, Query},
+    },
+};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryView {
+    #[schema(example = "cat_01jd3v9k2m8q4r6t0w2y4a6c8e")]
+    pub id: String,
+    #[schema(example = "t-shirts")]
+    pub handle: String,
+    pub name: String,
+    /// The parent category, or null at the top of the tree.
+    pub parent_id: Option<String>,
+    pub created_at: String,
+}
+
+impl From<Category> for CategoryView {
+    fn from(c: Category) -> Self {
+        Self {
+            id: c.id,
+            handle: c.handle,
+            name: c.name,
+            parent_id: c.parent_id,
+            created_at: crate::time::rfc3339(c.created_at),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCategoryRequest {
+    pub name: String,
+    /// Lower-case words joined by dashes; derived from `name` when omitted.
+    pub handle: Option<String>,
+    pub parent_id: Option<String>,
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_categories))
+}
+
+pub fn admin_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_category))
+}
+
+/// Every category, parents before children (oldest first).
+#[utoipa::path(get, path = "/v1/categories", tag = "catalog", params(ListParams),
+    responses(
+        (status = 200, description = "`{data: [category], next_cursor}`"),
+        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_categories(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<axum::Json<Page<CategoryView>>, ApiError> {
+    let page = params.page()?;
+    let rows = super::list_categories(&state.db, &page).await?;
+    let page = Page::from_rows(rows, page.limit, |c| Cursor { at: c.created_at, id: c.id.clone() });
+    Ok(axum::Json(page.map(Into::into)))
+}
+
+/// Create a category, optionally under a parent.
+#[utoipa::path(post, path = "/v1/admin/categories", tag = "admin", request_body = CreateCategoryRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, body = CategoryView),
+        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`handle_taken`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_category(
+    State(state): State<AppState>,
+    _admin: AdminCaller,
+    Json(body): Json<CreateCategoryRequest>,
+) -> Result<(StatusCode, axum::Json<CategoryView>), ApiError> {
+    let input = NewCategory { name: body.name, handle: body.handle, parent_id: body.parent_id };
+    let category = super::create_category(&state.db, input).await?;
+    Ok((StatusCode::CREATED, axum::Json(category.into())))
+}

@@ -1,0 +1,66 @@
+//! Catalog SQL.
+
+use sqlx::{Any, Executor, FromRow};
+
+use super::Category;
+use crate::http::query::PageRequest;
+
+#[derive(FromRow)]
+struct CategoryRow {
+    id: String,
+    handle: String,
+    name: String,
+    parent_id: Option<String>,
+    created_at: i64,
+}
+
+impl From<CategoryRow> for Category {
+    fn from(r: CategoryRow) -> Self {
+        Self { id: r.id, handle: r.handle, name: r.name, parent_id: r.parent_id, created_at: r.created_at }
+    }
+}
+
+pub async fn insert_category<'c>(
+    db: impl Executor<'c, Database = Any>,
+    c: &Category,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO categories (id, handle, name, parent_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&c.id)
+    .bind(&c.handle)
+    .bind(&c.name)
+    .bind(&c.parent_id)
+    .bind(c.created_at)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+pub async fn category_exists<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM categories WHERE id = $1").bind(id).fetch_optional(db).await?;
+    Ok(found.is_some())
+}
+
+/// Oldest first, so a tree reads parents before children; `limit + 1` rows.
+pub async fn list_categories<'c>(
+    db: impl Executor<'c, Database = Any>,
+    page: &PageRequest,
+) -> Result<Vec<Category>, sqlx::Error> {
+    let (at, id) = page.after.as_ref().map_or((i64::MIN, ""), |c| (c.at, c.id.as_str()));
+    let rows: Vec<CategoryRow> = sqlx::query_as(
+        "SELECT id, handle, name, parent_id, created_at FROM categories
+         WHERE created_at > $1 OR (created_at = $1 AND id > $2)
+         ORDER BY created_at, id LIMIT $3",
+    )
+    .bind(at)
+    .bind(id)
+    .bind(page.limit + 1)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}

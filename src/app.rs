@@ -66,9 +66,17 @@ impl App {
         &self.state
     }
 
-    pub async fn bind(&self) -> Result<TcpListener, StartError> {
+    /// Binds the listening socket. Unless a public URL was configured, the public URL
+    /// becomes the address actually bound (port 0 picks a free port).
+    pub async fn bind(&mut self) -> Result<TcpListener, StartError> {
         let addr = self.state.config.listen;
-        TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })
+        let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
+        if !self.state.config.public_url_configured
+            && let Ok(bound) = listener.local_addr()
+        {
+            Arc::make_mut(&mut self.state.config).public_url = format!("http://{bound}");
+        }
+        Ok(listener)
     }
 
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.

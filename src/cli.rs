@@ -1,4 +1,4 @@
-//! The `oxcart` command line: `serve` (the default), `migrate`, `admin create`.
+//! The `oxcart` command line: `serve` (the default), `migrate`, `seed`, `admin create`.
 
 use std::{path::Path, process::ExitCode};
 
@@ -9,7 +9,7 @@ use crate::{
     app::{self, App},
     config::Config,
     db::Db,
-    telemetry,
+    seed, telemetry,
 };
 
 #[derive(Parser)]
@@ -32,6 +32,15 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Fill the store with data: the demo catalog, or many generated products for benchmarks.
+    Seed {
+        /// Load the demo catalog (45 products in 12 categories) into an empty store.
+        #[arg(long, required_unless_present = "products")]
+        demo: bool,
+        /// Add this many generated products (published, 1–3 variants each).
+        #[arg(long, value_name = "N")]
+        products: Option<u64>,
+    },
     /// Manage administrators.
     Admin {
         #[command(subcommand)]
@@ -66,6 +75,7 @@ pub fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
             Command::Migrate => migrate(config).await,
+            Command::Seed { demo, products } => seed(config, demo, products).await,
             Command::Admin { command: AdminCommand::Create { email, name } } => {
                 create_admin(config, &email, &name).await
             }
@@ -83,19 +93,23 @@ fn fail(message: &dyn std::fmt::Display) -> ExitCode {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let app = App::build(config).await.map_err(|e| e.to_string())?;
+    let mut app = App::build(config).await.map_err(|e| e.to_string())?;
     let listener = app.bind().await.map_err(|e| e.to_string())?;
     let state = app.state().clone();
     let demo_note = if state.config.uses_default_database() {
+        // Only the embedded default database is ever filled by itself, and only when new.
+        if seed::store_is_empty(&state.db).await.map_err(|e| e.to_string())? {
+            let report = seed::seed_demo(&state.db).await?;
+            println!(
+                "Loaded the demo catalog: {} products in {} categories.",
+                report.products, report.categories
+            );
+        }
         ensure_demo_admin(&state.db, &state.config.data_dir).await?
     } else {
         String::new()
     };
-    // With port 0 the OS picks the port: show the one it picked.
-    let public_url = match listener.local_addr() {
-        Ok(addr) if state.config.listen.port() == 0 => format!("http://{addr}"),
-        _ => state.config.public_url.clone(),
-    };
+    let public_url = state.config.public_url.clone();
     let engine = state.db.engine().name();
     println!("\nOxcart is serving on {public_url} ({engine} database)");
     println!("  storefront:     {public_url}/");
@@ -109,6 +123,24 @@ async fn serve(config: Config) -> Result<(), String> {
 async fn migrate(config: Config) -> Result<(), String> {
     let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
     println!("The {} database is up to date.", db.engine().name());
+    db.close().await;
+    Ok(())
+}
+
+async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), String> {
+    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
+    if demo {
+        let report = seed::seed_demo(&db).await?;
+        println!(
+            "Loaded the demo catalog: {} products in {} categories.",
+            report.products, report.categories
+        );
+    }
+    if let Some(count) = products {
+        let started = std::time::Instant::now();
+        seed::seed_products(&db, count, |done| println!("  {done} of {count} products")).await?;
+        println!("Added {count} products in {:.1} s.", started.elapsed().as_secs_f64());
+    }
     db.close().await;
     Ok(())
 }

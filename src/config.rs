@@ -68,6 +68,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
     pub public_url: String,
+    /// False when `public_url` was derived from `listen`: then it follows the port actually
+    /// bound (which differs when listening on port 0).
+    pub public_url_configured: bool,
     pub log_format: LogFormat,
     pub log_level: String,
     pub session_ttl: Duration,
@@ -76,6 +79,8 @@ pub struct Config {
     pub trust_proxy: bool,
     pub db_max_connections: u32,
     pub rate_limits: RateLimits,
+    /// The store's one currency, a lower-case ISO 4217 code.
+    pub currency: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +102,7 @@ struct FileConfig {
     trust_proxy: Option<bool>,
     db_max_connections: Option<u32>,
     rate_limits: Option<RateLimits>,
+    currency: Option<String>,
 }
 
 impl Config {
@@ -128,8 +134,9 @@ impl Config {
         let listen: SocketAddr = listen_text.parse().map_err(|_| {
             ConfigError(format!("OXCART_LISTEN `{listen_text}` is not an address like 127.0.0.1:8080"))
         })?;
-        let public_url =
-            env("OXCART_PUBLIC_URL").or(file.public_url).unwrap_or_else(|| format!("http://{listen}"));
+        let configured_url = env("OXCART_PUBLIC_URL").or(file.public_url);
+        let public_url_configured = configured_url.is_some();
+        let public_url = configured_url.unwrap_or_else(|| format!("http://{listen}"));
         let public_url = public_url.trim_end_matches('/').to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError(format!(
@@ -154,7 +161,15 @@ impl Config {
         if db_max_connections == 0 {
             return Err(ConfigError("OXCART_DB_MAX_CONNECTIONS must be at least 1".into()));
         }
+        let currency = env("OXCART_CURRENCY").or(file.currency).unwrap_or_else(|| "usd".into());
+        let currency = currency.trim().to_ascii_lowercase();
+        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_lowercase()) {
+            return Err(ConfigError(format!(
+                "OXCART_CURRENCY `{currency}` must be a 3-letter ISO 4217 code"
+            )));
+        }
         Ok(Self {
+            currency,
             database_url: database_url.map(Secret::new),
             data_dir: env("OXCART_DATA_DIR")
                 .map(PathBuf::from)
@@ -165,6 +180,7 @@ impl Config {
                 .or(file.cookie_secure)
                 .unwrap_or(public_url.starts_with("https://")),
             public_url,
+            public_url_configured,
             log_format,
             log_level: env("OXCART_LOG_LEVEL").or(file.log_level).unwrap_or_else(|| "info".into()),
             session_ttl: Duration::from_secs(session_hours * 3600),
@@ -226,6 +242,9 @@ mod tests {
         assert!(c.uses_default_database());
         assert!(c.effective_database_url().starts_with("sqlite://oxcart-data/"));
         assert!(!c.cookie_secure);
+        assert_eq!(c.currency, "usd");
+        assert_eq!(load(&[("OXCART_CURRENCY", "EUR")]).expect("eur").currency, "eur");
+        assert!(load(&[("OXCART_CURRENCY", "euro")]).is_err());
     }
 
     #[test]

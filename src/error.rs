@@ -130,6 +130,13 @@ impl ApiError {
         self.status
     }
 
+    /// Names what is wrong, field by field, on an error that is not a validation failure
+    /// (`out_of_stock` names each short line).
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
     pub fn code(&self) -> &'static str {
         self.code
     }

@@ -11,10 +11,14 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod inventory;
 pub mod metrics;
+pub mod money;
+pub mod seed;
 pub mod telemetry;
 pub mod time;
 pub mod validate;
+pub mod web;
 
 pub use app::App;
 pub use config::Config;

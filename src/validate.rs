@@ -42,3 +42,20 @@ pub fn text(value: &str, min: usize, max: usize) -> Result<String, String> {
         Ok(trimmed.to_owned())
     }
 }
+
+/// Like [`text`], but keeps line breaks and tabs: for descriptions.
+pub fn long_text(value: &str, max: usize) -> Result<String, String> {
+    let trimmed = value.trim();
+    if trimmed.chars().count() > max {
+        Err(format!("must be at most {max} characters"))
+    } else if trimmed.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        Err("must not contain control characters other than line breaks and tabs".into())
+    } else {
+        Ok(trimmed.to_owned())
+    }
+}
+
+/// At most `max` items: a request can never make a response unbounded.
+pub fn at_most<T>(items: &[T], max: usize) -> Result<(), String> {
+    if items.len() > max { Err(format!("must have at most {max} items")) } else { Ok(()) }
+}

@@ -1,20 +1,10 @@
-//! Catalog: what the store sells and how it is organised. Categories so far; products and
-//! variants follow (issue 3).
+//! Catalog: what the store sells and how it is organised: categories, products and their
+//! variants. Stock lives in [`crate::inventory`].
 
-pub mod routes;
-mod service;
-mod store;
+pub mod categories;
+pub mod products;
 
-pub use service::{NewCategory, create_category, list_categories};
-
-#[derive(Debug, Clone)]
-pub struct Category {
-    pub id: String,
-    pub handle: String,
-    pub name: String,
-    pub parent_id: Option<String>,
-    pub created_at: i64,
-}
+pub use categories::{Category, NewCategory, create_category, list_categories};
 
 /// A URL-safe handle: lower-case ASCII letters and digits in dash-separated words.
 pub fn parse_handle(value: &str) -> Result<String, String> {

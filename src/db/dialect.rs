@@ -45,4 +45,48 @@ impl Engine {
             Self::Postgres => "BEGIN",
         }
     }
+
+    /// The condition "product `p` matches the full-text query bound at `param`" (see
+    /// [`Engine::search_query`]). SQLite asks the FTS5 table; PostgreSQL the GIN-indexed
+    /// `search_vector` column.
+    pub fn product_matches(self, param: &str) -> String {
+        match self {
+            Self::Sqlite => {
+                format!("p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {param})")
+            }
+            Self::Postgres => format!("p.search_vector @@ to_tsquery('english', {param})"),
+        }
+    }
+
+    /// The engine's query text for `words` (letters and digits only, so nothing in them is
+    /// syntax): every word must match, as a prefix, after stemming. `title_only` restricts the
+    /// match to titles (FTS5 column filter; PostgreSQL weight `A`).
+    pub fn search_query(self, words: &[String], title_only: bool) -> String {
+        match self {
+            Self::Sqlite => {
+                let terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+                let terms = terms.join(" AND ");
+                if title_only { format!("{{title}} : ({terms})") } else { terms }
+            }
+            Self::Postgres => {
+                let weight = if title_only { "A" } else { "" };
+                let terms: Vec<String> = words.iter().map(|w| format!("{w}:*{weight}")).collect();
+                terms.join(" & ")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_queries_per_engine() {
+        let words = vec!["blue".to_owned(), "shirt".to_owned()];
+        assert_eq!(Engine::Sqlite.search_query(&words, false), "\"blue\"* AND \"shirt\"*");
+        assert_eq!(Engine::Sqlite.search_query(&words, true), "{title} : (\"blue\"* AND \"shirt\"*)");
+        assert_eq!(Engine::Postgres.search_query(&words, false), "blue:* & shirt:*");
+        assert_eq!(Engine::Postgres.search_query(&words, true), "blue:*A & shirt:*A");
+    }
 }

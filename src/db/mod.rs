@@ -4,10 +4,12 @@
 //! What differs between SQLite and PostgreSQL lives in [`dialect`] and in the per-engine
 //! migration folders, and nowhere else.
 
+mod builder;
 mod dialect;
 
 use std::time::Duration;
 
+pub use builder::{Bind, SqlBuilder};
 pub use dialect::Engine;
 use sqlx::{
     Any, AnyPool,

@@ -21,25 +21,28 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{accounts, app::AppState, catalog, error::ApiError};
+use crate::{accounts, app::AppState, catalog, error::ApiError, inventory, web};
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let admin = OpenApiRouter::new()
         .merge(accounts::routes::admin_router())
-        .merge(catalog::routes::admin_router())
+        .merge(catalog::categories::routes::admin_router())
+        .merge(catalog::products::admin_routes::router())
+        .merge(inventory::routes::admin_router())
         .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
     let (routes, api) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(accounts::routes::router())
-        .merge(catalog::routes::router())
+        .merge(catalog::categories::routes::router())
+        .merge(catalog::products::routes::router())
         .merge(admin)
         .merge(ops::router())
         .split_for_parts();
 
     routes
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
-        .route("/", axum::routing::get(|| async { axum::response::Html(include_str!("../web/index.html")) }))
+        .merge(web::router())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { middleware::method_not_allowed() })
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))

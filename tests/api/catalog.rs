@@ -1,11 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Engine, TestApp, expect_problem, expect_status, fields_of};
-
-async fn create_category(app: &TestApp, admin: &str, body: Value) -> Value {
-    expect_status(app.post("/v1/admin/categories", Some(admin), body).await, StatusCode::CREATED).await
-}
+use crate::helpers::{Engine, TestApp, create_category, expect_problem, expect_status, fields_of};
 
 async fn admins_build_a_category_tree_that_anyone_can_read(engine: Engine) {
     let app = TestApp::spawn(engine).await;

@@ -28,7 +28,7 @@ fn help_names_every_command() {
     let out = oxcart(dir.path()).arg("--help").output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    for word in ["serve", "migrate", "admin"] {
+    for word in ["serve", "migrate", "seed", "admin"] {
         assert!(text.contains(word), "{text}");
     }
 }
@@ -85,7 +85,46 @@ async fn admin_create_takes_the_password_from_the_environment_only() {
 #[tokio::test]
 async fn first_start_prints_a_demo_admin_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().expect("dir");
-    let mut child = oxcart(dir.path())
+    let (mut child, base, text) = start(&mut oxcart(dir.path())).await;
+    let word_after =
+        |key: &str| text.split_whitespace().skip_while(|w| *w != key).nth(1).map(str::to_owned).expect(&text);
+    let (email, password) = (word_after("email:"), word_after("password:"));
+    assert!(text.contains("/docs"), "{text}");
+    assert!(text.contains("demo catalog"), "{text}");
+
+    let client = reqwest::Client::new();
+    let res = client
+        .post(format!("{base}/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(expect_status(res, StatusCode::OK).await["customer"]["role"], "admin");
+
+    let products = all_products(&client, &base).await;
+    assert!(products.len() >= 40, "the demo catalog is served: {}", products.len());
+    let image = products[0]["images"][0].as_str().expect("an image URL");
+    let res = client.get(image).send().await.expect("image");
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no exit after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    let kept = std::fs::read_to_string(dir.path().join("data/demo-admin.txt")).expect("credentials kept");
+    assert!(kept.contains(&password));
+}
+
+/// Starts `oxcart` serving on a random port; returns it, its base URL and its banner.
+async fn start(cmd: &mut Command) -> (std::process::Child, String, String) {
+    let mut child = cmd
         .env("OXCART_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -104,37 +143,55 @@ async fn first_start_prints_a_demo_admin_and_stops_cleanly_on_sigterm() {
         seen
     });
     let lines =
-        tokio::time::timeout(Duration::from_secs(30), lines).await.expect("banner in time").expect("read");
+        tokio::time::timeout(Duration::from_secs(60), lines).await.expect("banner in time").expect("read");
     let text = lines.join("\n");
     let base = lines
         .iter()
         .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_owned))
         .expect(&text);
-    let word_after =
-        |key: &str| text.split_whitespace().skip_while(|w| *w != key).nth(1).map(str::to_owned).expect(&text);
-    let (email, password) = (word_after("email:"), word_after("password:"));
-    assert!(text.contains("/docs"), "{text}");
+    (child, base, text)
+}
 
-    let client = reqwest::Client::new();
-    let res = client
-        .post(format!("{base}/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(expect_status(res, StatusCode::OK).await["customer"]["role"], "admin");
-
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
-    assert!(killed.success());
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
+async fn all_products(client: &reqwest::Client, base: &str) -> Vec<serde_json::Value> {
+    let mut products = Vec::new();
+    let mut url = format!("{base}/v1/products?limit=100");
+    loop {
+        let page = expect_status(client.get(&url).send().await.expect("sent"), StatusCode::OK).await;
+        products.extend(page["data"].as_array().expect("data").iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("{base}/v1/products?limit=100&cursor={c}"),
+            None => return products,
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "no exit after SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "{status}");
-    let kept = std::fs::read_to_string(dir.path().join("data/demo-admin.txt")).expect("credentials kept");
-    assert!(kept.contains(&password));
+    }
+}
+
+#[tokio::test]
+async fn seed_fills_only_an_empty_store_and_serve_never_seeds_a_configured_database() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fresh = format!("sqlite://{}?mode=rwc", dir.path().join("fresh.db").display());
+    let (mut child, base, text) = start(oxcart(dir.path()).env("OXCART_DATABASE_URL", &fresh)).await;
+    assert!(!text.contains("demo"), "{text}");
+    let products = all_products(&reqwest::Client::new(), &base).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(products.is_empty(), "a configured database is never seeded by itself");
+
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("shop.db").display());
+    let seed =
+        |args: &[&str]| oxcart(dir.path()).arg("seed").args(args).env("OXCART_DATABASE_URL", &url).output();
+    let demo = seed(&["--demo"]).expect("runs");
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    assert!(String::from_utf8_lossy(&demo.stdout).contains("45 products"));
+    let again = seed(&["--demo"]).expect("runs");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has products"));
+    let generated = seed(&["--products", "25"]).expect("runs");
+    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+    let neither = seed(&[]).expect("runs");
+    assert!(!neither.status.success(), "seed needs --demo or --products");
+
+    let db = oxcart::db::Db::connect(&url, 1).await.expect("db");
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM products").fetch_one(db.pool()).await.expect("count");
+    assert_eq!(count, 70);
 }

@@ -72,7 +72,7 @@ impl TestApp {
         };
         let mut config = Config::for_database(&url, dir.path().to_path_buf());
         tweak(&mut config);
-        let app = App::build(config).await.expect("app builds");
+        let mut app = App::build(config).await.expect("app builds");
         let db = app.state().db.clone();
         let listener = app.bind().await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -233,4 +233,48 @@ fn database_name_is_swapped_in_the_url() {
     assert_eq!(with_database("postgres://p@127.0.0.1:5432/test", "x"), "postgres://p@127.0.0.1:5432/x");
     assert_eq!(with_database("postgres://p@h/test?sslmode=disable", "x"), "postgres://p@h/x?sslmode=disable");
     assert_eq!(with_database("postgres://p@h", "x"), "postgres://p@h/x");
+}
+
+/// Creates a product as `admin` and returns it.
+pub async fn create_product(app: &TestApp, admin: &str, body: Value) -> Value {
+    expect_status(app.post("/v1/admin/products", Some(admin), body).await, StatusCode::CREATED).await
+}
+
+/// A published product with one variant at `price` and `stock` units.
+pub async fn simple_product(app: &TestApp, admin: &str, title: &str, price: i64, stock: i64) -> Value {
+    let sku = format!("SKU-{}", oxcart::ids::new_id("s").trim_start_matches("s_"));
+    create_product(
+        app,
+        admin,
+        json!({"title": title, "description": format!("All about {title}."), "status": "published",
+               "variants": [{"sku": sku, "price": price, "stock": stock}]}),
+    )
+    .await
+}
+
+/// Follows `next_cursor` from `path` (which already has a query string) to the end.
+pub async fn all_pages(app: &TestApp, path: &str, token: Option<&str>) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..1000 {
+        let url = match &cursor {
+            Some(c) => format!("{path}&cursor={c}"),
+            None => path.to_owned(),
+        };
+        let page = expect_status(app.get(&url, token).await, StatusCode::OK).await;
+        items.extend(page["data"].as_array().expect("data").iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return items,
+        }
+    }
+    panic!("pagination never ended");
+}
+
+pub fn ids_of(items: &[Value]) -> Vec<String> {
+    items.iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect()
+}
+
+pub async fn create_category(app: &TestApp, admin: &str, body: Value) -> Value {
+    expect_status(app.post("/v1/admin/categories", Some(admin), body).await, StatusCode::CREATED).await
 }

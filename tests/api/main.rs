@@ -5,7 +5,10 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod browsing;
 mod catalog;
 mod cli;
 mod conventions;
+mod inventory;
 mod ops;
+mod products;

@@ -1,4 +1,4 @@
-//! Catalog SQL.
+//! Category SQL.
 
 use sqlx::{Any, Executor, FromRow};
 

@@ -1,6 +1,8 @@
-//! Catalog rules.
+//! Categories: a tree the catalog is browsed by. A product may sit in several.
 
-use super::{Category, store};
+pub mod routes;
+pub(super) mod store;
+
 use crate::{
     db::{Db, is_unique_violation},
     error::ApiError,
@@ -8,6 +10,15 @@ use crate::{
     ids, time,
     validate::{self, Validator},
 };
+
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub id: String,
+    pub handle: String,
+    pub name: String,
+    pub parent_id: Option<String>,
+    pub created_at: i64,
+}
 
 pub struct NewCategory {
     pub name: String,

@@ -1,0 +1,251 @@
+//! Browsing products: full-text search, filters, the sorts and keyset pagination.
+//!
+//! Every sort orders by a key that ends in the unique id, and the cursor carries that key, so
+//! the next page starts strictly after the last row seen: products added meanwhile never
+//! repeat a row or push one out (unlike OFFSET).
+//!
+//! Search relevance is a small integer tier (the title matches every word: 2, otherwise 1),
+//! newest first within a tier. Engine scores such as FTS5's bm25 depend on the whole catalog
+//! (word frequencies), so they would move as products are added and break the cursor; the
+//! tiers depend only on the product itself and agree on both engines.
+
+use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+
+use super::{ProductStatus, store};
+use crate::db::{Engine, SqlBuilder};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    Newest,
+    PriceAsc,
+    PriceDesc,
+    Title,
+    /// Best match first; the default when `q` is given.
+    Relevance,
+}
+
+/// What a product list asks for. `status: None` means any status (admins only).
+#[derive(Debug, Clone)]
+pub struct ProductQuery {
+    pub search: Option<Vec<String>>,
+    pub category: Option<String>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub status: Option<ProductStatus>,
+    pub sort: Sort,
+    pub limit: i64,
+    pub after: Option<ProductCursor>,
+}
+
+/// Words of a search, lower-cased; letters and digits only, so nothing in them is query
+/// syntax on either engine. At most 8 words count.
+pub fn parse_search(q: &str) -> Result<Option<Vec<String>>, String> {
+    const STOP_WORDS: &[&str] =
+        &["a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"];
+    if q.chars().count() > 200 {
+        return Err("must be at most 200 characters".into());
+    }
+    if q.trim().is_empty() {
+        return Ok(None);
+    }
+    let words = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .take(8)
+        .collect();
+    Ok(Some(words))
+}
+
+/// Where the previous page ended, in the order of the sort it was made for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProductCursor {
+    Newest(i64, String),
+    PriceAsc(i64, String),
+    PriceDesc(i64, String),
+    Title(String, String),
+    Relevance(i64, i64, String),
+}
+
+impl ProductCursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// `None` for anything this API did not issue, or a cursor of another sort.
+    pub fn decode(text: &str, sort: Sort) -> Option<Self> {
+        let cursor: Self = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(text).ok()?).ok()?;
+        let matches = matches!(
+            (&cursor, sort),
+            (Self::Newest(..), Sort::Newest)
+                | (Self::PriceAsc(..), Sort::PriceAsc)
+                | (Self::PriceDesc(..), Sort::PriceDesc)
+                | (Self::Title(..), Sort::Title)
+                | (Self::Relevance(..), Sort::Relevance)
+        );
+        matches.then_some(cursor)
+    }
+}
+
+#[derive(FromRow)]
+pub struct ListedRow {
+    #[sqlx(flatten)]
+    pub product: store::ProductRow,
+    pub rank: i64,
+}
+
+impl ListedRow {
+    pub fn cursor(&self, sort: Sort) -> ProductCursor {
+        let p = &self.product;
+        let id = p.id.clone();
+        match sort {
+            Sort::Newest => ProductCursor::Newest(p.created_at, id),
+            Sort::PriceAsc => ProductCursor::PriceAsc(p.price_min.unwrap_or(i64::MAX), id),
+            Sort::PriceDesc => ProductCursor::PriceDesc(p.price_min.unwrap_or(-1), id),
+            Sort::Title => ProductCursor::Title(p.sort_title.clone(), id),
+            Sort::Relevance => ProductCursor::Relevance(self.rank, p.created_at, id),
+        }
+    }
+}
+
+// Products without variants have no price: they sort after every priced one either way.
+// These expressions match the expression indexes in the migrations word for word.
+const PRICE_ASC_KEY: &str = "COALESCE(p.price_min, 9223372036854775807)";
+const PRICE_DESC_KEY: &str = "COALESCE(p.price_min, -1)";
+
+/// The page's query: `limit + 1` rows so the caller knows whether another page follows.
+pub fn build(engine: Engine, q: &ProductQuery) -> SqlBuilder {
+    let mut sql = SqlBuilder::default();
+    if let Some(category) = &q.category {
+        // The category and everything below it in the tree.
+        let key = sql.param(category.as_str());
+        sql.push("WITH RECURSIVE subtree (id) AS (SELECT id FROM categories WHERE id = ")
+            .push(&key)
+            .push(" OR handle = ")
+            .push(&key)
+            .push(" UNION ALL SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id) ");
+    }
+    let rank = match &q.search {
+        Some(words) if !words.is_empty() => {
+            let title_match = engine.product_matches(&sql.param(engine.search_query(words, true)));
+            format!("CAST(CASE WHEN {title_match} THEN 2 ELSE 1 END AS BIGINT)")
+        }
+        _ => "CAST(1 AS BIGINT)".to_owned(),
+    };
+    sql.push("SELECT ")
+        .push(store::PRODUCT_COLUMNS)
+        .push(", ")
+        .push(&rank)
+        .push(" AS rank FROM products p WHERE 1 = 1");
+    if let Some(status) = q.status {
+        sql.push(" AND p.status = ").push_bind(status.as_str());
+    }
+    match &q.search {
+        Some(words) if words.is_empty() => {
+            sql.push(" AND 1 = 0");
+        }
+        Some(words) => {
+            let matches = engine.product_matches(&sql.param(engine.search_query(words, false)));
+            sql.push(" AND ").push(&matches);
+        }
+        None => {}
+    }
+    if q.category.is_some() {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM product_categories pc \
+             WHERE pc.product_id = p.id AND pc.category_id IN (SELECT id FROM subtree))",
+        );
+    }
+    if q.min_price.is_some() || q.max_price.is_some() {
+        // Any variant in range: "under $30" shows a shirt whose small size costs $25.
+        sql.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id");
+        if let Some(min) = q.min_price {
+            sql.push(" AND v.price >= ").push_bind(min);
+        }
+        if let Some(max) = q.max_price {
+            sql.push(" AND v.price <= ").push_bind(max);
+        }
+        sql.push(")");
+    }
+    if let Some(after) = &q.after {
+        sql.push(" AND ");
+        match after {
+            ProductCursor::Newest(at, id) => sql
+                .push("(p.created_at, p.id) < (")
+                .push_bind(*at)
+                .push(", ")
+                .push_bind(id.as_str())
+                .push(")"),
+            ProductCursor::PriceAsc(key, id) => sql
+                .push("(")
+                .push(PRICE_ASC_KEY)
+                .push(", p.id) > (")
+                .push_bind(*key)
+                .push(", ")
+                .push_bind(id.as_str())
+                .push(")"),
+            ProductCursor::PriceDesc(key, id) => sql
+                .push("(")
+                .push(PRICE_DESC_KEY)
+                .push(", p.id) < (")
+                .push_bind(*key)
+                .push(", ")
+                .push_bind(id.as_str())
+                .push(")"),
+            ProductCursor::Title(title, id) => sql
+                .push("(p.sort_title, p.id) > (")
+                .push_bind(title.as_str())
+                .push(", ")
+                .push_bind(id.as_str())
+                .push(")"),
+            ProductCursor::Relevance(r, at, id) => sql
+                .push("(")
+                .push(&rank)
+                .push(", p.created_at, p.id) < (")
+                .push_bind(*r)
+                .push(", ")
+                .push_bind(*at)
+                .push(", ")
+                .push_bind(id.as_str())
+                .push(")"),
+        };
+    }
+    let order = match q.sort {
+        Sort::Newest => "p.created_at DESC, p.id DESC".to_owned(),
+        Sort::PriceAsc => format!("{PRICE_ASC_KEY}, p.id"),
+        Sort::PriceDesc => format!("{PRICE_DESC_KEY} DESC, p.id DESC"),
+        Sort::Title => "p.sort_title, p.id".to_owned(),
+        Sort::Relevance => "rank DESC, p.created_at DESC, p.id DESC".to_owned(),
+    };
+    sql.push(" ORDER BY ").push(&order).push(" LIMIT ").push_bind(q.limit + 1);
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_are_plain_and_bounded() {
+        assert_eq!(parse_search("  "), Ok(None));
+        assert_eq!(
+            parse_search("The Blue-Shirt's!"),
+            Ok(Some(vec!["blue".into(), "shirt".into(), "s".into()]))
+        );
+        assert_eq!(parse_search("\" OR 1=1 --*"), Ok(Some(vec!["1".into(), "1".into()])));
+        assert_eq!(parse_search("a b c d e f g h i j k").map(|w| w.map(|w| w.len())), Ok(Some(8)));
+        assert!(parse_search(&"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn cursors_belong_to_their_sort() {
+        let c = ProductCursor::Title("blue | tee".into(), "prod_1".into());
+        assert_eq!(ProductCursor::decode(&c.encode(), Sort::Title), Some(c.clone()));
+        assert_eq!(ProductCursor::decode(&c.encode(), Sort::Newest), None);
+        assert_eq!(ProductCursor::decode("garbage", Sort::Title), None);
+    }
+}

@@ -1,0 +1,353 @@
+//! Product and variant SQL. Listing queries are assembled in `listing.rs`; this file holds the
+//! fixed statements and the loading of variants and categories for a set of products.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sqlx::{Any, Executor, FromRow};
+
+use super::{Product, ProductStatus, Variant};
+use crate::{catalog::Category, db::SqlBuilder};
+
+pub const PRODUCT_COLUMNS: &str = "p.id, p.handle, p.title, p.sort_title, p.description, p.status, p.images, \
+     p.price_min, p.price_max, p.created_at, p.updated_at";
+
+#[derive(FromRow)]
+pub struct ProductRow {
+    pub id: String,
+    pub handle: String,
+    pub title: String,
+    pub sort_title: String,
+    pub description: String,
+    pub status: String,
+    pub images: String,
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl ProductRow {
+    fn into_product(self, categories: Vec<Category>, variants: Vec<Variant>) -> Product {
+        Product {
+            images: serde_json::from_str(&self.images).unwrap_or_default(),
+            status: ProductStatus::from_db(&self.status),
+            id: self.id,
+            handle: self.handle,
+            title: self.title,
+            description: self.description,
+            price_min: self.price_min,
+            price_max: self.price_max,
+            categories,
+            variants,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct VariantRow {
+    id: String,
+    product_id: String,
+    sku: String,
+    title: String,
+    options: String,
+    price: i64,
+    on_hand: i64,
+    reserved: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<VariantRow> for Variant {
+    fn from(r: VariantRow) -> Self {
+        Self {
+            options: serde_json::from_str(&r.options).unwrap_or_default(),
+            id: r.id,
+            product_id: r.product_id,
+            sku: r.sku,
+            title: r.title,
+            price: r.price,
+            on_hand: r.on_hand,
+            reserved: r.reserved,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct ProductCategoryRow {
+    product_id: String,
+    id: String,
+    handle: String,
+    name: String,
+    parent_id: Option<String>,
+    created_at: i64,
+}
+
+const VARIANT_SELECT: &str = "SELECT v.id, v.product_id, v.sku, v.title, v.options, v.price, \
+     COALESCE(l.on_hand, 0) AS on_hand, COALESCE(l.reserved, 0) AS reserved, v.created_at, v.updated_at \
+     FROM variants v LEFT JOIN inventory_levels l ON l.variant_id = v.id";
+
+/// Completes product rows with their variants and categories: two queries for the whole page.
+pub async fn assemble(
+    db: &mut sqlx::AnyConnection,
+    rows: Vec<ProductRow>,
+) -> Result<Vec<Product>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut q = SqlBuilder::new(VARIANT_SELECT);
+    q.push(" WHERE v.product_id IN (").push_list(ids.iter().copied()).push(") ORDER BY v.product_id, v.id");
+    let mut variants: HashMap<String, Vec<Variant>> = HashMap::new();
+    for row in q.fetch_all::<VariantRow>(&mut *db).await? {
+        variants.entry(row.product_id.clone()).or_default().push(row.into());
+    }
+    let mut q = SqlBuilder::new(
+        "SELECT pc.product_id, c.id, c.handle, c.name, c.parent_id, c.created_at \
+         FROM product_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.product_id IN (",
+    );
+    q.push_list(ids.iter().copied()).push(") ORDER BY c.created_at, c.id");
+    let mut categories: HashMap<String, Vec<Category>> = HashMap::new();
+    for r in q.fetch_all::<ProductCategoryRow>(&mut *db).await? {
+        categories.entry(r.product_id).or_default().push(Category {
+            id: r.id,
+            handle: r.handle,
+            name: r.name,
+            parent_id: r.parent_id,
+            created_at: r.created_at,
+        });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let c = categories.remove(&row.id).unwrap_or_default();
+            let v = variants.remove(&row.id).unwrap_or_default();
+            row.into_product(c, v)
+        })
+        .collect())
+}
+
+/// One product by id or handle, any status.
+pub async fn find_row<'c>(
+    db: impl Executor<'c, Database = Any>,
+    column: KeyColumn,
+    key: &str,
+) -> Result<Option<ProductRow>, sqlx::Error> {
+    let mut q = SqlBuilder::new("SELECT ");
+    q.push(PRODUCT_COLUMNS).push(" FROM products p WHERE ").push(column.sql()).push(" = ").push_bind(key);
+    Ok(q.fetch_all(db).await?.pop())
+}
+
+#[derive(Clone, Copy)]
+pub enum KeyColumn {
+    Id,
+    Handle,
+}
+
+impl KeyColumn {
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Id => "p.id",
+            Self::Handle => "p.handle",
+        }
+    }
+}
+
+pub struct ProductValues<'a> {
+    pub id: &'a str,
+    pub handle: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub status: ProductStatus,
+    pub images: &'a [String],
+    pub now: i64,
+}
+
+pub async fn insert_product<'c>(
+    db: impl Executor<'c, Database = Any>,
+    p: &ProductValues<'_>,
+) -> Result<(), sqlx::Error> {
+    save_product(
+        db,
+        "INSERT INTO products (id, handle, title, sort_title, description, status, images, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        p,
+    )
+    .await
+}
+
+pub async fn update_product<'c>(
+    db: impl Executor<'c, Database = Any>,
+    p: &ProductValues<'_>,
+) -> Result<(), sqlx::Error> {
+    save_product(
+        db,
+        "UPDATE products SET handle = $2, title = $3, sort_title = $4, description = $5, status = $6,
+         images = $7, updated_at = $8 WHERE id = $1",
+        p,
+    )
+    .await
+}
+
+async fn save_product<'c>(
+    db: impl Executor<'c, Database = Any>,
+    sql: &'static str,
+    p: &ProductValues<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(sql)
+        .bind(p.id)
+        .bind(p.handle)
+        .bind(p.title)
+        .bind(p.title.to_lowercase())
+        .bind(p.description)
+        .bind(p.status.as_str())
+        .bind(images_json(p.images))
+        .bind(p.now)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+fn images_json(images: &[String]) -> String {
+    serde_json::to_string(images).unwrap_or_else(|_| "[]".into())
+}
+
+pub async fn set_status<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    status: ProductStatus,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE products SET status = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(status.as_str())
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Replaces the product's categories.
+pub async fn set_categories(
+    db: &mut sqlx::AnyConnection,
+    product_id: &str,
+    category_ids: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM product_categories WHERE product_id = $1")
+        .bind(product_id)
+        .execute(&mut *db)
+        .await?;
+    for category_id in category_ids {
+        sqlx::query("INSERT INTO product_categories (product_id, category_id) VALUES ($1, $2)")
+            .bind(product_id)
+            .bind(category_id)
+            .execute(&mut *db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The ids among `ids` that name no category.
+pub async fn unknown_categories(
+    db: &mut sqlx::AnyConnection,
+    ids: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = SqlBuilder::new("SELECT id FROM categories WHERE id IN (");
+    q.push_list(ids.iter().map(String::as_str)).push(")");
+    let found: Vec<(String,)> = q.fetch_all(db).await?;
+    Ok(ids.iter().filter(|id| !found.iter().any(|(f,)| f == *id)).cloned().collect())
+}
+
+pub struct VariantValues<'a> {
+    pub id: &'a str,
+    pub product_id: &'a str,
+    pub sku: &'a str,
+    pub title: &'a str,
+    pub options: &'a BTreeMap<String, String>,
+    pub price: i64,
+    pub now: i64,
+}
+
+pub async fn insert_variant<'c>(
+    db: impl Executor<'c, Database = Any>,
+    v: &VariantValues<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO variants (id, product_id, sku, title, options, price, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(v.id)
+    .bind(v.product_id)
+    .bind(v.sku)
+    .bind(v.title)
+    .bind(options_json(v.options))
+    .bind(v.price)
+    .bind(v.now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+pub async fn update_variant<'c>(
+    db: impl Executor<'c, Database = Any>,
+    v: &VariantValues<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE variants SET sku = $2, title = $3, options = $4, price = $5, updated_at = $6 WHERE id = $1",
+    )
+    .bind(v.id)
+    .bind(v.sku)
+    .bind(v.title)
+    .bind(options_json(v.options))
+    .bind(v.price)
+    .bind(v.now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+fn options_json(options: &BTreeMap<String, String>) -> String {
+    serde_json::to_string(options).unwrap_or_else(|_| "{}".into())
+}
+
+pub async fn find_variant(db: &mut sqlx::AnyConnection, id: &str) -> Result<Option<Variant>, sqlx::Error> {
+    let mut q = SqlBuilder::new(VARIANT_SELECT);
+    q.push(" WHERE v.id = ").push_bind(id);
+    Ok(q.fetch_all::<VariantRow>(db).await?.pop().map(Into::into))
+}
+
+pub async fn count_variants<'c>(
+    db: impl Executor<'c, Database = Any>,
+    product_id: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM variants WHERE product_id = $1")
+        .bind(product_id)
+        .fetch_one(db)
+        .await
+}
+
+/// Keeps the product's price range (what price filters and sorts read) in step with its variants.
+pub async fn refresh_price_range<'c>(
+    db: impl Executor<'c, Database = Any>,
+    product_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE products SET
+           price_min = (SELECT MIN(price) FROM variants WHERE product_id = $1),
+           price_max = (SELECT MAX(price) FROM variants WHERE product_id = $1),
+           updated_at = $2
+         WHERE id = $1",
+    )
+    .bind(product_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
+}

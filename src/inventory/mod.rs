@@ -1,0 +1,149 @@
+//! Inventory: stock per variant and the ledger of every change to it.
+//!
+//! `on_hand` is what the warehouse holds, `reserved` what checkouts in progress hold, and
+//! `available = on_hand - reserved` what shoppers can still buy. Every change is a guarded
+//! `UPDATE` (the database refuses to let `available` go negative) plus a ledger row, in the
+//! caller's transaction.
+
+pub mod routes;
+mod store;
+
+use crate::{
+    db::{Db, Tx},
+    error::{ApiError, FieldError},
+    ids, time,
+    validate::{self, Validator},
+};
+
+/// A variant's stock, with enough of its product to be read in a list.
+#[derive(Debug, Clone)]
+pub struct StockLevel {
+    pub variant_id: String,
+    pub sku: String,
+    pub product_id: String,
+    pub product_title: String,
+    pub variant_title: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub updated_at: i64,
+}
+
+impl StockLevel {
+    pub fn available(&self) -> i64 {
+        (self.on_hand - self.reserved).max(0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LedgerEntry {
+    pub id: String,
+    pub variant_id: String,
+    /// `initial`, `adjustment`; checkout adds `reservation`, `release`, `sale` and `return`.
+    pub kind: String,
+    pub on_hand_delta: i64,
+    pub reserved_delta: i64,
+    pub on_hand_after: i64,
+    pub reserved_after: i64,
+    pub reason: String,
+    /// Who made the change: an admin's customer id, or `system`.
+    pub actor: String,
+    pub created_at: i64,
+}
+
+const MAX_DELTA: i64 = 1_000_000_000;
+
+/// Starts a new variant's stock inside the transaction that creates the variant.
+pub async fn open_stock(tx: &mut Tx, variant_id: &str, on_hand: i64, actor: &str) -> Result<(), sqlx::Error> {
+    let now = time::now_ms();
+    store::insert_level(&mut **tx, variant_id, on_hand, now).await?;
+    if on_hand > 0 {
+        let entry = entry(variant_id, "initial", on_hand, (on_hand, 0), "initial stock", actor, now);
+        store::insert_ledger(&mut **tx, &entry).await?;
+    }
+    Ok(())
+}
+
+/// An admin's correction: a delivery (`delta > 0`), or shrinkage and damage (`delta < 0`).
+/// Refused with `409 out_of_stock` when it would take more than is available.
+pub async fn adjust(
+    db: &Db,
+    variant_id: &str,
+    delta: i64,
+    reason: &str,
+    actor: &str,
+) -> Result<StockLevel, ApiError> {
+    let mut v = Validator::new();
+    v.check(
+        "delta",
+        if delta != 0 && delta.abs() <= MAX_DELTA {
+            Ok(())
+        } else {
+            Err(format!("must be a non-zero integer between -{MAX_DELTA} and {MAX_DELTA}"))
+        },
+    );
+    let reason = v.check("reason", validate::text(reason, 1, 200));
+    v.finish()?;
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    let Some((on_hand, reserved)) = store::add_on_hand(&mut *tx, variant_id, delta, now).await? else {
+        let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
+        let available = level.available();
+        return Err(ApiError::conflict(
+            "out_of_stock",
+            format!("Only {available} units are available; the adjustment would take stock below zero."),
+        )
+        .with_errors(vec![FieldError {
+            field: "delta".into(),
+            message: format!("at most {available} units can be removed"),
+        }]));
+    };
+    let entry =
+        entry(variant_id, "adjustment", delta, (on_hand, reserved), &reason.unwrap_or_default(), actor, now);
+    store::insert_ledger(&mut *tx, &entry).await?;
+    let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
+    tx.commit().await?;
+    Ok(level)
+}
+
+fn entry(
+    variant_id: &str,
+    kind: &str,
+    on_hand_delta: i64,
+    (on_hand_after, reserved_after): (i64, i64),
+    reason: &str,
+    actor: &str,
+    now: i64,
+) -> LedgerEntry {
+    LedgerEntry {
+        id: ids::new_id("inv"),
+        variant_id: variant_id.to_owned(),
+        kind: kind.to_owned(),
+        on_hand_delta,
+        reserved_delta: 0,
+        on_hand_after,
+        reserved_after,
+        reason: reason.to_owned(),
+        actor: actor.to_owned(),
+        created_at: now,
+    }
+}
+
+/// Stock levels ordered by SKU; with `low_stock`, only those with at most that many available.
+pub async fn list_levels(
+    db: &Db,
+    low_stock: Option<i64>,
+    after_sku: Option<&str>,
+    limit: i64,
+) -> Result<Vec<StockLevel>, ApiError> {
+    Ok(store::list_levels(db.pool(), low_stock, after_sku, limit).await?)
+}
+
+pub async fn ledger(
+    db: &Db,
+    variant_id: &str,
+    page: &crate::http::query::PageRequest,
+) -> Result<Vec<LedgerEntry>, ApiError> {
+    let mut conn = db.pool().acquire().await?;
+    store::level(&mut *conn, variant_id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(store::ledger(&mut *conn, variant_id, page).await?)
+}

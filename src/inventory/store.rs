@@ -1,0 +1,178 @@
+//! Inventory SQL.
+
+use sqlx::{Any, Executor, FromRow};
+
+use super::{LedgerEntry, StockLevel};
+use crate::{db::SqlBuilder, http::query::PageRequest};
+
+pub async fn insert_level<'c>(
+    db: impl Executor<'c, Database = Any>,
+    variant_id: &str,
+    on_hand: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO inventory_levels (variant_id, on_hand, reserved, updated_at) VALUES ($1, $2, 0, $3)",
+    )
+    .bind(variant_id)
+    .bind(on_hand)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// Adds `delta` to `on_hand` unless that would leave less than `reserved`; returns the new
+/// (on_hand, reserved), or `None` when refused or when there is no such variant. The guard is
+/// in the `WHERE`, so racing adjustments can never both pass it.
+pub async fn add_on_hand<'c>(
+    db: impl Executor<'c, Database = Any>,
+    variant_id: &str,
+    delta: i64,
+    now: i64,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE inventory_levels SET on_hand = on_hand + $2, updated_at = $3
+         WHERE variant_id = $1 AND on_hand + $2 >= reserved
+         RETURNING on_hand, reserved",
+    )
+    .bind(variant_id)
+    .bind(delta)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn insert_ledger<'c>(
+    db: impl Executor<'c, Database = Any>,
+    e: &LedgerEntry,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after,
+           reserved_after, reason, actor, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&e.id)
+    .bind(&e.variant_id)
+    .bind(&e.kind)
+    .bind(e.on_hand_delta)
+    .bind(e.reserved_delta)
+    .bind(e.on_hand_after)
+    .bind(e.reserved_after)
+    .bind(&e.reason)
+    .bind(&e.actor)
+    .bind(e.created_at)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+#[derive(FromRow)]
+struct LevelRow {
+    variant_id: String,
+    sku: String,
+    product_id: String,
+    product_title: String,
+    variant_title: String,
+    on_hand: i64,
+    reserved: i64,
+    updated_at: i64,
+}
+
+impl From<LevelRow> for StockLevel {
+    fn from(r: LevelRow) -> Self {
+        Self {
+            variant_id: r.variant_id,
+            sku: r.sku,
+            product_id: r.product_id,
+            product_title: r.product_title,
+            variant_title: r.variant_title,
+            on_hand: r.on_hand,
+            reserved: r.reserved,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const LEVEL_SELECT: &str = "SELECT l.variant_id, v.sku, v.product_id, p.title AS product_title, \
+     v.title AS variant_title, l.on_hand, l.reserved, l.updated_at \
+     FROM inventory_levels l JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id";
+
+pub async fn level<'c>(
+    db: impl Executor<'c, Database = Any>,
+    variant_id: &str,
+) -> Result<Option<StockLevel>, sqlx::Error> {
+    let mut q = SqlBuilder::new(LEVEL_SELECT);
+    q.push(" WHERE l.variant_id = ").push_bind(variant_id);
+    Ok(q.fetch_all::<LevelRow>(db).await?.pop().map(Into::into))
+}
+
+/// Ordered by SKU (unique), `limit + 1` rows.
+pub async fn list_levels<'c>(
+    db: impl Executor<'c, Database = Any>,
+    low_stock: Option<i64>,
+    after_sku: Option<&str>,
+    limit: i64,
+) -> Result<Vec<StockLevel>, sqlx::Error> {
+    let mut q = SqlBuilder::new(LEVEL_SELECT);
+    q.push(" WHERE 1 = 1");
+    if let Some(threshold) = low_stock {
+        q.push(" AND l.on_hand - l.reserved <= ").push_bind(threshold);
+    }
+    if let Some(sku) = after_sku {
+        q.push(" AND v.sku > ").push_bind(sku);
+    }
+    q.push(" ORDER BY v.sku LIMIT ").push_bind(limit + 1);
+    Ok(q.fetch_all::<LevelRow>(db).await?.into_iter().map(Into::into).collect())
+}
+
+#[derive(FromRow)]
+struct LedgerRow {
+    id: String,
+    variant_id: String,
+    kind: String,
+    on_hand_delta: i64,
+    reserved_delta: i64,
+    on_hand_after: i64,
+    reserved_after: i64,
+    reason: String,
+    actor: String,
+    created_at: i64,
+}
+
+/// Newest first, `limit + 1` rows.
+pub async fn ledger<'c>(
+    db: impl Executor<'c, Database = Any>,
+    variant_id: &str,
+    page: &PageRequest,
+) -> Result<Vec<LedgerEntry>, sqlx::Error> {
+    let (at, id) = page.after.as_ref().map_or((i64::MAX, ""), |c| (c.at, c.id.as_str()));
+    let rows: Vec<LedgerRow> = sqlx::query_as(
+        "SELECT id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason,
+           actor, created_at
+         FROM inventory_ledger
+         WHERE variant_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3))
+         ORDER BY created_at DESC, id DESC LIMIT $4",
+    )
+    .bind(variant_id)
+    .bind(at)
+    .bind(id)
+    .bind(page.limit + 1)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LedgerEntry {
+            id: r.id,
+            variant_id: r.variant_id,
+            kind: r.kind,
+            on_hand_delta: r.on_hand_delta,
+            reserved_delta: r.reserved_delta,
+            on_hand_after: r.on_hand_after,
+            reserved_after: r.reserved_after,
+            reason: r.reason,
+            actor: r.actor,
+            created_at: r.created_at,
+        })
+        .collect())
+}

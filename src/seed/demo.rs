@@ -1,0 +1,177 @@
+//! The demo catalog, from `demo_catalog.toml` (compiled into the binary).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::{Rng, SEED_ACTOR};
+use crate::{
+    catalog::{
+        self, NewCategory, handle_from,
+        products::{NewProduct, NewVariant, ProductStatus},
+    },
+    db::Db,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoCatalog {
+    categories: Vec<DemoCategory>,
+    products: Vec<DemoProduct>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoCategory {
+    handle: String,
+    name: String,
+    parent: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoProduct {
+    title: String,
+    category: String,
+    price: i64,
+    description: String,
+    status: Option<ProductStatus>,
+    #[serde(default)]
+    options: BTreeMap<String, Vec<String>>,
+}
+
+pub struct DemoReport {
+    pub categories: usize,
+    pub products: usize,
+}
+
+/// Loads the demo catalog into an empty store. Refuses when products exist, so it never
+/// mixes with a real catalog.
+pub async fn seed_demo(db: &Db) -> Result<DemoReport, String> {
+    let demo: DemoCatalog = toml::from_str(include_str!("demo_catalog.toml"))
+        .map_err(|e| format!("the demo catalog is invalid: {e}"))?;
+    let (products, _) =
+        catalog::products::list_products(db, &any_product()).await.map_err(|e| e.to_string())?;
+    if !products.is_empty() {
+        return Err("the store already has products; the demo catalog only goes into an empty store".into());
+    }
+    let mut category_ids = BTreeMap::new();
+    for c in &demo.categories {
+        let parent_id = c.parent.as_ref().and_then(|p| category_ids.get(p).cloned());
+        let input = NewCategory { name: c.name.clone(), handle: Some(c.handle.clone()), parent_id };
+        let created =
+            catalog::create_category(db, input).await.map_err(|e| format!("category {}: {e}", c.handle))?;
+        category_ids.insert(c.handle.clone(), created.id);
+    }
+    for p in &demo.products {
+        let handle = handle_from(&p.title);
+        let input = NewProduct {
+            title: p.title.clone(),
+            handle: Some(handle.clone()),
+            description: p.description.clone(),
+            status: Some(p.status.unwrap_or(ProductStatus::Published)),
+            images: vec![format!("/media/demo/{handle}.svg")],
+            category_ids: category_ids.get(&p.category).cloned().into_iter().collect(),
+            variants: variants(&handle, p),
+        };
+        catalog::products::create_product(db, SEED_ACTOR, input)
+            .await
+            .map_err(|e| format!("product {handle}: {e}"))?;
+    }
+    Ok(DemoReport { categories: demo.categories.len(), products: demo.products.len() })
+}
+
+fn any_product() -> catalog::products::ProductQuery {
+    catalog::products::ProductQuery {
+        search: None,
+        category: None,
+        min_price: None,
+        max_price: None,
+        status: None,
+        sort: catalog::products::Sort::Newest,
+        limit: 1,
+        after: None,
+    }
+}
+
+/// Every combination of the product's options, with stock that varies (some sold out, some
+/// nearly) and prices that step up for bigger sizes.
+fn variants(handle: &str, p: &DemoProduct) -> Vec<NewVariant> {
+    let mut combos: Vec<BTreeMap<String, String>> = vec![BTreeMap::new()];
+    for (name, values) in &p.options {
+        combos = combos
+            .into_iter()
+            .flat_map(|combo| {
+                values.iter().map(move |value| {
+                    let mut next = combo.clone();
+                    next.insert(name.clone(), value.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    let mut rng = Rng::new(handle.bytes().fold(7, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
+    let code: String = handle.split('-').filter_map(|w| w.chars().next()).collect::<String>().to_uppercase();
+    combos
+        .into_iter()
+        .map(|options| {
+            let suffix: Vec<String> = options
+                .values()
+                .map(|v| {
+                    v.chars().filter(char::is_ascii_alphanumeric).take(4).collect::<String>().to_uppercase()
+                })
+                .collect();
+            let sku = std::iter::once(format!("{code}{}", handle.len()))
+                .chain(suffix)
+                .collect::<Vec<_>>()
+                .join("-");
+            let stock = match rng.below(10) {
+                0 => 0,
+                1 | 2 => 1 + rng.below(4),
+                _ => 10 + rng.below(70),
+            };
+            NewVariant {
+                sku,
+                title: None,
+                price: p.price + price_step(&options),
+                options,
+                stock: i64::try_from(stock).unwrap_or(0),
+            }
+        })
+        .collect()
+}
+
+fn price_step(options: &BTreeMap<String, String>) -> i64 {
+    options
+        .iter()
+        .map(|(name, value)| match (name.as_str(), value.as_str()) {
+            ("size", "XL" | "XXL" | "L/XL") => 200,
+            ("size", "A2") => 1000,
+            ("size", "A1") => 2000,
+            ("size", "500 ml") => 400,
+            // Gift cards cost what they are worth; the listed price is the smallest.
+            ("amount", amount) => amount.parse::<i64>().map_or(0, |a| a * 100 - 2500),
+            _ => 0,
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_catalog_is_big_and_consistent() {
+        let demo: DemoCatalog = toml::from_str(include_str!("demo_catalog.toml")).expect("parses");
+        assert!(demo.products.len() >= 40);
+        let handles: Vec<&str> = demo.categories.iter().map(|c| c.handle.as_str()).collect();
+        let mut skus = std::collections::HashSet::new();
+        for p in &demo.products {
+            assert!(handles.contains(&p.category.as_str()), "{} has an unknown category", p.title);
+            for v in variants(&handle_from(&p.title), p) {
+                assert!(skus.insert(v.sku.clone()), "duplicate sku {}", v.sku);
+                assert!(v.price > 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! What the server shows browsers besides the API: the storefront page and the demo
+//! catalog's product pictures, all compiled into the binary so the demo works offline.
+
+use axum::{
+    Router,
+    extract::Path,
+    http::{HeaderValue, header},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+
+use crate::{app::AppState, error::ApiError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Html(include_str!("index.html")) }))
+        .route("/media/demo/{file}", get(demo_image))
+}
+
+/// `/media/demo/{handle}.svg`: a picture drawn for a demo product from its handle.
+async fn demo_image(Path(file): Path<String>) -> Response {
+    let Some(svg) = file.strip_suffix(".svg").and_then(demo_svg) else {
+        return ApiError::not_found().into_response();
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+            // An SVG opened on its own is a document: let it run nothing.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+            ),
+        ],
+        svg,
+    )
+        .into_response()
+}
+
+/// A square picture: a colour from the handle, a shape for the kind of product, and the
+/// name. Only handles (lower-case letters, digits, dashes) are drawn, so nothing a client
+/// sends can become markup.
+pub fn demo_svg(handle: &str) -> Option<String> {
+    crate::catalog::parse_handle(handle).ok()?;
+    let hash = handle.bytes().fold(2166136261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16777619));
+    let hue = hash % 360;
+    let name: Vec<String> = handle
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect();
+    let name = name.join(" ");
+    let shape = if ["tee", "shirt", "hoodie", "sweater", "jacket", "crewneck"]
+        .iter()
+        .any(|k| handle.contains(k))
+    {
+        r#"<path d="M140 110 L200 90 Q240 120 280 90 L340 110 L380 180 L330 200 L330 320 L150 320 L150 200 L100 180 Z"/>"#
+    } else if ["mug", "cup", "tumbler", "bottle"].iter().any(|k| handle.contains(k)) {
+        r##"<rect x="140" y="120" width="170" height="200" rx="18"/><circle cx="325" cy="210" r="45" fill="none" stroke="#fff" stroke-width="22" stroke-opacity=".85"/>"##
+    } else if ["bag", "tote", "backpack", "pouch"].iter().any(|k| handle.contains(k)) {
+        r##"<rect x="130" y="160" width="220" height="170" rx="16"/><path d="M190 160 Q190 100 240 100 Q290 100 290 160" fill="none" stroke="#fff" stroke-width="16" stroke-opacity=".85"/>"##
+    } else {
+        r#"<circle cx="240" cy="210" r="110"/>"#
+    };
+    Some(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="480" height="480" viewBox="0 0 480 480" role="img" aria-label="{name}">
+<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl({hue},70%,62%)"/><stop offset="1" stop-color="hsl({hue2},65%,42%)"/></linearGradient></defs>
+<rect width="480" height="480" fill="url(#g)"/>
+<g fill="#fff" fill-opacity=".85">{shape}</g>
+<text x="240" y="410" font-family="system-ui,sans-serif" font-size="30" font-weight="600" fill="#fff" text-anchor="middle">{name}</text>
+</svg>"##,
+        hue2 = (hue + 40) % 360
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_handles_are_drawn() {
+        let svg = demo_svg("classic-tee").expect("svg");
+        assert!(svg.contains("Classic Tee") && svg.starts_with("<svg"));
+        assert!(demo_svg("<script>").is_none());
+        assert!(demo_svg("a\"b").is_none());
+    }
+}

@@ -34,6 +34,10 @@ impl Engine {
                 "PRAGMA busy_timeout = 5000",
                 "PRAGMA foreign_keys = ON",
                 "PRAGMA synchronous = NORMAL",
+                // Keeps the planner's statistics fresh (for instance, that nearly every
+                // product is `published`, so the status index is a poor way into a search).
+                "PRAGMA analysis_limit = 400",
+                "PRAGMA optimize = 0x10002",
             ],
             Self::Postgres => &[],
         }
@@ -55,6 +59,15 @@ impl Engine {
                 format!("p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {param})")
             }
             Self::Postgres => format!("p.search_vector @@ to_tsquery('english', {param})"),
+        }
+    }
+
+    /// `column`, written so the planner does not reach the rows through an index on it.
+    /// SQLite's unary `+` does that; PostgreSQL plans from statistics and needs no hint.
+    pub fn without_index(self, column: &str) -> String {
+        match self {
+            Self::Sqlite => format!("+{column}"),
+            Self::Postgres => column.to_owned(),
         }
     }
 

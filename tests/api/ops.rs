@@ -46,6 +46,18 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/v1/admin/customers", "get"),
         ("/v1/categories", "get"),
         ("/v1/admin/categories", "post"),
+        ("/v1/products", "get"),
+        ("/v1/products/{id_or_handle}", "get"),
+        ("/v1/admin/products", "post"),
+        ("/v1/admin/products", "get"),
+        ("/v1/admin/products/{id}", "get"),
+        ("/v1/admin/products/{id}", "patch"),
+        ("/v1/admin/products/{id}", "delete"),
+        ("/v1/admin/products/{id}/variants", "post"),
+        ("/v1/admin/variants/{id}", "patch"),
+        ("/v1/admin/inventory", "get"),
+        ("/v1/admin/inventory/{variant_id}/adjustments", "post"),
+        ("/v1/admin/inventory/{variant_id}/adjustments", "get"),
         ("/healthz", "get"),
         ("/readyz", "get"),
         ("/metrics", "get"),
@@ -53,7 +65,9 @@ async fn openapi_documents_every_route(engine: Engine) {
     for (path, method) in expected {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from /openapi.json");
     }
-    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    for schema in ["Problem", "ProductView", "VariantView", "Money", "NewProduct", "StockLevelView"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
+    }
 
     let docs = app.client.get(app.url("/docs/")).send().await.expect("sent");
     assert_eq!(docs.status(), StatusCode::OK);

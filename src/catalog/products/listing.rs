@@ -142,7 +142,10 @@ pub fn build(engine: Engine, q: &ProductQuery) -> SqlBuilder {
         .push(&rank)
         .push(" AS rank FROM products p WHERE 1 = 1");
     if let Some(status) = q.status {
-        sql.push(" AND p.status = ").push_bind(status.as_str());
+        // With a search, the matches are the way in; the status index would scan everything.
+        let column =
+            if q.search.is_some() { engine.without_index("p.status") } else { "p.status".to_owned() };
+        sql.push(" AND ").push(&column).push(" = ").push_bind(status.as_str());
     }
     match &q.search {
         Some(words) if words.is_empty() => {
@@ -180,22 +183,20 @@ pub fn build(engine: Engine, q: &ProductQuery) -> SqlBuilder {
                 .push(", ")
                 .push_bind(id.as_str())
                 .push(")"),
-            ProductCursor::PriceAsc(key, id) => sql
-                .push("(")
-                .push(PRICE_ASC_KEY)
-                .push(", p.id) > (")
-                .push_bind(*key)
-                .push(", ")
-                .push_bind(id.as_str())
-                .push(")"),
-            ProductCursor::PriceDesc(key, id) => sql
-                .push("(")
-                .push(PRICE_DESC_KEY)
-                .push(", p.id) < (")
-                .push_bind(*key)
-                .push(", ")
-                .push_bind(id.as_str())
-                .push(")"),
+            // The lone comparison on the key repeats what the row value says; it lets SQLite
+            // seek its expression index instead of scanning from the start.
+            ProductCursor::PriceAsc(key, id) => {
+                let key = sql.param(*key);
+                sql.push(&format!("{PRICE_ASC_KEY} >= {key} AND ({PRICE_ASC_KEY}, p.id) > ({key}, "))
+                    .push_bind(id.as_str())
+                    .push(")")
+            }
+            ProductCursor::PriceDesc(key, id) => {
+                let key = sql.param(*key);
+                sql.push(&format!("{PRICE_DESC_KEY} <= {key} AND ({PRICE_DESC_KEY}, p.id) < ({key}, "))
+                    .push_bind(id.as_str())
+                    .push(")")
+            }
             ProductCursor::Title(title, id) => sql
                 .push("(p.sort_title, p.id) > (")
                 .push_bind(title.as_str())

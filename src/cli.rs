@@ -141,6 +141,7 @@ async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), S
         seed::seed_products(&db, count, |done| println!("  {done} of {count} products")).await?;
         println!("Added {count} products in {:.1} s.", started.elapsed().as_secs_f64());
     }
+    db.refresh_statistics().await.map_err(|e| format!("cannot refresh planner statistics: {e}"))?;
     db.close().await;
     Ok(())
 }

@@ -43,6 +43,15 @@ impl Engine {
         }
     }
 
+    /// Refreshes the planner's statistics after a bulk load, so it knows, for instance, that a
+    /// variant's stock is one index probe away rather than a table scan.
+    pub(super) fn refresh_statistics(self) -> &'static str {
+        match self {
+            Self::Sqlite => "PRAGMA optimize",
+            Self::Postgres => "ANALYZE",
+        }
+    }
+
     pub(super) fn begin_write(self) -> &'static str {
         match self {
             Self::Sqlite => "BEGIN IMMEDIATE",

@@ -71,6 +71,12 @@ impl Db {
         self.pool.begin_with(self.engine.begin_write()).await
     }
 
+    /// After loading many rows at once (`oxcart seed`): fresh statistics for the planner.
+    /// PostgreSQL's autovacuum would get there eventually, but may be off or behind.
+    pub async fn refresh_statistics(&self) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(self.engine.refresh_statistics()).execute(&self.pool).await.map(drop)
+    }
+
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
     }

@@ -32,6 +32,10 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// Members particular to a code, such as `order_id` on `cart_completed`.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug)]
@@ -41,13 +45,23 @@ pub struct ApiError {
     detail: String,
     errors: Vec<FieldError>,
     retry_after_secs: Option<u64>,
+    // Boxed: rare, and it keeps every `Result<_, ApiError>` small.
+    extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     /// Logged, never sent.
     cause: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), errors: Vec::new(), retry_after_secs: None, cause: None }
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after_secs: None,
+            extensions: None,
+            cause: None,
+        }
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
@@ -137,6 +151,12 @@ impl ApiError {
         self
     }
 
+    /// Adds a member to the problem body (`"order_id": "ord_…"`).
+    pub fn with_extension(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.extensions.get_or_insert_default().insert(key.to_owned(), value.into());
+        self
+    }
+
     pub fn code(&self) -> &'static str {
         self.code
     }
@@ -192,6 +212,7 @@ impl IntoResponse for ApiError {
             code: self.code,
             errors: self.errors,
             request_id,
+            extensions: self.extensions.map(|e| *e).unwrap_or_default(),
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (self.status, body).into_response();

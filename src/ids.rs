@@ -47,6 +47,22 @@ pub fn new_id(prefix: &str) -> String {
     id
 }
 
+/// An id that is also the only key to what it names (a guest's cart): 127 random bits, no
+/// time part and no sequence, so knowing one id says nothing about any other. [`new_id`] is
+/// not for this: ids it makes in the same millisecond differ by one.
+pub fn new_unguessable_id(prefix: &str) -> String {
+    let bytes = random_bytes::<17>();
+    let value = u128::from_be_bytes(bytes[..16].try_into().unwrap_or([0; 16]));
+    let mut id = String::with_capacity(prefix.len() + 27);
+    id.push_str(prefix);
+    id.push('_');
+    id.push(CROCKFORD[usize::from(bytes[16] & 0x03)] as char);
+    for i in (0..25).rev() {
+        id.push(CROCKFORD[((value >> (i * 5)) & 0x1f) as usize] as char);
+    }
+    id
+}
+
 /// A secret token with 256 random bits, URL-safe, behind a readable prefix.
 pub fn new_token(prefix: &str) -> String {
     format!("{prefix}_{}", URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
@@ -75,6 +91,13 @@ mod tests {
     fn ids_made_in_one_millisecond_still_sort_in_creation_order() {
         let ids: Vec<String> = (0..1000).map(|_| new_id("x")).collect();
         assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn unguessable_ids_share_nothing() {
+        let (a, b) = (new_unguessable_id("cart"), new_unguessable_id("cart"));
+        assert!(a.starts_with("cart_") && a.len() == 31, "{a}");
+        assert_ne!(a[5..10], b[5..10], "no shared time prefix");
     }
 
     #[test]

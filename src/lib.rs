@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod cart;
 pub mod catalog;
 pub mod cli;
 pub mod config;

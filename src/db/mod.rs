@@ -97,3 +97,8 @@ pub fn is_unique_violation(err: &sqlx::Error, names: &[&str]) -> bool {
         _ => false,
     }
 }
+
+/// True when the error is a CHECK constraint refusing a value.
+pub fn is_check_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if matches!(db.kind(), sqlx::error::ErrorKind::CheckViolation))
+}

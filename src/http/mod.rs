@@ -21,7 +21,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{accounts, app::AppState, catalog, error::ApiError, inventory, web};
+use crate::{accounts, app::AppState, cart, catalog, error::ApiError, inventory, web};
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes::router())
         .merge(catalog::categories::routes::router())
         .merge(catalog::products::routes::router())
+        .merge(cart::routes::router())
         .merge(admin)
         .merge(ops::router())
         .split_for_parts();

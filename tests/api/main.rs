@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod browsing;
+mod carts;
 mod catalog;
 mod cli;
 mod conventions;

@@ -78,7 +78,7 @@ impl Render<'_> {
         let variants: Vec<VariantView> = p.variants.into_iter().map(|v| self.variant(v)).collect();
         ProductView {
             in_stock: variants.iter().any(|v| v.in_stock),
-            images: p.images.iter().map(|url| self.absolute(url)).collect(),
+            images: p.images.iter().map(|url| absolute_url(self.public_url, url)).collect(),
             category_ids: p.categories.iter().map(|c| c.id.clone()).collect(),
             categories: p.categories.into_iter().map(Into::into).collect(),
             variants,
@@ -110,14 +110,10 @@ impl Render<'_> {
             options: v.options,
         }
     }
+}
 
-    /// Paths on this server (`/media/…`) become absolute under the public URL, so apps on
-    /// other origins can load them.
-    fn absolute(&self, url: &str) -> String {
-        if url.starts_with('/') && !url.starts_with("//") {
-            format!("{}{url}", self.public_url)
-        } else {
-            url.to_owned()
-        }
-    }
+/// Paths on this server (`/media/…`) become absolute under the public URL, so apps on other
+/// origins can load them.
+pub fn absolute_url(public_url: &str, url: &str) -> String {
+    if url.starts_with('/') && !url.starts_with("//") { format!("{public_url}{url}") } else { url.to_owned() }
 }

@@ -1,0 +1,226 @@
+//! Carts: what a shopper means to buy. A guest's cart is reached by its unguessable id alone;
+//! a cart created by a signed-in customer belongs to them, and anyone else gets the same `404`
+//! as for a cart that does not exist.
+//!
+//! A cart line holds a variant and a quantity, never a price: every read joins the variant's
+//! current price (guarantee 5). Stock is checked when a line grows but is not held; checkout
+//! claims it.
+
+pub mod routes;
+mod store;
+
+use crate::{
+    db::{Db, Tx, is_check_violation},
+    error::{ApiError, FieldError},
+    ids, time,
+};
+
+pub const MAX_QUANTITY: i64 = 999;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CartStatus {
+    Open,
+    Completed,
+}
+
+impl CartStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Completed => "completed",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Cart {
+    pub id: String,
+    pub customer_id: Option<String>,
+    pub status: CartStatus,
+    pub order_id: Option<String>,
+    pub lines: Vec<CartLine>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Cart {
+    /// Sum of the lines at current prices, in minor units.
+    pub fn subtotal(&self) -> i64 {
+        self.lines.iter().map(CartLine::line_total).sum()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CartLine {
+    pub id: String,
+    pub variant_id: String,
+    pub product_id: String,
+    pub product_title: String,
+    pub product_handle: String,
+    pub variant_title: String,
+    pub sku: String,
+    pub quantity: i64,
+    /// The variant's price now.
+    pub unit_price: i64,
+    pub available: i64,
+    /// False once the product is no longer published: the line stays visible, but checkout
+    /// refuses it.
+    pub purchasable: bool,
+    pub image: Option<String>,
+}
+
+impl CartLine {
+    pub fn line_total(&self) -> i64 {
+        self.unit_price * self.quantity
+    }
+}
+
+/// Opens a cart, owned by `customer_id` when a customer is signed in.
+pub async fn create_cart(db: &Db, customer_id: Option<&str>) -> Result<Cart, ApiError> {
+    let now = time::now_ms();
+    let id = ids::new_unguessable_id("cart");
+    let mut tx = db.begin().await?;
+    store::insert_cart(&mut *tx, &id, customer_id, now).await?;
+    let cart = load(&mut tx, &id, customer_id).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+pub async fn get_cart(db: &Db, id: &str, caller: Option<&str>) -> Result<Cart, ApiError> {
+    let mut conn = db.pool().acquire().await?;
+    let row = store::cart_row(&mut *conn, id).await?.ok_or_else(ApiError::not_found)?;
+    check_owner(&row, caller)?;
+    let lines = store::lines(&mut *conn, id).await?;
+    Ok(row.into_cart(lines))
+}
+
+/// Adds `quantity` of a variant, merging with its line when there is one.
+pub async fn add_item(
+    db: &Db,
+    cart_id: &str,
+    caller: Option<&str>,
+    variant_id: &str,
+    quantity: i64,
+) -> Result<Cart, ApiError> {
+    check_quantity(quantity, 1)?;
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    open_cart(&mut tx, cart_id, caller).await?;
+    let variant = store::variant_for_sale(&mut *tx, variant_id)
+        .await?
+        .ok_or_else(|| ApiError::field("variant_id", "is not a variant of a product on sale"))?;
+    let item_id = ids::new_id("item");
+    // The addition happens in SQL, so two adds racing on one line both count; the CHECK
+    // on the column refuses a sum over the maximum.
+    let total = match store::add_quantity(&mut *tx, &item_id, cart_id, variant_id, quantity, now).await {
+        Err(e) if is_check_violation(&e) => MAX_QUANTITY + 1,
+        other => other?,
+    };
+    if total > MAX_QUANTITY {
+        return Err(ApiError::field("quantity", format!("a line holds at most {MAX_QUANTITY} units")));
+    }
+    if total > variant.available {
+        return Err(out_of_stock(variant.available));
+    }
+    store::touch(&mut *tx, cart_id, now).await?;
+    let cart = load(&mut tx, cart_id, caller).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+/// Sets a line's quantity; 0 removes the line.
+pub async fn set_quantity(
+    db: &Db,
+    cart_id: &str,
+    caller: Option<&str>,
+    item_id: &str,
+    quantity: i64,
+) -> Result<Cart, ApiError> {
+    check_quantity(quantity, 0)?;
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    open_cart(&mut tx, cart_id, caller).await?;
+    let line = store::lines(&mut *tx, cart_id)
+        .await?
+        .into_iter()
+        .find(|l| l.id == item_id)
+        .ok_or_else(ApiError::not_found)?;
+    if quantity == 0 {
+        store::delete_item(&mut *tx, cart_id, item_id).await?;
+    } else {
+        if quantity > line.quantity && quantity > line.available {
+            return Err(out_of_stock(line.available));
+        }
+        store::set_quantity(&mut *tx, cart_id, item_id, quantity, now).await?;
+    }
+    store::touch(&mut *tx, cart_id, now).await?;
+    let cart = load(&mut tx, cart_id, caller).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+pub async fn remove_item(
+    db: &Db,
+    cart_id: &str,
+    caller: Option<&str>,
+    item_id: &str,
+) -> Result<Cart, ApiError> {
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    open_cart(&mut tx, cart_id, caller).await?;
+    if !store::delete_item(&mut *tx, cart_id, item_id).await? {
+        return Err(ApiError::not_found());
+    }
+    store::touch(&mut *tx, cart_id, now).await?;
+    let cart = load(&mut tx, cart_id, caller).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+fn check_quantity(quantity: i64, min: i64) -> Result<(), ApiError> {
+    if (min..=MAX_QUANTITY).contains(&quantity) {
+        Ok(())
+    } else {
+        Err(ApiError::field("quantity", format!("must be between {min} and {MAX_QUANTITY}")))
+    }
+}
+
+fn out_of_stock(available: i64) -> ApiError {
+    ApiError::conflict("out_of_stock", format!("Only {available} units are available."))
+        .with_errors(vec![FieldError {
+            field: "quantity".into(),
+            message: format!("only {available} available"),
+        }])
+        .with_extension("available", available)
+}
+
+/// The same answer for "not yours" as for "no such cart".
+fn check_owner(row: &store::CartRow, caller: Option<&str>) -> Result<(), ApiError> {
+    match &row.customer_id {
+        Some(owner) if Some(owner.as_str()) != caller => Err(ApiError::not_found()),
+        _ => Ok(()),
+    }
+}
+
+/// The cart, if the caller may change it: theirs (or a guest cart) and still open.
+async fn open_cart(tx: &mut Tx, id: &str, caller: Option<&str>) -> Result<(), ApiError> {
+    let row = store::cart_row(&mut **tx, id).await?.ok_or_else(ApiError::not_found)?;
+    check_owner(&row, caller)?;
+    if row.status == CartStatus::Completed.as_str() {
+        return Err(cart_completed(row.order_id.as_deref()));
+    }
+    Ok(())
+}
+
+/// `409 cart_completed`, naming the order the cart became.
+pub fn cart_completed(order_id: Option<&str>) -> ApiError {
+    ApiError::conflict("cart_completed", "This cart was already checked out.")
+        .with_extension("order_id", order_id.unwrap_or_default())
+}
+
+async fn load(tx: &mut Tx, id: &str, caller: Option<&str>) -> Result<Cart, ApiError> {
+    let row = store::cart_row(&mut **tx, id).await?.ok_or_else(ApiError::not_found)?;
+    check_owner(&row, caller)?;
+    let lines = store::lines(&mut **tx, id).await?;
+    Ok(row.into_cart(lines))
+}

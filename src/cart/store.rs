@@ -1,0 +1,197 @@
+//! Cart SQL.
+
+use sqlx::{Any, Executor, FromRow};
+
+use super::{Cart, CartLine, CartStatus};
+
+#[derive(FromRow)]
+pub struct CartRow {
+    pub id: String,
+    pub customer_id: Option<String>,
+    pub status: String,
+    pub order_id: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl CartRow {
+    pub fn into_cart(self, lines: Vec<CartLine>) -> Cart {
+        Cart {
+            status: if self.status == "completed" { CartStatus::Completed } else { CartStatus::Open },
+            id: self.id,
+            customer_id: self.customer_id,
+            order_id: self.order_id,
+            lines,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+pub async fn insert_cart<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    customer_id: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO carts (id, customer_id, status, created_at, updated_at) VALUES ($1, $2, 'open', $3, $3)",
+    )
+    .bind(id)
+    .bind(customer_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+pub async fn cart_row<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+) -> Result<Option<CartRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, customer_id, status, order_id, created_at, updated_at FROM carts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn touch<'c>(db: impl Executor<'c, Database = Any>, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE carts SET updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+#[derive(FromRow)]
+struct LineRow {
+    id: String,
+    variant_id: String,
+    product_id: String,
+    product_title: String,
+    product_handle: String,
+    product_status: String,
+    images: String,
+    variant_title: String,
+    sku: String,
+    quantity: i64,
+    unit_price: i64,
+    available: i64,
+}
+
+/// The lines with the variants' current prices and stock, oldest line first.
+pub async fn lines<'c>(
+    db: impl Executor<'c, Database = Any>,
+    cart_id: &str,
+) -> Result<Vec<CartLine>, sqlx::Error> {
+    let rows: Vec<LineRow> = sqlx::query_as(
+        "SELECT i.id, i.variant_id, v.product_id, p.title AS product_title, p.handle AS product_handle,
+           p.status AS product_status, p.images, v.title AS variant_title, v.sku, i.quantity,
+           v.price AS unit_price, COALESCE(l.on_hand - l.reserved, 0) AS available
+         FROM cart_items i
+         JOIN variants v ON v.id = i.variant_id
+         JOIN products p ON p.id = v.product_id
+         LEFT JOIN inventory_levels l ON l.variant_id = v.id
+         WHERE i.cart_id = $1
+         ORDER BY i.created_at, i.id",
+    )
+    .bind(cart_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CartLine {
+            purchasable: r.product_status == "published",
+            image: serde_json::from_str::<Vec<String>>(&r.images).ok().and_then(|i| i.into_iter().next()),
+            id: r.id,
+            variant_id: r.variant_id,
+            product_id: r.product_id,
+            product_title: r.product_title,
+            product_handle: r.product_handle,
+            variant_title: r.variant_title,
+            sku: r.sku,
+            quantity: r.quantity,
+            unit_price: r.unit_price,
+            available: r.available.max(0),
+        })
+        .collect())
+}
+
+pub struct VariantForSale {
+    pub available: i64,
+}
+
+/// A variant of a published product, with what is available of it.
+pub async fn variant_for_sale<'c>(
+    db: impl Executor<'c, Database = Any>,
+    variant_id: &str,
+) -> Result<Option<VariantForSale>, sqlx::Error> {
+    let available: Option<i64> = sqlx::query_scalar(
+        "SELECT COALESCE(l.on_hand - l.reserved, 0)
+         FROM variants v JOIN products p ON p.id = v.product_id
+         LEFT JOIN inventory_levels l ON l.variant_id = v.id
+         WHERE v.id = $1 AND p.status = 'published'",
+    )
+    .bind(variant_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(available.map(|a| VariantForSale { available: a.max(0) }))
+}
+
+/// Adds to the variant's line (creating it) and returns the line's new quantity.
+pub async fn add_quantity<'c>(
+    db: impl Executor<'c, Database = Any>,
+    item_id: &str,
+    cart_id: &str,
+    variant_id: &str,
+    quantity: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO cart_items (id, cart_id, variant_id, quantity, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)
+         ON CONFLICT (cart_id, variant_id)
+         DO UPDATE SET quantity = cart_items.quantity + excluded.quantity, updated_at = excluded.updated_at
+         RETURNING quantity",
+    )
+    .bind(item_id)
+    .bind(cart_id)
+    .bind(variant_id)
+    .bind(quantity)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn set_quantity<'c>(
+    db: impl Executor<'c, Database = Any>,
+    cart_id: &str,
+    item_id: &str,
+    quantity: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE cart_items SET quantity = $3, updated_at = $4 WHERE cart_id = $1 AND id = $2")
+        .bind(cart_id)
+        .bind(item_id)
+        .bind(quantity)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn delete_item<'c>(
+    db: impl Executor<'c, Database = Any>,
+    cart_id: &str,
+    item_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM cart_items WHERE cart_id = $1 AND id = $2")
+        .bind(cart_id)
+        .bind(item_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

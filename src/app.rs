@@ -4,7 +4,10 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use tokio::net::TcpListener;
 
-use crate::{config::Config, db::Db, http, http::rate_limit::RateLimiter, metrics::Metrics};
+use crate::{
+    checkout, config::Config, db::Db, http, http::rate_limit::RateLimiter, metrics::Metrics,
+    payments::Payments,
+};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -13,6 +16,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     pub auth_limiter: Arc<RateLimiter>,
+    pub payments: Payments,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,8 +61,14 @@ impl App {
 
     pub fn with_database(config: Config, db: Db) -> Self {
         let auth_limiter = Arc::new(RateLimiter::new(Duration::from_secs(config.rate_limits.window_secs)));
-        let state =
-            AppState { db, config: Arc::new(config), metrics: Arc::new(Metrics::new()), auth_limiter };
+        let payments = Payments::new(&db);
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+            auth_limiter,
+            payments,
+        };
         Self { state }
     }
 
@@ -86,12 +96,29 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let db = self.state.db.clone();
+        let reconciler = tokio::spawn(reconcile_forever(db.clone(), self.state.payments.clone()));
         let router = http::router(self.state);
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await?;
+        reconciler.abort();
         db.close().await;
         Ok(())
+    }
+}
+
+/// Every 30 seconds, settles orders a crash or a lost connection left `pending_payment` for
+/// more than a minute (see `checkout::reconcile_pending`). Every process runs it; settling an
+/// order is guarded, so they never settle one twice.
+async fn reconcile_forever(db: Db, payments: Payments) {
+    let mut tick = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        tick.tick().await;
+        match checkout::reconcile_pending(&db, &payments, 60_000).await {
+            Ok(0) => {}
+            Ok(settled) => tracing::info!(settled, "reconciled pending orders"),
+            Err(e) => tracing::warn!(error = %e, "reconciling pending orders failed"),
+        }
     }
 }
 

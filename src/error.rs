@@ -153,6 +153,8 @@ impl ApiError {
 
     /// Adds a member to the problem body (`"order_id": "ord_…"`).
     pub fn with_extension(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        const STANDARD: [&str; 7] = ["type", "title", "status", "detail", "code", "errors", "request_id"];
+        debug_assert!(!STANDARD.contains(&key), "extension `{key}` would hide a standard problem member");
         self.extensions.get_or_insert_default().insert(key.to_owned(), value.into());
         self
     }

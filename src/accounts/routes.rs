@@ -82,7 +82,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(get_me, update_me))
-        .routes(routes!(my_orders))
 }
 
 pub fn admin_router() -> OpenApiRouter<AppState> {
@@ -198,22 +197,6 @@ async fn update_me(
     v.finish()?;
     let name = name.unwrap_or_default();
     Ok(axum::Json(super::rename(&state.db, &session.customer.id, &name).await?.into()))
-}
-
-/// The signed-in customer's orders, newest first.
-///
-/// Orders are placed by checkout; until a customer has checked out, the list is empty.
-#[utoipa::path(get, path = "/v1/me/orders", tag = "accounts", params(ListParams), security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "`{data, next_cursor}`"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
-    ))]
-async fn my_orders(
-    Caller(_session): Caller,
-    Query(params): Query<ListParams>,
-) -> Result<axum::Json<Page<serde_json::Value>>, ApiError> {
-    params.page()?;
-    Ok(axum::Json(Page { data: Vec::new(), next_cursor: None }))
 }
 
 /// Every customer and admin, newest first.

@@ -206,10 +206,38 @@ fn check_owner(row: &store::CartRow, caller: Option<&str>) -> Result<(), ApiErro
 async fn open_cart(tx: &mut Tx, id: &str, caller: Option<&str>) -> Result<(), ApiError> {
     let row = store::cart_row(&mut **tx, id).await?.ok_or_else(ApiError::not_found)?;
     check_owner(&row, caller)?;
-    if row.status == CartStatus::Completed.as_str() {
+    // A cart being checked out (claimed by an order) is as closed as a completed one.
+    if row.status == CartStatus::Completed.as_str() || row.order_id.is_some() {
         return Err(cart_completed(row.order_id.as_deref()));
     }
     Ok(())
+}
+
+/// Checkout's claim on an open cart, inside its transaction: marks the cart as becoming
+/// `order_id` unless another checkout got there first, and returns it with its lines.
+pub async fn claim_for_checkout(
+    tx: &mut Tx,
+    id: &str,
+    caller: Option<&str>,
+    order_id: &str,
+    now: i64,
+) -> Result<Cart, ApiError> {
+    open_cart(tx, id, caller).await?;
+    if !store::claim(&mut **tx, id, order_id, now).await? {
+        let row = store::cart_row(&mut **tx, id).await?.ok_or_else(ApiError::not_found)?;
+        return Err(cart_completed(row.order_id.as_deref()));
+    }
+    load(tx, id, caller).await
+}
+
+/// The order was paid: the cart is done.
+pub async fn complete(tx: &mut Tx, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    store::set_status(&mut **tx, id, CartStatus::Completed, now).await
+}
+
+/// The order's payment failed: the cart is the shopper's to change and retry again.
+pub async fn reopen(tx: &mut Tx, id: &str, order_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    store::release_claim(&mut **tx, id, order_id, now).await
 }
 
 /// `409 cart_completed`, naming the order the cart became.

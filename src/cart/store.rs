@@ -57,6 +57,54 @@ pub async fn cart_row<'c>(
     .await
 }
 
+/// Sets `order_id` if no checkout holds the cart; false when one does.
+pub async fn claim<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    order_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE carts SET order_id = $2, updated_at = $3 WHERE id = $1 AND order_id IS NULL AND status = 'open'",
+    )
+    .bind(id)
+    .bind(order_id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn release_claim<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    order_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE carts SET order_id = NULL, updated_at = $3 WHERE id = $1 AND order_id = $2")
+        .bind(id)
+        .bind(order_id)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn set_status<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    status: CartStatus,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE carts SET status = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(status.as_str())
+        .bind(now)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
 pub async fn touch<'c>(db: impl Executor<'c, Database = Any>, id: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE carts SET updated_at = $2 WHERE id = $1")
         .bind(id)

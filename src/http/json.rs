@@ -30,6 +30,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     }
 }
 
+/// `Option<Json<T>>`: for a POST whose body may be left out altogether (no body and no
+/// content type is `None`); a body that is there must be JSON like any other.
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::OptionalFromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Option<Self>, ApiError> {
+        let empty = request.headers().get(header::CONTENT_TYPE).is_none()
+            && request
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .is_none_or(|length| length.to_str().is_ok_and(|l| l.trim() == "0"));
+        if empty {
+            return Ok(None);
+        }
+        <Self as FromRequest<S>>::from_request(request, state).await.map(Some)
+    }
+}
+
 fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
     let Some(value) = content_type.and_then(|v| v.to_str().ok()) else {
         return false;

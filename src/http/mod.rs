@@ -21,7 +21,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{accounts, app::AppState, cart, catalog, error::ApiError, inventory, web};
+use crate::{accounts, app::AppState, cart, catalog, checkout, error::ApiError, inventory, orders, web};
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -31,12 +31,15 @@ pub fn router(state: AppState) -> Router {
         .merge(catalog::categories::routes::admin_router())
         .merge(catalog::products::admin_routes::router())
         .merge(inventory::routes::admin_router())
+        .merge(orders::admin_routes::router())
         .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
     let (routes, api) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(accounts::routes::router())
         .merge(catalog::categories::routes::router())
         .merge(catalog::products::routes::router())
         .merge(cart::routes::router())
+        .merge(checkout::routes::router())
+        .merge(orders::routes::router())
         .merge(admin)
         .merge(ops::router())
         .split_for_parts();

@@ -18,7 +18,8 @@ use crate::error::{FieldError, Problem};
     tags(
         (name = "accounts", description = "Registration, sessions and the signed-in customer"),
         (name = "catalog", description = "What the store sells: categories and products"),
-        (name = "cart", description = "Carts for guests and customers"),
+        (name = "cart", description = "Carts for guests and customers, and checkout"),
+        (name = "orders", description = "Orders, for their customers and guests holding the access token"),
         (name = "admin", description = "Store administration (role `admin`)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

@@ -57,10 +57,68 @@ pub async fn open_stock(tx: &mut Tx, variant_id: &str, on_hand: i64, actor: &str
     let now = time::now_ms();
     store::insert_level(&mut **tx, variant_id, on_hand, now).await?;
     if on_hand > 0 {
-        let entry = entry(variant_id, "initial", on_hand, (on_hand, 0), "initial stock", actor, now);
+        let entry = entry(variant_id, "initial", (on_hand, 0), (on_hand, 0), "initial stock", actor, now);
         store::insert_ledger(&mut **tx, &entry).await?;
     }
     Ok(())
+}
+
+/// How an order moves stock. Each is one guarded update plus a ledger row, in the caller's
+/// transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockMove {
+    /// Checkout holds units while the payment runs.
+    Reserve,
+    /// A hold ends without a sale (declined payment, abandoned checkout).
+    Release,
+    /// A paid order takes the units it held.
+    Sell,
+    /// A cancelled order's units go back on the shelf.
+    Return,
+}
+
+impl StockMove {
+    fn kind(self) -> &'static str {
+        match self {
+            Self::Reserve => "reservation",
+            Self::Release => "release",
+            Self::Sell => "sale",
+            Self::Return => "return",
+        }
+    }
+
+    fn deltas(self, quantity: i64) -> (i64, i64) {
+        match self {
+            Self::Reserve => (0, quantity),
+            Self::Release => (0, -quantity),
+            Self::Sell => (-quantity, -quantity),
+            Self::Return => (quantity, 0),
+        }
+    }
+}
+
+/// Applies `movement` for `quantity` units; `false` when refused (for `Reserve`: fewer than
+/// `quantity` available). `reason` names the order.
+pub async fn move_stock(
+    tx: &mut Tx,
+    variant_id: &str,
+    movement: StockMove,
+    quantity: i64,
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let now = time::now_ms();
+    let deltas = movement.deltas(quantity);
+    let Some(after) = store::change_level(&mut **tx, variant_id, deltas.0, deltas.1, now).await? else {
+        return Ok(false);
+    };
+    let entry = entry(variant_id, movement.kind(), deltas, after, reason, "system", now);
+    store::insert_ledger(&mut **tx, &entry).await?;
+    Ok(true)
+}
+
+/// What is available of a variant now (0 when it has no stock record).
+pub async fn available(tx: &mut Tx, variant_id: &str) -> Result<i64, sqlx::Error> {
+    Ok(store::level(&mut **tx, variant_id).await?.map_or(0, |l| l.available()))
 }
 
 /// An admin's correction: a delivery (`delta > 0`), or shrinkage and damage (`delta < 0`).
@@ -85,7 +143,7 @@ pub async fn adjust(
     v.finish()?;
     let now = time::now_ms();
     let mut tx = db.begin().await?;
-    let Some((on_hand, reserved)) = store::add_on_hand(&mut *tx, variant_id, delta, now).await? else {
+    let Some((on_hand, reserved)) = store::change_level(&mut *tx, variant_id, delta, 0, now).await? else {
         let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
         let available = level.available();
         return Err(ApiError::conflict(
@@ -97,8 +155,15 @@ pub async fn adjust(
             message: format!("at most {available} units can be removed"),
         }]));
     };
-    let entry =
-        entry(variant_id, "adjustment", delta, (on_hand, reserved), &reason.unwrap_or_default(), actor, now);
+    let entry = entry(
+        variant_id,
+        "adjustment",
+        (delta, 0),
+        (on_hand, reserved),
+        &reason.unwrap_or_default(),
+        actor,
+        now,
+    );
     store::insert_ledger(&mut *tx, &entry).await?;
     let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
     tx.commit().await?;
@@ -108,7 +173,7 @@ pub async fn adjust(
 fn entry(
     variant_id: &str,
     kind: &str,
-    on_hand_delta: i64,
+    (on_hand_delta, reserved_delta): (i64, i64),
     (on_hand_after, reserved_after): (i64, i64),
     reason: &str,
     actor: &str,
@@ -119,7 +184,7 @@ fn entry(
         variant_id: variant_id.to_owned(),
         kind: kind.to_owned(),
         on_hand_delta,
-        reserved_delta: 0,
+        reserved_delta,
         on_hand_after,
         reserved_after,
         reason: reason.to_owned(),

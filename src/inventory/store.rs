@@ -22,22 +22,25 @@ pub async fn insert_level<'c>(
     .map(drop)
 }
 
-/// Adds `delta` to `on_hand` unless that would leave less than `reserved`; returns the new
-/// (on_hand, reserved), or `None` when refused or when there is no such variant. The guard is
-/// in the `WHERE`, so racing adjustments can never both pass it.
-pub async fn add_on_hand<'c>(
+/// Moves stock by (`on_hand_delta`, `reserved_delta`) unless that would leave `reserved`
+/// negative or above `on_hand`; returns the new (on_hand, reserved), or `None` when refused or
+/// when there is no such variant. The guard is in the `WHERE`, so racing writers can never
+/// both pass it: this one statement is how every reservation, sale and adjustment happens.
+pub async fn change_level<'c>(
     db: impl Executor<'c, Database = Any>,
     variant_id: &str,
-    delta: i64,
+    on_hand_delta: i64,
+    reserved_delta: i64,
     now: i64,
 ) -> Result<Option<(i64, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "UPDATE inventory_levels SET on_hand = on_hand + $2, updated_at = $3
-         WHERE variant_id = $1 AND on_hand + $2 >= reserved
+        "UPDATE inventory_levels SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = $4
+         WHERE variant_id = $1 AND on_hand + $2 >= reserved + $3 AND reserved + $3 >= 0
          RETURNING on_hand, reserved",
     )
     .bind(variant_id)
-    .bind(delta)
+    .bind(on_hand_delta)
+    .bind(reserved_delta)
     .bind(now)
     .fetch_optional(db)
     .await

@@ -1,0 +1,258 @@
+//! Checkout: turning an open cart into a paid order without ever selling a unit twice or
+//! charging twice.
+//!
+//! 1. One transaction claims the cart (`carts.order_id`, set only while it is NULL), reserves
+//!    every line's units with a guarded update, and records the order as `pending_payment`.
+//! 2. The provider is asked to charge, with the order id as idempotency key, outside any
+//!    transaction.
+//! 3. A second transaction settles the order (`settle.rs`): paid (units sold, cart completed,
+//!    confirmation in the outbox), or failed (units released, cart reopened).
+//!
+//! A crash between 1 and 3 leaves a `pending_payment` order; the reconciler (`settle.rs`)
+//! asks the provider what became of the charge and settles it the same way.
+
+pub mod routes;
+mod settle;
+
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+pub use settle::{SETTLE_AFTER_MS, reconcile_pending};
+
+use crate::{
+    accounts,
+    cart::{self, Cart},
+    db::Db,
+    error::{ApiError, FieldError},
+    ids,
+    inventory::{self, StockMove},
+    orders::{self, OrderItem, ShippingAddress, store as order_store},
+    payments::{ChargeOutcome, ChargeRequest, Payments},
+    time,
+    validate::{self, Validator},
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutRequest {
+    #[schema(example = "ann@example.com")]
+    pub email: String,
+    pub shipping_address: ShippingAddress,
+    pub payment: PaymentInput,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    /// `test` (built in); `stripe` when configured.
+    #[schema(example = "test")]
+    pub provider: String,
+    /// From the provider's client library; with `test`, Stripe's test values such as
+    /// `pm_card_visa` or `pm_card_chargeDeclined`.
+    #[schema(example = "pm_card_visa")]
+    pub payment_method: String,
+}
+
+/// A placed order and its access token, which is shown once.
+pub struct Placed {
+    pub order: orders::Order,
+    pub access_token: String,
+}
+
+pub async fn checkout(
+    db: &Db,
+    payments: &Payments,
+    currency: &str,
+    cart_id: &str,
+    caller: Option<&str>,
+    request: CheckoutRequest,
+) -> Result<Placed, ApiError> {
+    let (email, address) = check(&request, payments)?;
+    let provider = payments
+        .get(&request.payment.provider)
+        .ok_or_else(|| ApiError::field("payment.provider", "is not a provider this store accepts"))?;
+    let order_id = ids::new_id("ord");
+    let access_token = ids::new_token("ordtok");
+    let total =
+        reserve(db, &order_id, &access_token, currency, cart_id, caller, &email, &address, provider.name())
+            .await?;
+
+    let charge = ChargeRequest {
+        idempotency_key: order_id.clone(),
+        amount: total,
+        currency: currency.to_owned(),
+        payment_method: request.payment.payment_method.clone(),
+        description: format!("Order {order_id}"),
+    };
+    let outcome = match tokio::time::timeout(settle::PROVIDER_TIMEOUT, provider.charge(charge)).await {
+        Ok(Ok(outcome)) => Ok(Some(outcome)),
+        // Failed or timed out: the charge may or may not exist. Ask before deciding anything.
+        Ok(Err(_)) | Err(_) => provider.find_charge(&order_id).await,
+    };
+    match outcome {
+        Ok(Some(ChargeOutcome::Succeeded { reference })) => {
+            settle::mark_paid(db, &order_id, &reference).await?;
+            let order = orders::get_order(db, &order_id, orders::Reader::ADMIN).await?;
+            Ok(Placed { order, access_token })
+        }
+        Ok(Some(ChargeOutcome::Declined { code })) => {
+            settle::mark_failed(db, &order_id, &code).await?;
+            Err(ApiError::new(
+                StatusCode::PAYMENT_REQUIRED,
+                "payment_declined",
+                "The payment was declined. Nothing was charged; try another payment method.",
+            )
+            .with_extension("decline_code", code))
+        }
+        Ok(None) => {
+            // The provider never made the charge: release everything now.
+            settle::mark_failed(db, &order_id, "provider_error").await?;
+            Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "payment_provider_error",
+                "The payment provider failed. Nothing was charged; it is safe to try again.",
+            ))
+        }
+        // Not even the lookup answered: the order stays pending and the reconciler settles it
+        // once the provider is back. The cart stays claimed, so a retry cannot charge again.
+        Err(_) => Err(ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "payment_provider_error",
+            "The payment provider did not answer. The order will be settled within 15 minutes; \
+             it is not charged twice.",
+        )
+        .with_extension("order_id", order_id)),
+    }
+}
+
+fn check(request: &CheckoutRequest, payments: &Payments) -> Result<(String, ShippingAddress), ApiError> {
+    let mut v = Validator::new();
+    let email = v.check("email", accounts::parse_email(&request.email));
+    let a = &request.shipping_address;
+    let address = ShippingAddress {
+        name: v.check("shipping_address.name", validate::text(&a.name, 1, 100)).unwrap_or_default(),
+        line1: v.check("shipping_address.line1", validate::text(&a.line1, 1, 200)).unwrap_or_default(),
+        line2: match a.line2.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(line2) => v.check("shipping_address.line2", validate::text(line2, 1, 200)),
+        },
+        city: v.check("shipping_address.city", validate::text(&a.city, 1, 100)).unwrap_or_default(),
+        postal_code: v
+            .check("shipping_address.postal_code", validate::text(&a.postal_code, 1, 20))
+            .unwrap_or_default(),
+        country: v.check("shipping_address.country", country(&a.country)).unwrap_or_default(),
+    };
+    if payments.get(&request.payment.provider).is_none() {
+        let known = payments.names().join(", ");
+        v.check::<()>("payment.provider", Err(format!("must be one of: {known}")));
+    }
+    v.check("payment.payment_method", validate::text(&request.payment.payment_method, 1, 200));
+    v.finish()?;
+    Ok((email.unwrap_or_default(), address))
+}
+
+/// ISO 3166-1 alpha-2, any case in, upper case out.
+fn country(value: &str) -> Result<String, String> {
+    const CODES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR \
+        BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES \
+        ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN \
+        IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG \
+        MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL \
+        PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF \
+        TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+    let code = value.trim().to_ascii_uppercase();
+    if code.len() == 2 && CODES.split_whitespace().any(|c| c == code) {
+        Ok(code)
+    } else {
+        Err("must be an ISO 3166-1 alpha-2 country code such as US or DE".into())
+    }
+}
+
+/// Step 1, one transaction: claim the cart, reserve every line, record the pending order.
+/// Returns the total to charge.
+#[allow(clippy::too_many_arguments)]
+async fn reserve(
+    db: &Db,
+    order_id: &str,
+    access_token: &str,
+    currency: &str,
+    cart_id: &str,
+    caller: Option<&str>,
+    email: &str,
+    address: &ShippingAddress,
+    provider: &str,
+) -> Result<i64, ApiError> {
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    // The claim comes first: concurrent checkouts of one cart queue on this row, and all but
+    // the first find it taken.
+    let cart: Cart = cart::claim_for_checkout(&mut tx, cart_id, caller, order_id, now).await?;
+    if cart.lines.is_empty() {
+        return Err(ApiError::field("items", "the cart is empty"));
+    }
+    let reason = format!("order {order_id}");
+    let mut short = Vec::new();
+    for (i, line) in cart.lines.iter().enumerate() {
+        let reserved = line.purchasable
+            && inventory::move_stock(&mut tx, &line.variant_id, StockMove::Reserve, line.quantity, &reason)
+                .await?;
+        if !reserved {
+            let available =
+                if line.purchasable { inventory::available(&mut tx, &line.variant_id).await? } else { 0 };
+            short.push(FieldError {
+                field: format!("items[{i}].quantity"),
+                message: format!(
+                    "only {available} of {} ({}) available",
+                    line.product_title, line.variant_title
+                ),
+            });
+        }
+    }
+    if !short.is_empty() {
+        // Dropping the transaction undoes the claim and every reservation made above.
+        return Err(ApiError::conflict("out_of_stock", "Some lines have less stock than the cart asks for.")
+            .with_errors(short));
+    }
+    let number = order_store::next_number(&mut *tx).await?;
+    let token_hash = ids::token_hash(access_token);
+    let order = order_store::NewOrder {
+        id: order_id,
+        number,
+        cart_id,
+        customer_id: cart.customer_id.as_deref(),
+        email,
+        currency,
+        total: cart.subtotal(),
+        shipping_address: address,
+        access_token_hash: &token_hash,
+        now,
+    };
+    order_store::insert_order(&mut *tx, &order).await?;
+    for (position, line) in cart.lines.iter().enumerate() {
+        let item = OrderItem {
+            id: ids::new_id("oi"),
+            variant_id: line.variant_id.clone(),
+            product_id: line.product_id.clone(),
+            product_title: line.product_title.clone(),
+            variant_title: line.variant_title.clone(),
+            sku: line.sku.clone(),
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            line_total: line.line_total(),
+        };
+        order_store::insert_item(&mut *tx, order_id, i64::try_from(position).unwrap_or(0), &item).await?;
+    }
+    order_store::insert_payment(
+        &mut *tx,
+        &ids::new_id("pay"),
+        order_id,
+        provider,
+        cart.subtotal(),
+        currency,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(cart.subtotal())
+}

@@ -1,0 +1,46 @@
+//! Checkout over HTTP: `POST /v1/carts/{id}/checkout`.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::CheckoutRequest;
+use crate::{
+    app::AppState,
+    error::{ApiError, Problem},
+    http::{auth::MaybeCaller, json::Json},
+    orders::routes::{OrderView, view},
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(checkout))
+}
+
+/// Pay for the cart and place the order. Stock is claimed for every line before the payment
+/// is taken and released at once if it fails; the cart is charged at most once however often
+/// this is sent. The answer carries the order's `access_token`, shown only here.
+#[utoipa::path(post, path = "/v1/carts/{id}/checkout", tag = "cart", request_body = CheckoutRequest,
+    params(("id" = String, Path, description = "`cart_…` id")),
+    responses(
+        (status = 201, body = OrderView, description = "The order, `paid`, with `access_token`"),
+        (status = 400, description = "`validation_failed` (also for an empty cart)", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "`payment_declined`: nothing charged, stock released, the cart stays open", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`out_of_stock` (each short line in `errors`), or `cart_completed` (with `order_id`)", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "`payment_provider_error`: safe to retry, never charged twice", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn checkout(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    Path(id): Path<String>,
+    Json(body): Json<CheckoutRequest>,
+) -> Result<(StatusCode, axum::Json<OrderView>), ApiError> {
+    let customer = caller.0.as_ref().map(|s| s.customer.id.as_str());
+    let placed =
+        super::checkout(&state.db, &state.payments, &state.config.currency, &id, customer, body).await?;
+    let mut order = view(placed.order);
+    order.access_token = Some(placed.access_token);
+    Ok((StatusCode::CREATED, axum::Json(order)))
+}

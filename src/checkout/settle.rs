@@ -1,0 +1,95 @@
+//! Settling a pending order once the payment's outcome is known, from the checkout request
+//! itself or from the reconciler after a crash. Each settles at most once: the status move
+//! `pending_payment → paid | failed` is the guard.
+
+use std::time::Duration;
+
+use crate::{
+    cart,
+    db::Db,
+    error::ApiError,
+    inventory::{self, StockMove},
+    notifications,
+    orders::{OrderStatus, store},
+    payments::{ChargeOutcome, Payments},
+    time,
+};
+
+/// How long checkout waits for the provider before asking what became of the charge.
+pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A pending order whose charge the provider has never heard of is given up (its stock
+/// released, its cart reopened) after this long: well past any request still in flight, and
+/// within the 15 minutes API.md promises.
+pub const SETTLE_AFTER_MS: i64 = 10 * 60 * 1000;
+
+/// The charge went through: sell the reserved units, complete the cart, queue the
+/// confirmation. Does nothing if the order was settled already.
+pub async fn mark_paid(db: &Db, order_id: &str, reference: &str) -> Result<(), ApiError> {
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    if !store::transition(&mut *tx, order_id, OrderStatus::PendingPayment, OrderStatus::Paid, now).await? {
+        return Ok(());
+    }
+    let (order, _) = store::find(&mut tx, order_id).await?.ok_or_else(ApiError::not_found)?;
+    let reason = format!("order {order_id}");
+    for item in &order.items {
+        if !inventory::move_stock(&mut tx, &item.variant_id, StockMove::Sell, item.quantity, &reason).await? {
+            return Err(ApiError::internal(format_args!(
+                "order {order_id}: reserved units of {} missing",
+                item.sku
+            )));
+        }
+    }
+    store::settle_payment(&mut *tx, order_id, "succeeded", Some(reference), None, now).await?;
+    cart::complete(&mut tx, &order.cart_id, now).await?;
+    let event = serde_json::json!({"order_id": order_id, "email": order.email});
+    notifications::enqueue(&mut *tx, "order.paid", &event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The charge did not happen: release the reserved units and reopen the cart. Does nothing if
+/// the order was settled already.
+pub async fn mark_failed(db: &Db, order_id: &str, code: &str) -> Result<(), ApiError> {
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    if !store::transition(&mut *tx, order_id, OrderStatus::PendingPayment, OrderStatus::Failed, now).await? {
+        return Ok(());
+    }
+    let (order, _) = store::find(&mut tx, order_id).await?.ok_or_else(ApiError::not_found)?;
+    let reason = format!("order {order_id}: payment {code}");
+    for item in &order.items {
+        inventory::move_stock(&mut tx, &item.variant_id, StockMove::Release, item.quantity, &reason).await?;
+    }
+    store::settle_payment(&mut *tx, order_id, "failed", None, Some(code), now).await?;
+    cart::reopen(&mut tx, &order.cart_id, order_id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Settles orders left `pending_payment` for longer than `older_than_ms` (a crash, a lost
+/// connection): asks the provider by the order id and settles accordingly. An order the
+/// provider never charged is released once it is [`SETTLE_AFTER_MS`] old. Safe to run in every
+/// process at once: settling is guarded. Returns how many orders it settled.
+pub async fn reconcile_pending(db: &Db, payments: &Payments, older_than_ms: i64) -> Result<usize, ApiError> {
+    let now = time::now_ms();
+    let mut settled = 0;
+    for order_id in store::pending_before(db.pool(), now - older_than_ms).await? {
+        let mut conn = db.pool().acquire().await?;
+        let Some((order, _)) = store::find(&mut conn, &order_id).await? else { continue };
+        drop(conn);
+        let Some(provider) = order.payment.as_ref().and_then(|p| payments.get(&p.provider)) else { continue };
+        match provider.find_charge(&order_id).await {
+            Ok(Some(ChargeOutcome::Succeeded { reference })) => mark_paid(db, &order_id, &reference).await?,
+            Ok(Some(ChargeOutcome::Declined { code })) => mark_failed(db, &order_id, &code).await?,
+            Ok(None) if order.created_at < now - SETTLE_AFTER_MS => {
+                mark_failed(db, &order_id, "abandoned").await?
+            }
+            // Too young to give up on, or the provider is down: next round.
+            Ok(None) | Err(_) => continue,
+        }
+        settled += 1;
+    }
+    Ok(settled)
+}

@@ -1,0 +1,106 @@
+//! Orders over HTTP for admins: `/v1/admin/orders…`.
+
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    OrderStatus, Reader,
+    routes::{OrderView, page_view, view},
+};
+use crate::{
+    app::AppState,
+    error::{ApiError, Problem},
+    http::{
+        json::Json,
+        query::{ListParams, Page, Query},
+    },
+};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AdminOrderParams {
+    #[param(inline)]
+    pub status: Option<OrderStatus>,
+    /// 1–100, default 20.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FulfillRequest {
+    pub tracking_number: Option<String>,
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_orders))
+        .routes(routes!(get_order))
+        .routes(routes!(fulfill))
+        .routes(routes!(cancel))
+}
+
+/// Every order, newest first; `status` filters (`failed` lists checkouts whose payment did not
+/// go through).
+#[utoipa::path(get, path = "/v1/admin/orders", tag = "admin", params(AdminOrderParams),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "`{data: [order], next_cursor}`")))]
+async fn list_orders(
+    State(state): State<AppState>,
+    Query(params): Query<AdminOrderParams>,
+) -> Result<axum::Json<Page<OrderView>>, ApiError> {
+    let page = ListParams { limit: params.limit, cursor: params.cursor }.page()?;
+    let orders = super::list_all(&state.db, params.status, &page).await?;
+    Ok(axum::Json(page_view(orders, page.limit)))
+}
+
+#[utoipa::path(get, path = "/v1/admin/orders/{id}", tag = "admin",
+    params(("id" = String, Path, description = "`ord_…` id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = OrderView),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_order(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<OrderView>, ApiError> {
+    Ok(axum::Json(view(super::get_order(&state.db, &id, Reader::ADMIN).await?)))
+}
+
+/// Mark a paid order as shipped.
+#[utoipa::path(post, path = "/v1/admin/orders/{id}/fulfill", tag = "admin", request_body = FulfillRequest,
+    params(("id" = String, Path, description = "`ord_…` id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = OrderView),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state`: not paid", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn fulfill(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Option<Json<FulfillRequest>>,
+) -> Result<axum::Json<OrderView>, ApiError> {
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    Ok(axum::Json(view(super::lifecycle::fulfill(&state.db, &id, body.tracking_number.as_deref()).await?)))
+}
+
+/// Cancel a paid order: the payment is refunded in full and the units go back to stock.
+#[utoipa::path(post, path = "/v1/admin/orders/{id}/cancel", tag = "admin",
+    params(("id" = String, Path, description = "`ord_…` id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = OrderView),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state`: not paid", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "`payment_provider_error`: the refund failed; nothing changed", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<OrderView>, ApiError> {
+    Ok(axum::Json(view(super::lifecycle::cancel(&state.db, &state.payments, &id).await?)))
+}

@@ -1,0 +1,80 @@
+//! Moving a paid order on: fulfilment and cancellation (admins).
+
+use super::{Order, OrderStatus, Reader, store};
+use crate::{
+    db::Db,
+    error::ApiError,
+    inventory::{self, StockMove},
+    notifications,
+    payments::Payments,
+    time, validate,
+};
+
+fn invalid_state(order: &Order, action: &str) -> ApiError {
+    ApiError::conflict(
+        "invalid_state",
+        format!("Only a paid order can be {action}; this one is {}.", order.status.as_str()),
+    )
+    .with_extension("order_status", order.status.as_str())
+}
+
+/// `paid → fulfilled`, with an optional tracking number.
+pub async fn fulfill(db: &Db, id: &str, tracking_number: Option<&str>) -> Result<Order, ApiError> {
+    let tracking = match tracking_number {
+        Some(t) => Some(validate::text(t, 1, 100).map_err(|m| ApiError::field("tracking_number", m))?),
+        None => None,
+    };
+    let order = super::get_order(db, id, Reader::ADMIN).await?;
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    if !store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Fulfilled, now).await? {
+        return Err(invalid_state(&order, "fulfilled"));
+    }
+    if let Some(tracking) = &tracking {
+        store::set_tracking(&mut *tx, id, tracking).await?;
+    }
+    let event = serde_json::json!({"order_id": id, "tracking_number": tracking});
+    notifications::enqueue(&mut *tx, "order.fulfilled", &event).await?;
+    tx.commit().await?;
+    super::get_order(db, id, Reader::ADMIN).await
+}
+
+/// `paid → cancelled`: refunds the payment in full, then returns the units to stock.
+///
+/// The refund comes first and carries a key derived from the order, so a retry after a
+/// failure refunds once; the status move is the guard against two cancellations racing.
+pub async fn cancel(db: &Db, payments: &Payments, id: &str) -> Result<Order, ApiError> {
+    let order = super::get_order(db, id, Reader::ADMIN).await?;
+    if order.status != OrderStatus::Paid {
+        return Err(invalid_state(&order, "cancelled"));
+    }
+    let payment = order
+        .payment
+        .as_ref()
+        .ok_or_else(|| ApiError::internal(format_args!("paid order {id} has no payment")))?;
+    let provider = payments.get(&payment.provider).ok_or_else(|| {
+        ApiError::internal(format_args!("order {id}: provider {} is gone", payment.provider))
+    })?;
+    let reference = payment.reference.as_deref().unwrap_or_default();
+    provider.refund(reference, &format!("refund-{id}")).await.map_err(|e| {
+        tracing::warn!(order_id = id, error = %e, "refund failed");
+        ApiError::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            "payment_provider_error",
+            "The payment provider could not refund the payment; the order is unchanged. Try again.",
+        )
+    })?;
+    let now = time::now_ms();
+    let mut tx = db.begin().await?;
+    if !store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now).await? {
+        return Err(invalid_state(&order, "cancelled"));
+    }
+    let reason = format!("order {id} cancelled");
+    for item in &order.items {
+        inventory::move_stock(&mut tx, &item.variant_id, StockMove::Return, item.quantity, &reason).await?;
+    }
+    store::settle_payment(&mut *tx, id, "refunded", None, None, now).await?;
+    notifications::enqueue(&mut *tx, "order.cancelled", &serde_json::json!({"order_id": id})).await?;
+    tx.commit().await?;
+    super::get_order(db, id, Reader::ADMIN).await
+}

@@ -1,0 +1,161 @@
+//! Orders: what was bought, by whom, at what price, and where it stands.
+//!
+//! `pending_payment` → `paid` → `fulfilled`; `paid` → `cancelled` (refunded, stock returned).
+//! `failed` records a checkout whose payment did not go through; only admins see it. Every
+//! move is an `UPDATE … WHERE status = <from>`, so two racing moves cannot both happen.
+
+pub mod admin_routes;
+mod lifecycle;
+pub mod routes;
+pub(crate) mod store;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    db::Db,
+    error::ApiError,
+    http::query::{Cursor, PageRequest},
+    ids,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    PendingPayment,
+    Paid,
+    Fulfilled,
+    Cancelled,
+    Refunded,
+    Failed,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PendingPayment => "pending_payment",
+            Self::Paid => "paid",
+            Self::Fulfilled => "fulfilled",
+            Self::Cancelled => "cancelled",
+            Self::Refunded => "refunded",
+            Self::Failed => "failed",
+        }
+    }
+
+    fn from_db(value: &str) -> Self {
+        match value {
+            "pending_payment" => Self::PendingPayment,
+            "paid" => Self::Paid,
+            "fulfilled" => Self::Fulfilled,
+            "cancelled" => Self::Cancelled,
+            "refunded" => Self::Refunded,
+            _ => Self::Failed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ShippingAddress {
+    pub name: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2, upper case.
+    #[schema(example = "DE")]
+    pub country: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub id: String,
+    pub number: i64,
+    pub cart_id: String,
+    pub customer_id: Option<String>,
+    pub email: String,
+    pub status: OrderStatus,
+    pub currency: String,
+    pub subtotal: i64,
+    pub total: i64,
+    pub shipping_address: ShippingAddress,
+    pub tracking_number: Option<String>,
+    pub items: Vec<OrderItem>,
+    pub payment: Option<Payment>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderItem {
+    pub id: String,
+    pub variant_id: String,
+    pub product_id: String,
+    pub product_title: String,
+    pub variant_title: String,
+    pub sku: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub line_total: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Payment {
+    pub id: String,
+    pub provider: String,
+    pub reference: Option<String>,
+    pub status: String,
+    pub failure_code: Option<String>,
+}
+
+/// Who is asking for an order: any one of these that fits opens it.
+#[derive(Default)]
+pub struct Reader<'a> {
+    pub admin: bool,
+    pub customer_id: Option<&'a str>,
+    /// The order's access token (from the checkout response or the confirmation email).
+    pub token: Option<&'a str>,
+}
+
+impl Reader<'_> {
+    pub const ADMIN: Reader<'static> = Reader { admin: true, customer_id: None, token: None };
+}
+
+/// The order if `reader` may see it; otherwise the same `404` as for an order that does not exist.
+pub async fn get_order(db: &Db, id: &str, reader: Reader<'_>) -> Result<Order, ApiError> {
+    let mut conn = db.pool().acquire().await?;
+    let (order, token_hash) = store::find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let owner = reader.customer_id.is_some() && order.customer_id.as_deref() == reader.customer_id;
+    let holder =
+        reader.token.is_some_and(|t| constant_time_eq(ids::token_hash(t).as_bytes(), token_hash.as_bytes()));
+    // A failed checkout is not an order to the shopper.
+    let allowed = reader.admin || (order.status != OrderStatus::Failed && (owner || holder));
+    if allowed { Ok(order) } else { Err(ApiError::not_found()) }
+}
+
+/// A customer's orders, newest first (not those whose payment failed).
+pub async fn list_for_customer(
+    db: &Db,
+    customer_id: &str,
+    page: &PageRequest,
+) -> Result<Vec<Order>, ApiError> {
+    let mut conn = db.pool().acquire().await?;
+    Ok(store::list(&mut conn, store::ListFilter::Customer(customer_id), page).await?)
+}
+
+/// Every order, newest first, optionally in one status.
+pub async fn list_all(
+    db: &Db,
+    status: Option<OrderStatus>,
+    page: &PageRequest,
+) -> Result<Vec<Order>, ApiError> {
+    let mut conn = db.pool().acquire().await?;
+    Ok(store::list(&mut conn, store::ListFilter::Status(status), page).await?)
+}
+
+pub fn cursor_of(order: &Order) -> Cursor {
+    Cursor { at: order.created_at, id: order.id.clone() }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,336 @@
+//! Order SQL.
+
+use std::collections::HashMap;
+
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+use super::{Order, OrderItem, OrderStatus, Payment, ShippingAddress};
+use crate::{db::SqlBuilder, http::query::PageRequest};
+
+const ORDER_COLUMNS: &str = "o.id, o.number, o.cart_id, o.customer_id, o.email, o.status, o.currency, o.subtotal, \
+     o.total, o.shipping_address, o.access_token_hash, o.tracking_number, o.created_at, o.updated_at";
+
+#[derive(FromRow)]
+struct OrderRow {
+    id: String,
+    number: i64,
+    cart_id: String,
+    customer_id: Option<String>,
+    email: String,
+    status: String,
+    currency: String,
+    subtotal: i64,
+    total: i64,
+    shipping_address: String,
+    access_token_hash: String,
+    tracking_number: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl OrderRow {
+    fn into_order(self, items: Vec<OrderItem>, payment: Option<Payment>) -> (Order, String) {
+        let address = serde_json::from_str(&self.shipping_address).unwrap_or(ShippingAddress {
+            name: String::new(),
+            line1: String::new(),
+            line2: None,
+            city: String::new(),
+            postal_code: String::new(),
+            country: String::new(),
+        });
+        let order = Order {
+            status: OrderStatus::from_db(&self.status),
+            id: self.id,
+            number: self.number,
+            cart_id: self.cart_id,
+            customer_id: self.customer_id,
+            email: self.email,
+            currency: self.currency,
+            subtotal: self.subtotal,
+            total: self.total,
+            shipping_address: address,
+            tracking_number: self.tracking_number,
+            items,
+            payment,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        };
+        (order, self.access_token_hash)
+    }
+}
+
+#[derive(FromRow)]
+struct ItemRow {
+    order_id: String,
+    id: String,
+    variant_id: String,
+    product_id: String,
+    product_title: String,
+    variant_title: String,
+    sku: String,
+    quantity: i64,
+    unit_price: i64,
+    line_total: i64,
+}
+
+#[derive(FromRow)]
+struct PaymentRow {
+    order_id: String,
+    id: String,
+    provider: String,
+    reference: Option<String>,
+    status: String,
+    failure_code: Option<String>,
+}
+
+/// Completes order rows with their items and payments: two queries for the whole page.
+async fn assemble(db: &mut AnyConnection, rows: Vec<OrderRow>) -> Result<Vec<(Order, String)>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut q = SqlBuilder::new(
+        "SELECT order_id, id, variant_id, product_id, product_title, variant_title, sku, quantity, unit_price, \
+         line_total FROM order_items WHERE order_id IN (",
+    );
+    q.push_list(ids.iter().copied()).push(") ORDER BY order_id, position");
+    let mut items: HashMap<String, Vec<OrderItem>> = HashMap::new();
+    for r in q.fetch_all::<ItemRow>(&mut *db).await? {
+        items.entry(r.order_id).or_default().push(OrderItem {
+            id: r.id,
+            variant_id: r.variant_id,
+            product_id: r.product_id,
+            product_title: r.product_title,
+            variant_title: r.variant_title,
+            sku: r.sku,
+            quantity: r.quantity,
+            unit_price: r.unit_price,
+            line_total: r.line_total,
+        });
+    }
+    let mut q = SqlBuilder::new(
+        "SELECT order_id, id, provider, reference, status, failure_code FROM payments WHERE order_id IN (",
+    );
+    q.push_list(ids.iter().copied()).push(")");
+    let mut payments: HashMap<String, Payment> = HashMap::new();
+    for r in q.fetch_all::<PaymentRow>(&mut *db).await? {
+        let payment = Payment {
+            id: r.id,
+            provider: r.provider,
+            reference: r.reference,
+            status: r.status,
+            failure_code: r.failure_code,
+        };
+        payments.insert(r.order_id, payment);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let i = items.remove(&row.id).unwrap_or_default();
+            let p = payments.remove(&row.id);
+            row.into_order(i, p)
+        })
+        .collect())
+}
+
+/// The order and the hash of its access token.
+pub async fn find(db: &mut AnyConnection, id: &str) -> Result<Option<(Order, String)>, sqlx::Error> {
+    let mut q = SqlBuilder::new("SELECT ");
+    q.push(ORDER_COLUMNS).push(" FROM orders o WHERE o.id = ").push_bind(id);
+    let rows: Vec<OrderRow> = q.fetch_all(&mut *db).await?;
+    Ok(assemble(db, rows).await?.pop())
+}
+
+pub enum ListFilter<'a> {
+    Customer(&'a str),
+    Status(Option<OrderStatus>),
+}
+
+/// Newest first, `limit + 1` rows.
+pub async fn list(
+    db: &mut AnyConnection,
+    filter: ListFilter<'_>,
+    page: &PageRequest,
+) -> Result<Vec<Order>, sqlx::Error> {
+    let mut q = SqlBuilder::new("SELECT ");
+    q.push(ORDER_COLUMNS).push(" FROM orders o WHERE 1 = 1");
+    match filter {
+        ListFilter::Customer(customer) => {
+            q.push(" AND o.customer_id = ").push_bind(customer).push(" AND o.status <> 'failed'");
+        }
+        ListFilter::Status(Some(status)) => {
+            q.push(" AND o.status = ").push_bind(status.as_str());
+        }
+        ListFilter::Status(None) => {}
+    }
+    if let Some(after) = &page.after {
+        q.push(" AND (o.created_at, o.id) < (")
+            .push_bind(after.at)
+            .push(", ")
+            .push_bind(after.id.as_str())
+            .push(")");
+    }
+    q.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ").push_bind(page.limit + 1);
+    let rows: Vec<OrderRow> = q.fetch_all(&mut *db).await?;
+    Ok(assemble(db, rows).await?.into_iter().map(|(order, _)| order).collect())
+}
+
+pub async fn next_number<'c>(db: impl Executor<'c, Database = Any>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value")
+        .fetch_one(db)
+        .await
+}
+
+pub struct NewOrder<'a> {
+    pub id: &'a str,
+    pub number: i64,
+    pub cart_id: &'a str,
+    pub customer_id: Option<&'a str>,
+    pub email: &'a str,
+    pub currency: &'a str,
+    pub total: i64,
+    pub shipping_address: &'a ShippingAddress,
+    pub access_token_hash: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert_order<'c>(
+    db: impl Executor<'c, Database = Any>,
+    o: &NewOrder<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, total,
+           shipping_address, access_token_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending_payment', $6, $7, $7, $8, $9, $10, $10)",
+    )
+    .bind(o.id)
+    .bind(o.number)
+    .bind(o.cart_id)
+    .bind(o.customer_id)
+    .bind(o.email)
+    .bind(o.currency)
+    .bind(o.total)
+    .bind(serde_json::to_string(o.shipping_address).unwrap_or_default())
+    .bind(o.access_token_hash)
+    .bind(o.now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+pub async fn insert_item<'c>(
+    db: impl Executor<'c, Database = Any>,
+    order_id: &str,
+    position: i64,
+    item: &OrderItem,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO order_items (id, order_id, variant_id, product_id, product_title, variant_title, sku, quantity,
+           unit_price, line_total, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&item.id)
+    .bind(order_id)
+    .bind(&item.variant_id)
+    .bind(&item.product_id)
+    .bind(&item.product_title)
+    .bind(&item.variant_title)
+    .bind(&item.sku)
+    .bind(item.quantity)
+    .bind(item.unit_price)
+    .bind(item.line_total)
+    .bind(position)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+pub async fn insert_payment<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    order_id: &str,
+    provider: &str,
+    amount: i64,
+    currency: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO payments (id, order_id, provider, amount, currency, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6)",
+    )
+    .bind(id)
+    .bind(order_id)
+    .bind(provider)
+    .bind(amount)
+    .bind(currency)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// Moves the order from `from` to `to`; false when it was not in `from` (someone else moved it).
+pub async fn transition<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    from: OrderStatus,
+    to: OrderStatus,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE orders SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2")
+        .bind(id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_tracking<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    tracking: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET tracking_number = $2 WHERE id = $1")
+        .bind(id)
+        .bind(tracking)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn settle_payment<'c>(
+    db: impl Executor<'c, Database = Any>,
+    order_id: &str,
+    status: &str,
+    reference: Option<&str>,
+    failure_code: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE payments SET status = $2, reference = COALESCE($3, reference), failure_code = $4, updated_at = $5
+         WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .bind(status)
+    .bind(reference)
+    .bind(failure_code)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// Orders still waiting for their payment's outcome, created before `before` (for the reconciler).
+pub async fn pending_before<'c>(
+    db: impl Executor<'c, Database = Any>,
+    before: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM orders WHERE status = 'pending_payment' AND created_at < $1 ORDER BY created_at LIMIT 100",
+    )
+    .bind(before)
+    .fetch_all(db)
+    .await
+}

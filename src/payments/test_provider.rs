@@ -1,0 +1,95 @@
+//! The `test` provider: answers like Stripe's test payment methods, and keeps its charges in
+//! its own table, written outside the store's transactions, as an external gateway would.
+//!
+//! | payment_method | outcome |
+//! | --- | --- |
+//! | `pm_card_visa`, `pm_card_mastercard` | succeeds |
+//! | `pm_card_chargeDeclined` | declined, `card_declined` |
+//! | `pm_card_chargeDeclinedInsufficientFunds` | declined, `insufficient_funds` |
+//! | `pm_card_processingError` | fails (the store answers 502) |
+
+use super::{BoxFuture, ChargeOutcome, ChargeRequest, PaymentProvider, ProviderError};
+use crate::{db::Db, ids, time};
+
+pub struct TestProvider {
+    db: Db,
+}
+
+impl TestProvider {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    async fn charge_now(&self, request: ChargeRequest) -> Result<ChargeOutcome, ProviderError> {
+        let outcome = match request.payment_method.as_str() {
+            "pm_card_visa" | "pm_card_mastercard" => "succeeded",
+            "pm_card_chargeDeclined" => "card_declined",
+            "pm_card_chargeDeclinedInsufficientFunds" => "insufficient_funds",
+            "pm_card_processingError" => return Err(ProviderError("processing_error".into())),
+            _ => "invalid_payment_method",
+        };
+        // The key makes the charge happen once: a repeat finds the first and answers as it did.
+        let reference = ids::new_id("pi_test");
+        sqlx::query(
+            "INSERT INTO test_provider_charges (idempotency_key, reference, amount, currency, outcome, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(&request.idempotency_key)
+        .bind(&reference)
+        .bind(request.amount)
+        .bind(&request.currency)
+        .bind(outcome)
+        .bind(time::now_ms())
+        .execute(self.db.pool())
+        .await
+        .map_err(|e| ProviderError(format!("test provider storage: {e}")))?;
+        self.find(&request.idempotency_key)
+            .await?
+            .ok_or_else(|| ProviderError("test provider lost a charge".into()))
+    }
+
+    async fn find(&self, key: &str) -> Result<Option<ChargeOutcome>, ProviderError> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT reference, outcome FROM test_provider_charges WHERE idempotency_key = $1")
+                .bind(key)
+                .fetch_optional(self.db.pool())
+                .await
+                .map_err(|e| ProviderError(format!("test provider storage: {e}")))?;
+        Ok(row.map(|(reference, outcome)| match outcome.as_str() {
+            "succeeded" => ChargeOutcome::Succeeded { reference },
+            _ => ChargeOutcome::Declined { code: outcome },
+        }))
+    }
+}
+
+impl PaymentProvider for TestProvider {
+    fn name(&self) -> &'static str {
+        "test"
+    }
+
+    fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, Result<ChargeOutcome, ProviderError>> {
+        Box::pin(self.charge_now(request))
+    }
+
+    fn find_charge<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ChargeOutcome>, ProviderError>> {
+        Box::pin(self.find(idempotency_key))
+    }
+
+    fn refund<'a>(
+        &'a self,
+        reference: &'a str,
+        _idempotency_key: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(async move {
+            sqlx::query("UPDATE test_provider_charges SET refunded = 1 WHERE reference = $1 AND outcome = 'succeeded'")
+                .bind(reference)
+                .execute(self.db.pool())
+                .await
+                .map(drop)
+                .map_err(|e| ProviderError(format!("test provider storage: {e}")))
+        })
+    }
+}

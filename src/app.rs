@@ -107,7 +107,7 @@ impl App {
     }
 }
 
-/// Every 30 seconds, settles orders a crash or a lost connection left `pending_payment` for
+/// Every 30 seconds, forgets idempotency keys older than a day and settles orders a crash or a lost connection left `pending_payment` for
 /// more than a minute (see `checkout::reconcile_pending`). Every process runs it; settling an
 /// order is guarded, so they never settle one twice.
 async fn reconcile_forever(db: Db, payments: Payments) {
@@ -118,6 +118,9 @@ async fn reconcile_forever(db: Db, payments: Payments) {
             Ok(0) => {}
             Ok(settled) => tracing::info!(settled, "reconciled pending orders"),
             Err(e) => tracing::warn!(error = %e, "reconciling pending orders failed"),
+        }
+        if let Err(e) = http::idempotency::sweep(&db).await {
+            tracing::warn!(error = %e, "sweeping expired idempotency keys failed");
         }
     }
 }

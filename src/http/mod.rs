@@ -2,6 +2,7 @@
 //! that turn requests into typed, validated values.
 
 pub mod auth;
+pub mod idempotency;
 pub mod json;
 mod middleware;
 pub mod openapi;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { middleware::method_not_allowed() })
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::guard))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(

@@ -11,6 +11,7 @@ mod catalog;
 mod checkout;
 mod cli;
 mod conventions;
+mod idempotency;
 mod inventory;
 mod ops;
 mod products;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use prometheus_client::{
     encoding::{EncodeLabelSet, text::encode},
-    metrics::{counter::Counter, family::Family, histogram::Histogram},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
 
@@ -16,6 +16,11 @@ pub struct RequestLabels {
     pub status: u16,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusLabel {
+    pub status: String,
+}
+
 fn latency_histogram() -> Histogram {
     Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
 }
@@ -24,6 +29,17 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    orders: Family<StatusLabel, Gauge>,
+    payments: Family<StatusLabel, Gauge>,
+    outbox_backlog: Gauge,
+}
+
+/// What the database says at scrape time. Read from the database rather than counted in the
+/// process, so every server process reports the same store-wide numbers.
+pub struct StoreSnapshot {
+    pub orders_by_status: Vec<(String, i64)>,
+    pub payments_by_status: Vec<(String, i64)>,
+    pub outbox_backlog: i64,
 }
 
 impl Default for Metrics {
@@ -40,12 +56,36 @@ impl Metrics {
             Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register("http_request_duration_seconds", "Time to answer an HTTP request", latency.clone());
-        Self { registry, requests, latency }
+        let orders = Family::<StatusLabel, Gauge>::default();
+        let payments = Family::<StatusLabel, Gauge>::default();
+        let outbox_backlog = Gauge::default();
+        registry.register(
+            "orders",
+            "Orders in the store by status (placed orders are paid and later)",
+            orders.clone(),
+        );
+        registry.register("payments", "Payments by outcome", payments.clone());
+        registry.register(
+            "outbox_backlog",
+            "Side effects (emails, webhooks) waiting for delivery",
+            outbox_backlog.clone(),
+        );
+        Self { registry, requests, latency, orders, payments, outbox_backlog }
     }
 
     pub fn observe_request(&self, labels: RequestLabels, elapsed: Duration) {
         self.latency.get_or_create(&labels).observe(elapsed.as_secs_f64());
         self.requests.get_or_create(&labels).inc();
+    }
+
+    pub fn set_store(&self, snapshot: &StoreSnapshot) {
+        for (status, count) in &snapshot.orders_by_status {
+            self.orders.get_or_create(&StatusLabel { status: status.clone() }).set(*count);
+        }
+        for (status, count) in &snapshot.payments_by_status {
+            self.payments.get_or_create(&StatusLabel { status: status.clone() }).set(*count);
+        }
+        self.outbox_backlog.set(snapshot.outbox_backlog);
     }
 
     pub fn render(&self) -> String {

@@ -32,9 +32,15 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus metrics in the OpenMetrics text format.
+/// Prometheus metrics in the OpenMetrics text format: HTTP requests and latency by route and
+/// status, orders and payments by status, and the outbox backlog.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, body = String)))]
 async fn metrics(State(state): State<AppState>) -> Response {
+    match crate::orders::snapshot(&state.db).await {
+        Ok(snapshot) => state.metrics.set_store(&snapshot),
+        // The HTTP metrics are still worth serving when the database is down.
+        Err(e) => tracing::warn!(error = %e, "store metrics unavailable"),
+    }
     (
         [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
         state.metrics.render(),

@@ -24,3 +24,10 @@ pub async fn enqueue<'c>(
     .await
     .map(drop)
 }
+
+/// Messages not delivered yet.
+pub async fn backlog<'c>(db: impl Executor<'c, Database = Any>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE delivered_at IS NULL")
+        .fetch_one(db)
+        .await
+}

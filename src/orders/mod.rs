@@ -159,3 +159,11 @@ pub fn cursor_of(order: &Order) -> Cursor {
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// Store-wide numbers for `/metrics`.
+pub async fn snapshot(db: &Db) -> Result<crate::metrics::StoreSnapshot, ApiError> {
+    let mut conn = db.pool().acquire().await?;
+    let (orders_by_status, payments_by_status) = store::counts_by_status(&mut conn).await?;
+    let outbox_backlog = crate::notifications::backlog(&mut *conn).await?;
+    Ok(crate::metrics::StoreSnapshot { orders_by_status, payments_by_status, outbox_backlog })
+}

@@ -334,3 +334,25 @@ pub async fn pending_before<'c>(
     .fetch_all(db)
     .await
 }
+
+/// (status, count) for orders and for payments, every status listed even at zero.
+pub async fn counts_by_status(
+    db: &mut AnyConnection,
+) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), sqlx::Error> {
+    let count = |table: &'static str| {
+        format!("SELECT status, CAST(COUNT(*) AS BIGINT) FROM {table} GROUP BY status ORDER BY status")
+    };
+    let orders: Vec<(String, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(count("orders"))).fetch_all(&mut *db).await?;
+    let payments: Vec<(String, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(count("payments"))).fetch_all(&mut *db).await?;
+    let with_zeros = |all: &[&str], found: Vec<(String, i64)>| {
+        all.iter()
+            .map(|s| ((*s).to_owned(), found.iter().find(|(f, _)| f == s).map_or(0, |(_, n)| *n)))
+            .collect::<Vec<_>>()
+    };
+    Ok((
+        with_zeros(&["pending_payment", "paid", "fulfilled", "cancelled", "refunded", "failed"], orders),
+        with_zeros(&["pending", "succeeded", "failed", "refunded"], payments),
+    ))
+}

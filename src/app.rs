@@ -96,7 +96,11 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let db = self.state.db.clone();
-        let reconciler = tokio::spawn(reconcile_forever(db.clone(), self.state.payments.clone()));
+        let reconciler = tokio::spawn(reconcile_forever(
+            db.clone(),
+            self.state.payments.clone(),
+            self.state.config.reconcile,
+        ));
         let router = http::router(self.state);
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
@@ -107,14 +111,15 @@ impl App {
     }
 }
 
-/// Every 30 seconds, forgets idempotency keys older than a day and settles orders a crash or a lost connection left `pending_payment` for
-/// more than a minute (see `checkout::reconcile_pending`). Every process runs it; settling an
-/// order is guarded, so they never settle one twice.
-async fn reconcile_forever(db: Db, payments: Payments) {
-    let mut tick = tokio::time::interval(Duration::from_secs(30));
+/// Every `settings.every` (30 s by default): forgets idempotency keys older than a day, and
+/// settles orders a crash or a lost connection left `pending_payment` (see
+/// `checkout::reconcile_pending`). Every process runs it; settling an order is guarded, so
+/// they never settle one twice.
+async fn reconcile_forever(db: Db, payments: Payments, settings: crate::config::Reconcile) {
+    let mut tick = tokio::time::interval(settings.every);
     loop {
         tick.tick().await;
-        match checkout::reconcile_pending(&db, &payments, 60_000).await {
+        match checkout::reconcile_pending(&db, &payments, &settings).await {
             Ok(0) => {}
             Ok(settled) => tracing::info!(settled, "reconciled pending orders"),
             Err(e) => tracing::warn!(error = %e, "reconciling pending orders failed"),

@@ -81,6 +81,22 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// The store's one currency, a lower-case ISO 4217 code.
     pub currency: String,
+    pub reconcile: Reconcile,
+    /// Testing only: checkout sleeps this long after the charge and before recording it, so a
+    /// test can kill the process in exactly that window.
+    pub fault_pause_after_charge: Option<Duration>,
+}
+
+/// How the background reconciler settles orders a crash left `pending_payment`.
+#[derive(Debug, Clone, Copy)]
+pub struct Reconcile {
+    /// How often each process looks.
+    pub every: Duration,
+    /// How old a pending order must be before it is looked at (a live checkout is younger).
+    pub after: Duration,
+    /// How old a pending order the provider never charged must be before its stock is released
+    /// and its cart reopened. At most 15 minutes (API.md guarantee 2).
+    pub release_unpaid_after: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +177,25 @@ impl Config {
         if db_max_connections == 0 {
             return Err(ConfigError("OXCART_DB_MAX_CONNECTIONS must be at least 1".into()));
         }
+        let secs = |key: &str, default: u64| -> Result<Duration, ConfigError> {
+            let value: u64 = parse_env(&env, key)?.unwrap_or(default);
+            if value == 0 {
+                return Err(ConfigError(format!("{key} must be at least 1")));
+            }
+            Ok(Duration::from_secs(value))
+        };
+        let reconcile = Reconcile {
+            every: secs("OXCART_RECONCILE_EVERY_SECS", 30)?,
+            after: secs("OXCART_RECONCILE_AFTER_SECS", 60)?,
+            release_unpaid_after: secs("OXCART_RELEASE_UNPAID_AFTER_SECS", 600)?,
+        };
+        if reconcile.release_unpaid_after > Duration::from_secs(900) {
+            return Err(ConfigError(
+                "OXCART_RELEASE_UNPAID_AFTER_SECS must be at most 900 (15 minutes)".into(),
+            ));
+        }
+        let fault_pause_after_charge =
+            parse_env::<u64>(&env, "OXCART_FAULT_PAUSE_AFTER_CHARGE_MS")?.map(Duration::from_millis);
         let currency = env("OXCART_CURRENCY").or(file.currency).unwrap_or_else(|| "usd".into());
         let currency = currency.trim().to_ascii_lowercase();
         if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -170,6 +205,8 @@ impl Config {
         }
         Ok(Self {
             currency,
+            reconcile,
+            fault_pause_after_charge,
             database_url: database_url.map(Secret::new),
             data_dir: env("OXCART_DATA_DIR")
                 .map(PathBuf::from)

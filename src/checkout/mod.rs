@@ -18,11 +18,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-pub use settle::{SETTLE_AFTER_MS, reconcile_pending};
+pub use settle::reconcile_pending;
 
 use crate::{
     accounts,
     cart::{self, Cart},
+    config::Config,
     db::Db,
     error::{ApiError, FieldError},
     ids,
@@ -63,11 +64,12 @@ pub struct Placed {
 pub async fn checkout(
     db: &Db,
     payments: &Payments,
-    currency: &str,
+    config: &Config,
     cart_id: &str,
     caller: Option<&str>,
     request: CheckoutRequest,
 ) -> Result<Placed, ApiError> {
+    let currency = config.currency.as_str();
     let (email, address) = check(&request, payments)?;
     let provider = payments
         .get(&request.payment.provider)
@@ -90,6 +92,9 @@ pub async fn checkout(
         // Failed or timed out: the charge may or may not exist. Ask before deciding anything.
         Ok(Err(_)) | Err(_) => provider.find_charge(&order_id).await,
     };
+    if let Some(pause) = config.fault_pause_after_charge {
+        tokio::time::sleep(pause).await;
+    }
     match outcome {
         Ok(Some(ChargeOutcome::Succeeded { reference })) => {
             settle::mark_paid(db, &order_id, &reference).await?;
@@ -220,7 +225,8 @@ async fn reserve(
         id: order_id,
         number,
         cart_id,
-        customer_id: cart.customer_id.as_deref(),
+        // A guest cart checked out after signing in becomes that customer's order.
+        customer_id: cart.customer_id.as_deref().or(caller),
         email,
         currency,
         total: cart.subtotal(),

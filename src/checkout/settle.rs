@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::{
     cart,
+    config::Reconcile,
     db::Db,
     error::ApiError,
     inventory::{self, StockMove},
@@ -17,11 +18,6 @@ use crate::{
 
 /// How long checkout waits for the provider before asking what became of the charge.
 pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A pending order whose charge the provider has never heard of is given up (its stock
-/// released, its cart reopened) after this long: well past any request still in flight, and
-/// within the 15 minutes API.md promises.
-pub const SETTLE_AFTER_MS: i64 = 10 * 60 * 1000;
 
 /// The charge went through: sell the reserved units, complete the cart, queue the
 /// confirmation. Does nothing if the order was settled already.
@@ -68,12 +64,19 @@ pub async fn mark_failed(db: &Db, order_id: &str, code: &str) -> Result<(), ApiE
     Ok(())
 }
 
-/// Settles orders left `pending_payment` for longer than `older_than_ms` (a crash, a lost
-/// connection): asks the provider by the order id and settles accordingly. An order the
-/// provider never charged is released once it is [`SETTLE_AFTER_MS`] old. Safe to run in every
-/// process at once: settling is guarded. Returns how many orders it settled.
-pub async fn reconcile_pending(db: &Db, payments: &Payments, older_than_ms: i64) -> Result<usize, ApiError> {
+/// Settles orders left `pending_payment` (a crash, a lost connection) for longer than
+/// `settings.after`: asks the provider by the order id and settles accordingly. An order the
+/// provider never charged is released once it is `settings.release_unpaid_after` old, well
+/// past any request still in flight. Safe to run in every process at once: settling is
+/// guarded. Returns how many orders it settled.
+pub async fn reconcile_pending(
+    db: &Db,
+    payments: &Payments,
+    settings: &Reconcile,
+) -> Result<usize, ApiError> {
     let now = time::now_ms();
+    let millis = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+    let (older_than_ms, release_after_ms) = (millis(settings.after), millis(settings.release_unpaid_after));
     let mut settled = 0;
     for order_id in store::pending_before(db.pool(), now - older_than_ms).await? {
         let mut conn = db.pool().acquire().await?;
@@ -83,7 +86,7 @@ pub async fn reconcile_pending(db: &Db, payments: &Payments, older_than_ms: i64)
         match provider.find_charge(&order_id).await {
             Ok(Some(ChargeOutcome::Succeeded { reference })) => mark_paid(db, &order_id, &reference).await?,
             Ok(Some(ChargeOutcome::Declined { code })) => mark_failed(db, &order_id, &code).await?,
-            Ok(None) if order.created_at < now - SETTLE_AFTER_MS => {
+            Ok(None) if order.created_at < now - release_after_ms => {
                 mark_failed(db, &order_id, "abandoned").await?
             }
             // Too young to give up on, or the provider is down: next round.

@@ -1,26 +1,14 @@
 //! The `oxcart` binary as an operator runs it.
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Command, Stdio},
+    process::Command,
     time::{Duration, Instant},
 };
 
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{binary, expect_status};
-
-fn oxcart(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(binary());
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("OXCART_DATA_DIR", dir.join("data"))
-        .env("OXCART_LOG_LEVEL", "warn")
-        .stdin(Stdio::null());
-    cmd
-}
+use crate::helpers::{expect_status, oxcart_command as oxcart, start_server as start};
 
 #[test]
 fn help_names_every_command() {
@@ -120,36 +108,6 @@ async fn first_start_prints_a_demo_admin_and_stops_cleanly_on_sigterm() {
     assert!(status.success(), "{status}");
     let kept = std::fs::read_to_string(dir.path().join("data/demo-admin.txt")).expect("credentials kept");
     assert!(kept.contains(&password));
-}
-
-/// Starts `oxcart` serving on a random port; returns it, its base URL and its banner.
-async fn start(cmd: &mut Command) -> (std::process::Child, String, String) {
-    let mut child = cmd
-        .env("OXCART_LISTEN", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let lines = tokio::task::spawn_blocking(move || {
-        let mut seen = Vec::new();
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let done = line.contains("stop with Ctrl-C");
-            seen.push(line);
-            if done {
-                break;
-            }
-        }
-        seen
-    });
-    let lines =
-        tokio::time::timeout(Duration::from_secs(60), lines).await.expect("banner in time").expect("read");
-    let text = lines.join("\n");
-    let base = lines
-        .iter()
-        .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_owned))
-        .expect(&text);
-    (child, base, text)
 }
 
 async fn all_products(client: &reqwest::Client, base: &str) -> Vec<serde_json::Value> {

@@ -45,16 +45,19 @@ pub struct TestApp {
     pub db: Db,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
-    _dir: TempDir,
+    _database: TestDatabase,
+}
+
+/// A fresh database for one test: a SQLite file in a temporary directory, or a PostgreSQL
+/// database of its own, dropped when this is dropped.
+pub struct TestDatabase {
+    pub url: String,
+    dir: TempDir,
     postgres_db: Option<(String, String)>,
 }
 
-impl TestApp {
-    pub async fn spawn(engine: Engine) -> Self {
-        Self::spawn_with(engine, |_| {}).await
-    }
-
-    pub async fn spawn_with(engine: Engine, tweak: impl FnOnce(&mut Config)) -> Self {
+impl TestDatabase {
+    pub async fn create(engine: Engine) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, postgres_db) = match engine {
             Engine::Sqlite => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
@@ -70,7 +73,29 @@ impl TestApp {
                 (with_database(&admin, &name), Some((admin, name)))
             }
         };
-        let mut config = Config::for_database(&url, dir.path().to_path_buf());
+        Self { url, dir, postgres_db }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A migrated pool on this database, for arranging and checking from the test.
+    pub async fn connect(&self) -> Db {
+        let db = Db::connect(&self.url, 4).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        db
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> Self {
+        Self::spawn_with(engine, |_| {}).await
+    }
+
+    pub async fn spawn_with(engine: Engine, tweak: impl FnOnce(&mut Config)) -> Self {
+        let database = TestDatabase::create(engine).await;
+        let mut config = Config::for_database(&database.url, database.dir().to_path_buf());
         tweak(&mut config);
         let mut app = App::build(config).await.expect("app builds");
         let db = app.state().db.clone();
@@ -90,8 +115,7 @@ impl TestApp {
             db,
             shutdown: Some(tx),
             server: Some(server),
-            _dir: dir,
-            postgres_db,
+            _database: database,
         }
     }
 
@@ -159,7 +183,7 @@ impl TestApp {
     }
 }
 
-impl Drop for TestApp {
+impl Drop for TestDatabase {
     fn drop(&mut self) {
         let Some((admin, name)) = self.postgres_db.take() else { return };
         // Drop can't await: drop the test database from a helper thread with its own runtime.
@@ -277,4 +301,46 @@ pub fn ids_of(items: &[Value]) -> Vec<String> {
 
 pub async fn create_category(app: &TestApp, admin: &str, body: Value) -> Value {
     expect_status(app.post("/v1/admin/categories", Some(admin), body).await, StatusCode::CREATED).await
+}
+
+/// The `oxcart` binary as an operator runs it: a clean environment, data under `dir`.
+pub fn oxcart_command(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(binary());
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("OXCART_DATA_DIR", dir.join("data"))
+        .env("OXCART_LOG_LEVEL", "warn")
+        .stdin(std::process::Stdio::null());
+    cmd
+}
+
+/// Starts `oxcart` serving on a random port; returns it, its base URL and its banner.
+pub async fn start_server(cmd: &mut std::process::Command) -> (std::process::Child, String, String) {
+    let mut child = cmd
+        .env("OXCART_LISTEN", "127.0.0.1:0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let lines = tokio::task::spawn_blocking(move || {
+        let mut seen = Vec::new();
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok) {
+            let done = line.contains("stop with Ctrl-C");
+            seen.push(line);
+            if done {
+                break;
+            }
+        }
+        seen
+    });
+    let lines =
+        tokio::time::timeout(Duration::from_secs(60), lines).await.expect("banner in time").expect("read");
+    let text = lines.join("\n");
+    let base = lines
+        .iter()
+        .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_owned))
+        .expect(&text);
+    (child, base, text)
 }

@@ -14,4 +14,5 @@ mod conventions;
 mod idempotency;
 mod inventory;
 mod ops;
+mod processes;
 mod products;

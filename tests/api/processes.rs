@@ -1,0 +1,209 @@
+//! The guarantees with real server processes: two of them racing on one database, and one
+//! killed between taking the money and recording it.
+
+use std::{process::Child, time::Duration};
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{Engine, TestDatabase, expect_status, oxcart_command, start_server};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn serve(db: &TestDatabase, env: &[(&str, &str)]) -> Server {
+    let mut cmd = oxcart_command(db.dir());
+    cmd.env("OXCART_DATABASE_URL", &db.url);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let (child, base, _) = start_server(&mut cmd).await;
+    Server { child, base }
+}
+
+/// An admin token on `server`, and a published product with `stock` units; returns (token, variant id).
+async fn arrange(db: &TestDatabase, client: &Client, server: &Server, stock: i64) -> (String, String) {
+    let pool = db.connect().await;
+    let input =
+        oxcart::accounts::Registration::parse("boss@example.com", "admin password", "Boss").expect("valid");
+    oxcart::accounts::create_admin(&pool, input).await.expect("admin");
+    pool.close().await;
+    let login = client
+        .post(format!("{}/v1/auth/login", server.base))
+        .json(&json!({"email": "boss@example.com", "password": "admin password"}))
+        .send()
+        .await
+        .expect("login");
+    let token = expect_status(login, StatusCode::OK).await["token"].as_str().expect("token").to_owned();
+    let product = client
+        .post(format!("{}/v1/admin/products", server.base))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Last Units", "status": "published",
+                      "variants": [{"sku": "LAST", "price": 1500, "stock": stock}]}))
+        .send()
+        .await
+        .expect("product");
+    let product = expect_status(product, StatusCode::CREATED).await;
+    (token, product["variants"][0]["id"].as_str().expect("variant").to_owned())
+}
+
+async fn guest_cart(client: &Client, server: &Server, variant: &str) -> String {
+    let cart = client.post(format!("{}/v1/carts", server.base)).send().await.expect("cart");
+    let id = expect_status(cart, StatusCode::CREATED).await["id"].as_str().expect("id").to_owned();
+    let add = client
+        .post(format!("{}/v1/carts/{id}/items", server.base))
+        .json(&json!({"variant_id": variant, "quantity": 1}))
+        .send()
+        .await
+        .expect("add");
+    expect_status(add, StatusCode::OK).await;
+    id
+}
+
+fn checkout_body() -> Value {
+    json!({"email": "buyer@example.com",
+           "shipping_address": {"name": "B", "line1": "1 St", "city": "Rome", "postal_code": "00100", "country": "IT"},
+           "payment": {"provider": "test", "payment_method": "pm_card_visa"}})
+}
+
+async fn scalar(db: &oxcart::db::Db, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(db.pool())
+        .await
+        .expect("query")
+}
+
+async fn two_servers_never_sell_more_than_the_stock(engine: Engine) {
+    let db = TestDatabase::create(engine).await;
+    let servers = [serve(&db, &[]).await, serve(&db, &[]).await];
+    let client = Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+    let (_, variant) = arrange(&db, &client, &servers[0], 7).await;
+    let mut carts = Vec::new();
+    for i in 0..60 {
+        carts.push(guest_cart(&client, &servers[i % 2], &variant).await);
+    }
+    let mut racers = tokio::task::JoinSet::new();
+    for (i, cart) in carts.iter().enumerate() {
+        let request =
+            client.post(format!("{}/v1/carts/{cart}/checkout", servers[i % 2].base)).json(&checkout_body());
+        racers.spawn(async move {
+            let res = request.send().await.expect("sent");
+            let status = res.status();
+            (status, res.json::<Value>().await.ok())
+        });
+    }
+    let answers = racers.join_all().await;
+    let sold = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    let short = answers.iter().filter(|(s, b)| {
+        *s == StatusCode::CONFLICT && b.as_ref().is_some_and(|b| b["code"] == "out_of_stock")
+    });
+    assert_eq!((sold, short.count()), (7, 53), "{answers:?}");
+
+    // One cart, checked out 20 times at once through both servers: one order, one charge.
+    let pool = db.connect().await;
+    sqlx::query("UPDATE inventory_levels SET on_hand = on_hand + 1")
+        .execute(pool.pool())
+        .await
+        .expect("restock");
+    let cart = guest_cart(&client, &servers[1], &variant).await;
+    let mut racers = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let request =
+            client.post(format!("{}/v1/carts/{cart}/checkout", servers[i % 2].base)).json(&checkout_body());
+        racers.spawn(async move { request.send().await.expect("sent").status() });
+    }
+    let statuses = racers.join_all().await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statuses:?}");
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM test_provider_charges").await, 8, "7 buyers + 1 cart");
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await, 8);
+    assert_eq!(scalar(&pool, "SELECT on_hand FROM inventory_levels").await, 0);
+    assert_eq!(scalar(&pool, "SELECT reserved FROM inventory_levels").await, 0);
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM inventory_ledger WHERE kind = 'sale'").await, 8);
+    pool.close().await;
+}
+
+async fn a_crash_after_the_charge_is_settled_by_the_reconciler(engine: Engine) {
+    let db = TestDatabase::create(engine).await;
+    // The first server pauses after each charge, and does not reconcile.
+    let slow = [("OXCART_FAULT_PAUSE_AFTER_CHARGE_MS", "60000"), ("OXCART_RECONCILE_EVERY_SECS", "3600")];
+    let mut first = serve(&db, &slow).await;
+    let client = Client::builder().timeout(Duration::from_secs(90)).build().expect("client");
+    let (token, variant) = arrange(&db, &client, &first, 5).await;
+    let paid_cart = guest_cart(&client, &first, &variant).await;
+    let lost_cart = guest_cart(&client, &first, &variant).await;
+    for cart in [&paid_cart, &lost_cart] {
+        let request = client.post(format!("{}/v1/carts/{cart}/checkout", first.base)).json(&checkout_body());
+        tokio::spawn(async move { request.send().await });
+    }
+    let pool = db.connect().await;
+    for _ in 0..200 {
+        if scalar(&pool, "SELECT COUNT(*) FROM test_provider_charges").await == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM test_provider_charges").await, 2, "both charged");
+    first.child.kill().expect("kill -9");
+    first.child.wait().expect("reaped");
+    // One charge is as if it never reached the provider: the crash came before it.
+    let lost_order: String = sqlx::query_scalar("SELECT order_id FROM carts WHERE id = $1")
+        .bind(&lost_cart)
+        .fetch_one(pool.pool())
+        .await
+        .expect("claimed");
+    sqlx::query("DELETE FROM test_provider_charges WHERE idempotency_key = $1")
+        .bind(&lost_order)
+        .execute(pool.pool())
+        .await
+        .expect("forget");
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM orders WHERE status = 'pending_payment'").await, 2);
+    assert_eq!(scalar(&pool, "SELECT reserved FROM inventory_levels").await, 2, "held, not sold");
+
+    let fast = [
+        ("OXCART_RECONCILE_EVERY_SECS", "1"),
+        ("OXCART_RECONCILE_AFTER_SECS", "1"),
+        ("OXCART_RELEASE_UNPAID_AFTER_SECS", "1"),
+    ];
+    let second = serve(&db, &fast).await;
+    let paid_order: String = sqlx::query_scalar("SELECT order_id FROM carts WHERE id = $1")
+        .bind(&paid_cart)
+        .fetch_one(pool.pool())
+        .await
+        .expect("claimed");
+    let mut order = Value::Null;
+    for _ in 0..100 {
+        let res =
+            client.get(format!("{}/v1/admin/orders/{paid_order}", second.base)).bearer_auth(&token).send();
+        order = expect_status(res.await.expect("sent"), StatusCode::OK).await;
+        if order["status"] == "paid" && scalar(&pool, "SELECT reserved FROM inventory_levels").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(order["status"], "paid", "the reconciler finished the charged order");
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM outbox WHERE topic = 'order.paid'").await, 1);
+    assert_eq!(scalar(&pool, "SELECT on_hand FROM inventory_levels").await, 4, "one sold");
+    assert_eq!(scalar(&pool, "SELECT reserved FROM inventory_levels").await, 0, "the lost hold released");
+    let statuses: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, status FROM orders").fetch_all(pool.pool()).await.expect("orders");
+    assert!(statuses.contains(&(lost_order.clone(), "failed".to_owned())), "{statuses:?}");
+    let reopened = client.get(format!("{}/v1/carts/{lost_cart}", second.base)).send().await.expect("cart");
+    let reopened = expect_status(reopened, StatusCode::OK).await;
+    assert_eq!((reopened["status"].clone(), reopened["order_id"].clone()), (json!("open"), Value::Null));
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM test_provider_charges").await, 1, "never charged again");
+    pool.close().await;
+}
+
+crate::db_tests!(
+    two_servers_never_sell_more_than_the_stock,
+    a_crash_after_the_charge_is_settled_by_the_reconciler
+);

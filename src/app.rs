@@ -5,7 +5,13 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 
 use crate::{
-    checkout, config::Config, db::Db, http, http::rate_limit::RateLimiter, metrics::Metrics,
+    checkout,
+    config::Config,
+    db::Db,
+    http,
+    http::rate_limit::RateLimiter,
+    metrics::Metrics,
+    notifications::{Mailer, Worker},
     payments::Payments,
 };
 
@@ -50,16 +56,19 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
 
 pub struct App {
     state: AppState,
+    mailer: Arc<Mailer>,
 }
 
 impl App {
     /// Connects, migrates and assembles the application. Does not listen yet.
     pub async fn build(config: Config) -> Result<Self, StartError> {
+        let mailer =
+            Arc::new(Mailer::new(&config).map_err(|e| StartError::Config(crate::config::ConfigError(e)))?);
         let db = open_database(&config).await?;
-        Ok(Self::with_database(config, db))
+        Ok(Self::with_database(config, db, mailer))
     }
 
-    pub fn with_database(config: Config, db: Db) -> Self {
+    pub fn with_database(config: Config, db: Db, mailer: Arc<Mailer>) -> Self {
         let auth_limiter = Arc::new(RateLimiter::new(Duration::from_secs(config.rate_limits.window_secs)));
         let payments = Payments::new(&db);
         let state = AppState {
@@ -69,7 +78,17 @@ impl App {
             auth_limiter,
             payments,
         };
-        Self { state }
+        Self { state, mailer }
+    }
+
+    /// The outbox delivery worker over this app's database and mailer.
+    pub fn worker(&self) -> Worker {
+        Worker {
+            db: self.state.db.clone(),
+            config: self.state.config.clone(),
+            mailer: self.mailer.clone(),
+            metrics: self.state.metrics.clone(),
+        }
     }
 
     pub fn state(&self) -> &AppState {
@@ -96,6 +115,9 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let db = self.state.db.clone();
+        let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let worker =
+            self.state.config.mail.worker.then(|| tokio::spawn(self.worker().run(wait_for(stopped))));
         let reconciler = tokio::spawn(reconcile_forever(
             db.clone(),
             self.state.payments.clone(),
@@ -106,6 +128,11 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await?;
         reconciler.abort();
+        // The worker finishes the message in hand, so it is not left half-sent.
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker {
+            let _ = tokio::time::timeout(Duration::from_secs(35), worker).await;
+        }
         db.close().await;
         Ok(())
     }
@@ -128,6 +155,21 @@ async fn reconcile_forever(db: Db, payments: Payments, settings: crate::config::
             tracing::warn!(error = %e, "sweeping expired idempotency keys failed");
         }
     }
+}
+
+async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+/// Runs the background jobs without the HTTP server (`oxcart worker`): outbox delivery and
+/// the reconciler, until `shutdown` resolves.
+pub async fn run_worker(app: App, shutdown: impl Future<Output = ()> + Send + 'static) {
+    let db = app.state.db.clone();
+    let reconciler =
+        tokio::spawn(reconcile_forever(db.clone(), app.state.payments.clone(), app.state.config.reconcile));
+    app.worker().run(shutdown).await;
+    reconciler.abort();
+    db.close().await;
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

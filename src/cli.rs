@@ -32,6 +32,10 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Run only the background jobs (email delivery from the outbox, settling interrupted
+    /// checkouts), for deployments that keep them apart from `serve` (then set
+    /// OXCART_WORKER=false on the servers).
+    Worker,
     /// Fill the store with data: the demo catalog, or many generated products for benchmarks.
     Seed {
         /// Load the demo catalog (45 products in 12 categories) into an empty store.
@@ -75,6 +79,7 @@ pub fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
             Command::Migrate => migrate(config).await,
+            Command::Worker => worker(config).await,
             Command::Seed { demo, products } => seed(config, demo, products).await,
             Command::Admin { command: AdminCommand::Create { email, name } } => {
                 create_admin(config, &email, &name).await
@@ -115,9 +120,20 @@ async fn serve(config: Config) -> Result<(), String> {
     println!("  storefront:     {public_url}/");
     println!("  API reference:  {public_url}/docs");
     print!("{demo_note}");
+    if state.config.mail.smtp_url.is_none() {
+        let mail_dir = state.config.data_dir.join("mail");
+        println!("  emails:         written to {}/ (set OXCART_SMTP_URL to send them)", mail_dir.display());
+    }
     println!("  stop with Ctrl-C\n");
     tracing::info!(listen = %state.config.listen, engine, "listening");
     app.serve(listener, app::shutdown_signal()).await.map_err(|e| format!("server failed: {e}"))
+}
+
+async fn worker(config: Config) -> Result<(), String> {
+    let app = App::build(config).await.map_err(|e| e.to_string())?;
+    println!("Oxcart worker: delivering the outbox and settling interrupted checkouts. Stop with Ctrl-C.");
+    app::run_worker(app, app::shutdown_signal()).await;
+    Ok(())
 }
 
 async fn migrate(config: Config) -> Result<(), String> {

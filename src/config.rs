@@ -46,6 +46,10 @@ pub struct RateLimits {
     pub register_per_ip: u32,
     /// Registrations attempted for one email within the window.
     pub register_per_email: u32,
+    /// Password reset requests for one email within the window.
+    pub password_reset_per_email: u32,
+    /// Password reset requests and confirmations from one IP within the window.
+    pub password_reset_per_ip: u32,
 }
 
 impl Default for RateLimits {
@@ -56,6 +60,8 @@ impl Default for RateLimits {
             login_failures_per_ip: 50,
             register_per_ip: 60,
             register_per_email: 5,
+            password_reset_per_email: 5,
+            password_reset_per_ip: 30,
         }
     }
 }
@@ -82,9 +88,38 @@ pub struct Config {
     /// The store's one currency, a lower-case ISO 4217 code.
     pub currency: String,
     pub reconcile: Reconcile,
+    pub mail: Mail,
     /// Testing only: checkout sleeps this long after the charge and before recording it, so a
     /// test can kill the process in exactly that window.
     pub fault_pause_after_charge: Option<Duration>,
+}
+
+/// Email: where it goes and how it looks.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://…:465` (TLS) or
+    /// `smtp://host:25` (plain). `None`: messages are written as `.eml` files under
+    /// `<data_dir>/mail/` instead of being sent.
+    pub smtp_url: Option<Secret<String>>,
+    pub from: String,
+    pub shop_name: String,
+    /// `#rrggbb`, used in the HTML emails.
+    pub brand_color: String,
+    /// Run the delivery worker inside `oxcart serve` (off when a separate `oxcart worker` runs).
+    pub worker: bool,
+    pub outbox: Outbox,
+}
+
+/// Outbox delivery: retries with exponential backoff and jitter, then `dead`.
+#[derive(Debug, Clone, Copy)]
+pub struct Outbox {
+    pub max_attempts: u32,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    /// How often an idle worker looks for due messages.
+    pub poll: Duration,
+    /// How long a claimed message is the claiming worker's before another may take it over.
+    pub lease: Duration,
 }
 
 /// How the background reconciler settles orders a crash left `pending_payment`.
@@ -196,6 +231,35 @@ impl Config {
         }
         let fault_pause_after_charge =
             parse_env::<u64>(&env, "OXCART_FAULT_PAUSE_AFTER_CHARGE_MS")?.map(Duration::from_millis);
+        let millis = |key: &str, default: u64| -> Result<Duration, ConfigError> {
+            let value: u64 = parse_env(&env, key)?.unwrap_or(default);
+            if value == 0 {
+                return Err(ConfigError(format!("{key} must be at least 1")));
+            }
+            Ok(Duration::from_millis(value))
+        };
+        let brand_color = env("OXCART_BRAND_COLOR").unwrap_or_else(|| "#b7410e".into());
+        if !(brand_color.len() == 7
+            && brand_color.starts_with('#')
+            && brand_color[1..].bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return Err(ConfigError(format!("OXCART_BRAND_COLOR `{brand_color}` must look like #b7410e")));
+        }
+        let shop_name = env("OXCART_SHOP_NAME").unwrap_or_else(|| "Oxcart Outfitters".into());
+        let mail = Mail {
+            smtp_url: env("OXCART_SMTP_URL").filter(|u| !u.is_empty()).map(Secret::new),
+            from: env("OXCART_MAIL_FROM").unwrap_or_else(|| format!("{shop_name} <shop@localhost>")),
+            shop_name,
+            brand_color,
+            worker: parse_env(&env, "OXCART_WORKER")?.unwrap_or(true),
+            outbox: Outbox {
+                max_attempts: parse_env(&env, "OXCART_OUTBOX_MAX_ATTEMPTS")?.unwrap_or(12).max(1),
+                retry_base: millis("OXCART_OUTBOX_RETRY_BASE_MS", 5_000)?,
+                retry_max: millis("OXCART_OUTBOX_RETRY_MAX_MS", 3_600_000)?,
+                poll: millis("OXCART_OUTBOX_POLL_MS", 1_000)?,
+                lease: millis("OXCART_OUTBOX_LEASE_MS", 120_000)?,
+            },
+        };
         let currency = env("OXCART_CURRENCY").or(file.currency).unwrap_or_else(|| "usd".into());
         let currency = currency.trim().to_ascii_lowercase();
         if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -206,6 +270,7 @@ impl Config {
         Ok(Self {
             currency,
             reconcile,
+            mail,
             fault_pause_after_charge,
             database_url: database_url.map(Secret::new),
             data_dir: env("OXCART_DATA_DIR")

@@ -32,6 +32,8 @@ pub struct Metrics {
     orders: Family<StatusLabel, Gauge>,
     payments: Family<StatusLabel, Gauge>,
     outbox_backlog: Gauge,
+    outbox: Family<StatusLabel, Gauge>,
+    emails: Family<StatusLabel, Counter>,
 }
 
 /// What the database says at scrape time. Read from the database rather than counted in the
@@ -40,6 +42,7 @@ pub struct StoreSnapshot {
     pub orders_by_status: Vec<(String, i64)>,
     pub payments_by_status: Vec<(String, i64)>,
     pub outbox_backlog: i64,
+    pub outbox_by_status: Vec<(String, i64)>,
 }
 
 impl Default for Metrics {
@@ -70,7 +73,11 @@ impl Metrics {
             "Side effects (emails, webhooks) waiting for delivery",
             outbox_backlog.clone(),
         );
-        Self { registry, requests, latency, orders, payments, outbox_backlog }
+        let outbox = Family::<StatusLabel, Gauge>::default();
+        let emails = Family::<StatusLabel, Counter>::default();
+        registry.register("outbox", "Outbox messages by delivery status (dead: gave up)", outbox.clone());
+        registry.register("emails", "Emails this process sent or failed to send", emails.clone());
+        Self { registry, requests, latency, orders, payments, outbox_backlog, outbox, emails }
     }
 
     pub fn observe_request(&self, labels: RequestLabels, elapsed: Duration) {
@@ -86,6 +93,17 @@ impl Metrics {
             self.payments.get_or_create(&StatusLabel { status: status.clone() }).set(*count);
         }
         self.outbox_backlog.set(snapshot.outbox_backlog);
+        for (status, count) in &snapshot.outbox_by_status {
+            self.outbox.get_or_create(&StatusLabel { status: status.clone() }).set(*count);
+        }
+    }
+
+    pub fn email_sent(&self) {
+        self.emails.get_or_create(&StatusLabel { status: "sent".into() }).inc();
+    }
+
+    pub fn email_failed(&self) {
+        self.emails.get_or_create(&StatusLabel { status: "failed".into() }).inc();
     }
 
     pub fn render(&self) -> String {

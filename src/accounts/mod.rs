@@ -3,10 +3,13 @@
 //! `routes` speaks HTTP, `service` holds the rules, `store` the SQL, `password` the hashing.
 
 mod password;
+mod reset;
+pub mod reset_routes;
 pub mod routes;
 mod service;
 mod store;
 
+pub use reset::{confirm_password_reset, request_password_reset, start_password_reset};
 pub use service::{
     Registration, any_admin, authenticate, create_admin, list_customers, login, logout, register, rename,
 };

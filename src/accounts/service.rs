@@ -8,7 +8,7 @@ use crate::{
     db::{Db, is_unique_violation},
     error::ApiError,
     http::query::PageRequest,
-    ids, time,
+    ids, notifications, time,
     validate::Validator,
 };
 
@@ -78,6 +78,11 @@ async fn create_account(
         Some(ttl) => Some(open_session(&mut tx, &customer.id, ttl, now).await?),
         None => None,
     };
+    if role == Role::Customer {
+        let event =
+            serde_json::json!({"customer_id": customer.id, "email": customer.email, "name": customer.name});
+        notifications::enqueue(&mut *tx, notifications::Topic::AccountCreated, &event).await?;
+    }
     tx.commit().await?;
     Ok((customer, token))
 }

@@ -184,3 +184,74 @@ pub async fn delete_expired_sessions_of<'c>(
         .await
         .map(drop)
 }
+
+pub async fn insert_reset<'c>(
+    db: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+    customer_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, customer_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(customer_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// Marks the token used if it is unused and unexpired; returns whose it was.
+pub async fn use_reset<'c>(
+    db: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = $2
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+         RETURNING customer_id",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn expire_resets_of<'c>(
+    db: impl Executor<'c, Database = Any>,
+    customer_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE password_resets SET used_at = $2 WHERE customer_id = $1 AND used_at IS NULL")
+        .bind(customer_id)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn set_password<'c>(
+    db: impl Executor<'c, Database = Any>,
+    customer_id: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .bind(customer_id)
+        .bind(password_hash)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn delete_sessions_of<'c>(
+    db: impl Executor<'c, Database = Any>,
+    customer_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE customer_id = $1").bind(customer_id).execute(db).await.map(drop)
+}

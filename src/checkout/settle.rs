@@ -40,7 +40,7 @@ pub async fn mark_paid(db: &Db, order_id: &str, reference: &str) -> Result<(), A
     store::settle_payment(&mut *tx, order_id, "succeeded", Some(reference), None, now).await?;
     cart::complete(&mut tx, &order.cart_id, now).await?;
     let event = serde_json::json!({"order_id": order_id, "email": order.email});
-    notifications::enqueue(&mut *tx, "order.paid", &event).await?;
+    notifications::enqueue(&mut *tx, notifications::Topic::OrderPaid, &event).await?;
     tx.commit().await?;
     Ok(())
 }

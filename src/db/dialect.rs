@@ -71,6 +71,15 @@ impl Engine {
         }
     }
 
+    /// Appended to a `SELECT … LIMIT n` that picks work: PostgreSQL skips rows another
+    /// worker has locked. SQLite has one writer at a time, so there is nothing to skip.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
     /// `column`, written so the planner does not reach the rows through an index on it.
     /// SQLite's unary `+` does that; PostgreSQL plans from statistics and needs no hint.
     pub fn without_index(self, column: &str) -> String {

@@ -22,7 +22,9 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{accounts, app::AppState, cart, catalog, checkout, error::ApiError, inventory, orders, web};
+use crate::{
+    accounts, app::AppState, cart, catalog, checkout, error::ApiError, inventory, notifications, orders, web,
+};
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -33,9 +35,11 @@ pub fn router(state: AppState) -> Router {
         .merge(catalog::products::admin_routes::router())
         .merge(inventory::routes::admin_router())
         .merge(orders::admin_routes::router())
+        .merge(notifications::routes::admin_router())
         .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
     let (routes, api) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(accounts::routes::router())
+        .merge(accounts::reset_routes::router())
         .merge(catalog::categories::routes::router())
         .merge(catalog::products::routes::router())
         .merge(cart::routes::router())

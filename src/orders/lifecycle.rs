@@ -34,7 +34,7 @@ pub async fn fulfill(db: &Db, id: &str, tracking_number: Option<&str>) -> Result
         store::set_tracking(&mut *tx, id, tracking).await?;
     }
     let event = serde_json::json!({"order_id": id, "tracking_number": tracking});
-    notifications::enqueue(&mut *tx, "order.fulfilled", &event).await?;
+    notifications::enqueue(&mut *tx, notifications::Topic::OrderFulfilled, &event).await?;
     tx.commit().await?;
     super::get_order(db, id, Reader::ADMIN).await
 }
@@ -74,7 +74,12 @@ pub async fn cancel(db: &Db, payments: &Payments, id: &str) -> Result<Order, Api
         inventory::move_stock(&mut tx, &item.variant_id, StockMove::Return, item.quantity, &reason).await?;
     }
     store::settle_payment(&mut *tx, id, "refunded", None, None, now).await?;
-    notifications::enqueue(&mut *tx, "order.cancelled", &serde_json::json!({"order_id": id})).await?;
+    notifications::enqueue(
+        &mut *tx,
+        notifications::Topic::OrderCancelled,
+        &serde_json::json!({"order_id": id}),
+    )
+    .await?;
     tx.commit().await?;
     super::get_order(db, id, Reader::ADMIN).await
 }

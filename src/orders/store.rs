@@ -356,3 +356,33 @@ pub async fn counts_by_status(
         with_zeros(&["pending", "succeeded", "failed", "refunded"], payments),
     ))
 }
+
+pub async fn insert_extra_token<'c>(
+    db: impl Executor<'c, Database = Any>,
+    order_id: &str,
+    token_hash: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO order_access_tokens (token_hash, order_id, created_at) VALUES ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(order_id)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn has_extra_token<'c>(
+    db: impl Executor<'c, Database = Any>,
+    order_id: &str,
+    token_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT order_id FROM order_access_tokens WHERE token_hash = $1 AND order_id = $2",
+    )
+    .bind(token_hash)
+    .bind(order_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}

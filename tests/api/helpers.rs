@@ -119,6 +119,11 @@ impl TestApp {
         }
     }
 
+    /// The app's data directory (the `.eml` files of the default mail transport live here).
+    pub fn data_dir(&self) -> &Path {
+        self._database.dir()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

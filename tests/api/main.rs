@@ -13,6 +13,8 @@ mod cli;
 mod conventions;
 mod idempotency;
 mod inventory;
+mod mail;
 mod ops;
 mod processes;
 mod products;
+mod smtp;

@@ -203,7 +203,51 @@ async fn a_crash_after_the_charge_is_settled_by_the_reconciler(engine: Engine) {
     pool.close().await;
 }
 
+async fn a_crash_mid_delivery_still_sends_exactly_one_email(engine: Engine) {
+    let db = TestDatabase::create(engine).await;
+    let smtp = crate::smtp::SmtpServer::start().await;
+    smtp.set_mode(crate::smtp::Mode::Stall);
+    let url = smtp.url();
+    let env = [
+        ("OXCART_SMTP_URL", url.as_str()),
+        ("OXCART_OUTBOX_POLL_MS", "20"),
+        ("OXCART_OUTBOX_LEASE_MS", "1000"),
+        ("OXCART_RECONCILE_EVERY_SECS", "3600"),
+    ];
+    let mut first = serve(&db, &env).await;
+    let client = Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+    let (_, variant) = arrange(&db, &client, &first, 3).await;
+    let cart = guest_cart(&client, &first, &variant).await;
+    let order = client.post(format!("{}/v1/carts/{cart}/checkout", first.base)).json(&checkout_body()).send();
+    let order = expect_status(order.await.expect("sent"), StatusCode::CREATED).await;
+    for _ in 0..400 {
+        if smtp.stalled() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(smtp.stalled(), 1, "the first server is in the middle of sending");
+    first.child.kill().expect("kill -9");
+    first.child.wait().expect("reaped");
+    smtp.set_mode(crate::smtp::Mode::Accept);
+
+    let _second = serve(&db, &env).await;
+    let messages = smtp.wait_for(1, Duration::from_secs(20)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let subject = format!("Subject: Order {} confirmed", order["number"]);
+    assert_eq!(smtp.messages().iter().filter(|m| m.contains(&subject)).count(), 1, "{messages:?}");
+    let pool = db.connect().await;
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM outbox WHERE status = 'delivered'").await, 1);
+    assert_eq!(
+        scalar(&pool, "SELECT attempts FROM outbox").await,
+        2,
+        "the lost attempt and the one that landed"
+    );
+    pool.close().await;
+}
+
 crate::db_tests!(
     two_servers_never_sell_more_than_the_stock,
-    a_crash_after_the_charge_is_settled_by_the_reconciler
+    a_crash_after_the_charge_is_settled_by_the_reconciler,
+    a_crash_mid_delivery_still_sends_exactly_one_email,
 );

@@ -1,0 +1,125 @@
+//! Outbox SQL: claiming due messages with a lease, and recording how delivery went.
+
+use sqlx::{Any, Executor, FromRow};
+
+use crate::db::Engine;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Claimed {
+    pub id: String,
+    pub topic: String,
+    pub payload: String,
+    pub attempts: i64,
+    pub lease_until: i64,
+}
+
+/// Claims the oldest due message until `lease_until`. Due means pending and available, or
+/// left `sending` by a worker whose lease ran out (it died mid-delivery). The conditions are
+/// repeated in the outer `WHERE`, so when two workers pick the same row only one update
+/// matches; PostgreSQL also skips rows another worker has locked.
+pub async fn claim<'c>(
+    db: impl Executor<'c, Database = Any>,
+    engine: Engine,
+    now: i64,
+    lease_until: i64,
+) -> Result<Option<Claimed>, sqlx::Error> {
+    const DUE: &str = "status IN ('pending', 'sending') AND available_at <= $1 AND (lease_until IS NULL OR lease_until < $1)";
+    let sql = format!(
+        "UPDATE outbox SET status = 'sending', lease_until = $2, attempts = attempts + 1
+         WHERE id = (SELECT id FROM outbox WHERE {DUE} ORDER BY available_at, id LIMIT 1{skip})
+           AND {DUE}
+         RETURNING id, topic, payload, attempts, lease_until",
+        skip = engine.skip_locked(),
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).bind(lease_until).fetch_optional(db).await
+}
+
+/// Marks a message delivered, if the lease is still this worker's.
+pub async fn delivered<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    lease_until: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'delivered', delivered_at = $3, lease_until = NULL, last_error = NULL
+         WHERE id = $1 AND status = 'sending' AND lease_until = $2",
+    )
+    .bind(id)
+    .bind(lease_until)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Puts a message back for another try at `retry_at`, or parks it as `dead`.
+pub async fn failed<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    lease_until: i64,
+    error: &str,
+    retry_at: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let (status, available_at) = match retry_at {
+        Some(at) => ("pending", at),
+        None => ("dead", 0),
+    };
+    sqlx::query(
+        "UPDATE outbox SET status = $3, available_at = CASE WHEN $3 = 'dead' THEN available_at ELSE $4 END,
+           lease_until = NULL, last_error = $5
+         WHERE id = $1 AND status = 'sending' AND lease_until = $2",
+    )
+    .bind(id)
+    .bind(lease_until)
+    .bind(status)
+    .bind(available_at)
+    .bind(error)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Row {
+    pub id: String,
+    pub topic: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub available_at: i64,
+    pub delivered_at: Option<i64>,
+}
+
+/// Newest first, `limit + 1` rows.
+pub async fn list<'c>(
+    db: impl Executor<'c, Database = Any>,
+    status: Option<&str>,
+    after: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<Row>, sqlx::Error> {
+    let mut q = crate::db::SqlBuilder::new(
+        "SELECT id, topic, status, attempts, last_error, created_at, available_at, delivered_at FROM outbox WHERE 1 = 1",
+    );
+    if let Some(status) = status {
+        q.push(" AND status = ").push_bind(status);
+    }
+    if let Some((at, id)) = after {
+        q.push(" AND (created_at, id) < (").push_bind(at).push(", ").push_bind(id).push(")");
+    }
+    q.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(limit + 1);
+    q.fetch_all(db).await
+}
+
+/// (status, count) for every delivery status.
+pub async fn counts<'c>(db: impl Executor<'c, Database = Any>) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let found: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, CAST(COUNT(*) AS BIGINT) FROM outbox GROUP BY status")
+            .fetch_all(db)
+            .await?;
+    Ok(["pending", "sending", "delivered", "dead"]
+        .iter()
+        .map(|s| ((*s).to_owned(), found.iter().find(|(f, _)| f == s).map_or(0, |(_, n)| *n)))
+        .collect())
+}

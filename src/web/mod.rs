@@ -1,5 +1,6 @@
-//! What the server shows browsers besides the API: the storefront page and the demo
-//! catalog's product pictures, all compiled into the binary so the demo works offline.
+//! What the server shows browsers besides the API: the storefront (HTML, CSS and JavaScript
+//! modules that talk only to the public `/v1` API) and the demo catalog's pictures, all
+//! compiled into the binary, so the demo works offline and building needs no Node.
 
 use axum::{
     Router,
@@ -14,7 +15,39 @@ use crate::{app::AppState, error::ApiError};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Html(include_str!("index.html")) }))
+        .route("/assets/{file}", get(asset))
+        .layer(axum::middleware::from_fn(security_headers))
         .route("/media/demo/{file}", get(demo_image))
+}
+
+/// The storefront's files. `no-cache` makes browsers revalidate, so a new binary's files
+/// are picked up at once (they are small).
+async fn asset(Path(file): Path<String>) -> Response {
+    let (body, content_type) = match file.as_str() {
+        "app.js" => (include_str!("assets/app.js"), "text/javascript; charset=utf-8"),
+        "api.js" => (include_str!("assets/api.js"), "text/javascript; charset=utf-8"),
+        "app.css" => (include_str!("assets/app.css"), "text/css; charset=utf-8"),
+        _ => return ApiError::not_found().into_response(),
+    };
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+/// For the storefront's pages and files: scripts only from this origin and never inline,
+/// no framing (clickjacking), no MIME sniffing, and no referrer (order links carry tokens).
+async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; \
+             connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
 }
 
 /// `/media/demo/{handle}.svg`: a picture drawn for a demo product from its handle.
@@ -69,9 +102,11 @@ pub fn demo_svg(handle: &str) -> Option<String> {
 <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl({hue},70%,62%)"/><stop offset="1" stop-color="hsl({hue2},65%,42%)"/></linearGradient></defs>
 <rect width="480" height="480" fill="url(#g)"/>
 <g fill="#fff" fill-opacity=".85">{shape}</g>
-<text x="240" y="410" font-family="system-ui,sans-serif" font-size="30" font-weight="600" fill="#fff" text-anchor="middle">{name}</text>
+<text x="240" y="410" font-family="system-ui,sans-serif" font-size="{size}" font-weight="600" fill="#fff" text-anchor="middle">{name}</text>
 </svg>"##,
-        hue2 = (hue + 40) % 360
+        hue2 = (hue + 40) % 360,
+        // Narrow enough to fit the width (a character is about 0.6 em wide).
+        size = (700 / name.chars().count().max(1)).clamp(14, 34),
     ))
 }
 

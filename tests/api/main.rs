@@ -18,3 +18,4 @@ mod ops;
 mod processes;
 mod products;
 mod smtp;
+mod storefront;

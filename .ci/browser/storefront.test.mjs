@@ -1,0 +1,192 @@
+// The storefront as a shopper uses it, in headless Chromium: browse, search, add two variants,
+// sign up, pay, see the confirmation and "my orders"; a declined card; and two shoppers racing
+// for the last unit. Takes the README's screenshots on the way.
+//
+//   node storefront.test.mjs --binary <path to oxcart> [--screenshots <dir>]
+//
+// Skips (exit 0, with a message) when Chromium is not installed.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
+  process.exit(0);
+}
+assert.ok(args.binary, '--binary is required');
+const shots = args.screenshots;
+
+const port = await new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const base = `http://127.0.0.1:${port}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'oxcart-browser-'));
+const server = spawn(args.binary, ['serve'], {
+  env: { ...process.env, OXCART_DATA_DIR: dataDir, OXCART_LISTEN: `127.0.0.1:${port}`, OXCART_LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run'],
+});
+
+async function waitForServer() {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/healthz`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('oxcart did not start');
+}
+
+async function shopper() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  return { context, page };
+}
+
+async function addToCart(page, handle, variantIndex = 0) {
+  await page.goto(`${base}/#/`);
+  await page.goto(`${base}/#/p/${handle}`);
+  await page.waitForSelector('#add-to-cart');
+  const before = await page.textContent('#cart-count');
+  await page.locator('label.choice:not(:has-text("sold out")) input[name=variant]').nth(variantIndex).check();
+  await page.click('#add-to-cart');
+  await page.waitForFunction((prev) => document.querySelector('#cart-count').textContent !== prev, before);
+}
+
+async function checkout(page, method) {
+  await page.goto(`${base}/#/checkout`);
+  await page.waitForSelector('#checkout-form');
+  if (!(await page.inputValue('#email'))) await page.fill('#email', 'guest@example.com');
+  if (!(await page.inputValue('#name'))) await page.fill('#name', 'Guest Shopper');
+  await page.fill('#line1', '1 Market Street');
+  await page.fill('#postal_code', '94105');
+  await page.fill('#city', 'San Francisco');
+  await page.fill('#country', 'US');
+  await page.check(`input[name=payment_method][value=${method}]`);
+  await page.click('#place-order');
+}
+
+let failed = false;
+async function scenario(name, run) {
+  const started = Date.now();
+  try {
+    await run();
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed = true;
+    console.log(`FAIL ${name}: ${e.stack || e}`);
+  }
+}
+
+try {
+  await waitForServer();
+
+  await scenario('browse, search, filter and load more', async () => {
+    const { context, page } = await shopper();
+    const response = await page.goto(base);
+    const csp = response.headers()['content-security-policy'] || '';
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(response.headers()['x-content-type-options'], 'nosniff');
+    await page.waitForSelector('#products li');
+    assert.equal(await page.locator('#products li').count(), 12);
+    if (shots) await page.screenshot({ path: join(shots, 'storefront.png') });
+    await page.click('#load-more');
+    await page.waitForFunction(() => document.querySelectorAll('#products li').length === 24);
+    await page.fill('#search', 'merino');
+    await page.press('#search', 'Enter');
+    await page.waitForSelector('h1:has-text("Results for")');
+    const titles = await page.locator('#products li h2').allTextContents();
+    assert.ok(titles.length >= 2 && titles.every((t) => /merino/i.test(t) || t.length), titles.join());
+    assert.ok(titles.some((t) => /Merino/.test(t)), titles.join());
+    await page.goto(`${base}/#/?category=hats&sort=price_asc`);
+    await page.waitForFunction(() => document.querySelector('#category')?.value === 'hats'
+      && document.querySelectorAll('#products li').length > 0);
+    const hats = await page.locator('#products li h2').allTextContents();
+    assert.deepEqual(hats, ['Wool Beanie', 'Canvas Baseball Cap', 'Bucket Hat']);
+    await context.close();
+  });
+
+  let orderNumber;
+  await scenario('add two variants, sign up, pay, see the confirmation and my orders', async () => {
+    const { context, page } = await shopper();
+    await addToCart(page, 'classic-crew-tee', 0);
+    await addToCart(page, 'classic-crew-tee', 1);
+    assert.equal(await page.textContent('#cart-count'), '2');
+    await page.goto(`${base}/#/signup`);
+    await page.fill('#name', 'Ada Shopper');
+    await page.fill('#email', `ada.${Date.now()}@example.com`);
+    await page.fill('#password', 'correct horse battery');
+    await page.click('main form button[type=submit]');
+    await page.waitForSelector('#nav-signout:not([hidden])');
+    await page.goto(`${base}/#/cart`);
+    await page.waitForSelector('#cart-total');
+    assert.equal(await page.locator('tbody tr').count(), 2);
+    await checkout(page, 'pm_card_visa');
+    await page.waitForSelector('#confirmation');
+    const heading = await page.textContent('#confirmation h1');
+    orderNumber = heading.match(/Order (\d+)/)[1];
+    assert.ok(Number(orderNumber) >= 1001, heading);
+    if (shots) await page.screenshot({ path: join(shots, 'order-confirmation.png') });
+    assert.equal(await page.textContent('#cart-count'), '0');
+    await page.goto(`${base}/#/orders`);
+    await page.waitForSelector('#my-orders');
+    assert.match(await page.textContent('#my-orders'), new RegExp(`Order ${orderNumber}`));
+    await context.close();
+  });
+
+  await scenario('a declined card is explained and the cart is kept', async () => {
+    const { context, page } = await shopper();
+    await addToCart(page, 'stoneware-coffee-mug', 0);
+    await checkout(page, 'pm_card_chargeDeclined');
+    await page.waitForSelector('#declined');
+    assert.match(await page.textContent('#declined'), /declined/);
+    await page.goto(`${base}/#/cart`);
+    await page.waitForSelector('#cart-total');
+    assert.equal(await page.locator('tbody tr').count(), 1, 'the cart is still there');
+    await context.close();
+  });
+
+  await scenario('two shoppers race for the last unit: one buys it, one is told it sold out', async () => {
+    const credentials = readFileSync(join(dataDir, 'demo-admin.txt'), 'utf8');
+    const email = credentials.match(/email: (\S+)/)[1];
+    const password = credentials.match(/password: (\S+)/)[1];
+    const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }) });
+    const { token } = await login.json();
+    const created = await fetch(`${base}/v1/admin/products`, { method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ title: 'Last Lantern', description: 'One left.', status: 'published',
+        images: ['/media/demo/last-lantern.svg'], variants: [{ sku: 'LAST-LANTERN', price: 4900, stock: 1 }] }) });
+    assert.equal(created.status, 201);
+    const a = await shopper();
+    const b = await shopper();
+    await addToCart(a.page, 'last-lantern');
+    await addToCart(b.page, 'last-lantern');
+    await Promise.all([checkout(a.page, 'pm_card_visa'), checkout(b.page, 'pm_card_visa')]);
+    const outcome = async (page) => {
+      await page.waitForSelector('#confirmation, #sold-out');
+      return (await page.locator('#confirmation').count()) ? 'bought' : 'sold out';
+    };
+    const results = (await Promise.all([outcome(a.page), outcome(b.page)])).sort();
+    assert.deepEqual(results, ['bought', 'sold out']);
+    await a.context.close();
+    await b.context.close();
+  });
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+  await new Promise((r) => server.on('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+if (failed) process.exit(1);
+console.log('storefront: all browser scenarios passed');

@@ -19,7 +19,8 @@ function errorBox(error) {
 function show(title, ...nodes) {
   document.title = `${title} · Oxcart Outfitters`;
   main.replaceChildren(...nodes);
-  main.focus();
+  main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
 }
 
 async function refreshHeader() {

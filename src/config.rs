@@ -89,9 +89,21 @@ pub struct Config {
     pub currency: String,
     pub reconcile: Reconcile,
     pub mail: Mail,
+    pub stripe: Stripe,
     /// Testing only: checkout sleeps this long after the charge and before recording it, so a
     /// test can kill the process in exactly that window.
     pub fault_pause_after_charge: Option<Duration>,
+}
+
+/// Stripe: the `stripe` payment provider and its webhooks.
+#[derive(Debug, Clone)]
+pub struct Stripe {
+    /// `sk_live_…` or `sk_test_…`; the `stripe` provider is offered only when set.
+    pub secret_key: Option<Secret<String>>,
+    /// `whsec_…`: `POST /v1/webhooks/stripe` accepts only events signed with it.
+    pub webhook_secret: Option<Secret<String>>,
+    /// `https://api.stripe.com` unless a test points it at a fake.
+    pub api_base: String,
 }
 
 /// Email: where it goes and how it looks.
@@ -260,6 +272,14 @@ impl Config {
                 lease: millis("OXCART_OUTBOX_LEASE_MS", 120_000)?,
             },
         };
+        let stripe = Stripe {
+            secret_key: env("OXCART_STRIPE_SECRET_KEY").filter(|k| !k.is_empty()).map(Secret::new),
+            webhook_secret: env("OXCART_STRIPE_WEBHOOK_SECRET").filter(|k| !k.is_empty()).map(Secret::new),
+            api_base: env("OXCART_STRIPE_API_BASE")
+                .unwrap_or_else(|| "https://api.stripe.com".into())
+                .trim_end_matches('/')
+                .to_owned(),
+        };
         let currency = env("OXCART_CURRENCY").or(file.currency).unwrap_or_else(|| "usd".into());
         let currency = currency.trim().to_ascii_lowercase();
         if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -271,6 +291,7 @@ impl Config {
             currency,
             reconcile,
             mail,
+            stripe,
             fault_pause_after_charge,
             database_url: database_url.map(Secret::new),
             data_dir: env("OXCART_DATA_DIR")

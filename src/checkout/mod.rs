@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-pub use settle::reconcile_pending;
+pub use settle::{mark_failed, mark_paid, reconcile_pending};
 
 use crate::{
     accounts,

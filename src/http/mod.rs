@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cart::routes::router())
         .merge(checkout::routes::router())
         .merge(orders::routes::router())
+        .merge(crate::payments::stripe::routes::router())
         .merge(admin)
         .merge(ops::router())
         .split_for_parts();

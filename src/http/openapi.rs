@@ -20,6 +20,7 @@ use crate::error::{FieldError, Problem};
         (name = "catalog", description = "What the store sells: categories and products"),
         (name = "cart", description = "Carts for guests and customers, and checkout"),
         (name = "orders", description = "Orders, for their customers and guests holding the access token"),
+        (name = "payments", description = "Payment provider callbacks"),
         (name = "admin", description = "Store administration (role `admin`)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

@@ -6,6 +6,7 @@
 //! The shape follows Stripe's PaymentIntents: "confirm a payment for this amount with this
 //! payment method" is one call that succeeds, is declined, or fails.
 
+pub mod stripe;
 mod test_provider;
 
 use std::{future::Future, pin::Pin, sync::Arc};

@@ -19,3 +19,4 @@ mod processes;
 mod products;
 mod smtp;
 mod storefront;
+mod stripe_webhooks;

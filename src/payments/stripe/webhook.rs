@@ -1,0 +1,95 @@
+//! What a (verified) Stripe event does to the store. Each event is handled once: its id is
+//! recorded, and a repeat is answered without doing anything. Settling an order is guarded
+//! by its status, so the webhook and the checkout request racing for one order settle it once,
+//! and events arriving out of order (a failure after a success) change nothing.
+
+use serde::Deserialize;
+
+use crate::{checkout, db::Db, error::ApiError, orders, time};
+
+#[derive(Debug, Deserialize)]
+struct Event {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    created: i64,
+    data: EventData,
+}
+
+#[derive(Debug, Deserialize)]
+struct EventData {
+    object: serde_json::Value,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum WebhookOutcome {
+    Handled,
+    Duplicate,
+    Ignored,
+}
+
+pub async fn handle_event(db: &Db, body: &[u8]) -> Result<WebhookOutcome, ApiError> {
+    let event: Event = serde_json::from_slice(body)
+        .map_err(|e| ApiError::malformed_json(format!("not a Stripe event: {e}")))?;
+    if seen(db, &event.id).await? {
+        return Ok(WebhookOutcome::Duplicate);
+    }
+    let object = &event.data.object;
+    let order_id = object["metadata"]["order_id"].as_str().unwrap_or_default();
+    let outcome = match event.kind.as_str() {
+        "payment_intent.succeeded" | "payment_intent.payment_failed" | "payment_intent.canceled"
+            if stripe_order(db, order_id).await? =>
+        {
+            let intent = object["id"].as_str().unwrap_or_default();
+            if event.kind == "payment_intent.succeeded" {
+                checkout::mark_paid(db, order_id, intent).await?;
+            } else {
+                let error = &object["last_payment_error"];
+                let code =
+                    error["decline_code"].as_str().or(error["code"].as_str()).unwrap_or("payment_failed");
+                checkout::mark_failed(db, order_id, code).await?;
+            }
+            WebhookOutcome::Handled
+        }
+        // Refunds start from Oxcart (an admin's cancel), so the order already says so.
+        "charge.refunded" => WebhookOutcome::Handled,
+        _ => WebhookOutcome::Ignored,
+    };
+    record(db, &event).await?;
+    Ok(outcome)
+}
+
+/// True when `order_id` names an order paid through Stripe (never act on anyone else's).
+async fn stripe_order(db: &Db, order_id: &str) -> Result<bool, ApiError> {
+    if order_id.is_empty() {
+        return Ok(false);
+    }
+    match orders::get_order(db, order_id, orders::Reader::ADMIN).await {
+        Ok(order) => Ok(order.payment.is_some_and(|p| p.provider == "stripe")),
+        Err(e) if e.code() == "not_found" => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+async fn seen(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM stripe_events WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(found.is_some())
+}
+
+async fn record(db: &Db, event: &Event) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO stripe_events (id, type, created, received_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&event.id)
+    .bind(&event.kind)
+    .bind(event.created)
+    .bind(time::now_ms())
+    .execute(db.pool())
+    .await
+    .map(drop)
+}

@@ -70,7 +70,7 @@ impl App {
 
     pub fn with_database(config: Config, db: Db, mailer: Arc<Mailer>) -> Self {
         let auth_limiter = Arc::new(RateLimiter::new(Duration::from_secs(config.rate_limits.window_secs)));
-        let payments = Payments::new(&db);
+        let payments = Payments::new(&db, &config);
         let state = AppState {
             db,
             config: Arc::new(config),

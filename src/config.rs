@@ -104,6 +104,8 @@ pub struct Stripe {
     pub webhook_secret: Option<Secret<String>>,
     /// `https://api.stripe.com` unless a test points it at a fake.
     pub api_base: String,
+    /// How long one call to Stripe may take before it is retried (same idempotency key).
+    pub timeout: Duration,
 }
 
 /// Email: where it goes and how it looks.
@@ -279,6 +281,7 @@ impl Config {
                 .unwrap_or_else(|| "https://api.stripe.com".into())
                 .trim_end_matches('/')
                 .to_owned(),
+            timeout: millis("OXCART_STRIPE_TIMEOUT_MS", 20_000)?,
         };
         let currency = env("OXCART_CURRENCY").or(file.currency).unwrap_or_else(|| "usd".into());
         let currency = currency.trim().to_ascii_lowercase();

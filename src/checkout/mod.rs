@@ -59,6 +59,8 @@ pub struct PaymentInput {
 pub struct Placed {
     pub order: orders::Order,
     pub access_token: String,
+    /// For an order waiting on the customer (3-D Secure): what Stripe.js needs to continue.
+    pub client_secret: Option<String>,
 }
 
 pub async fn checkout(
@@ -99,7 +101,14 @@ pub async fn checkout(
         Ok(Some(ChargeOutcome::Succeeded { reference })) => {
             settle::mark_paid(db, &order_id, &reference).await?;
             let order = orders::get_order(db, &order_id, orders::Reader::ADMIN).await?;
-            Ok(Placed { order, access_token })
+            Ok(Placed { order, access_token, client_secret: None })
+        }
+        // The order stays `pending_payment`, its units held and its cart claimed, until the
+        // webhook (or the reconciler) learns how the customer's authentication ended.
+        Ok(Some(ChargeOutcome::Pending { reference, client_secret })) => {
+            settle::note_reference(db, &order_id, &reference).await?;
+            let order = orders::get_order(db, &order_id, orders::Reader::ADMIN).await?;
+            Ok(Placed { order, access_token, client_secret })
         }
         Ok(Some(ChargeOutcome::Declined { code })) => {
             settle::mark_failed(db, &order_id, &code).await?;

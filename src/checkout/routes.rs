@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(("id" = String, Path, description = "`cart_…` id")),
     responses(
         (status = 201, body = OrderView, description = "The order, `paid`, with `access_token`"),
+        (status = 202, body = OrderView, description = "The order, `pending_payment`: the customer must authenticate (3-D Secure) with `payment.client_secret`; a webhook settles it"),
         (status = 400, description = "`validation_failed` (also for an empty cart)", body = Problem, content_type = "application/problem+json"),
         (status = 402, description = "`payment_declined`: nothing charged, stock released, the cart stays open", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -39,7 +40,12 @@ async fn checkout(
 ) -> Result<(StatusCode, axum::Json<OrderView>), ApiError> {
     let customer = caller.0.as_ref().map(|s| s.customer.id.as_str());
     let placed = super::checkout(&state.db, &state.payments, &state.config, &id, customer, body).await?;
+    let paid = placed.client_secret.is_none();
     let mut order = view(placed.order);
     order.access_token = Some(placed.access_token);
-    Ok((StatusCode::CREATED, axum::Json(order)))
+    if let Some(payment) = order.payment.as_mut() {
+        payment.client_secret = placed.client_secret;
+    }
+    // 202: the order waits for the customer (3-D Secure) with `payment.client_secret`.
+    Ok((if paid { StatusCode::CREATED } else { StatusCode::ACCEPTED }, axum::Json(order)))
 }

@@ -45,6 +45,12 @@ pub async fn mark_paid(db: &Db, order_id: &str, reference: &str) -> Result<(), A
     Ok(())
 }
 
+/// Remembers the provider's id for a charge still in progress.
+pub async fn note_reference(db: &Db, order_id: &str, reference: &str) -> Result<(), ApiError> {
+    store::settle_payment(db.pool(), order_id, "pending", Some(reference), None, time::now_ms()).await?;
+    Ok(())
+}
+
 /// The charge did not happen: release the reserved units and reopen the cart. Does nothing if
 /// the order was settled already.
 pub async fn mark_failed(db: &Db, order_id: &str, code: &str) -> Result<(), ApiError> {
@@ -86,11 +92,21 @@ pub async fn reconcile_pending(
         match provider.find_charge(&order_id).await {
             Ok(Some(ChargeOutcome::Succeeded { reference })) => mark_paid(db, &order_id, &reference).await?,
             Ok(Some(ChargeOutcome::Declined { code })) => mark_failed(db, &order_id, &code).await?,
+            // Abandoned at 3-D Secure: cancel it first, so it can never succeed after the
+            // stock went back; if Stripe refuses (it just succeeded), the next round sees that.
+            Ok(Some(ChargeOutcome::Pending { reference, .. }))
+                if order.created_at < now - release_after_ms =>
+            {
+                if provider.cancel(&reference).await.is_err() {
+                    continue;
+                }
+                mark_failed(db, &order_id, "expired").await?;
+            }
             Ok(None) if order.created_at < now - release_after_ms => {
                 mark_failed(db, &order_id, "abandoned").await?
             }
             // Too young to give up on, or the provider is down: next round.
-            Ok(None) | Err(_) => continue,
+            Ok(None | Some(ChargeOutcome::Pending { .. })) | Err(_) => continue,
         }
         settled += 1;
     }

@@ -64,6 +64,9 @@ pub struct PaymentView {
     pub provider: String,
     /// `pending`, `succeeded`, `failed` or `refunded`.
     pub status: String,
+    /// Only in a checkout answer that waits for the customer: for Stripe.js `handleNextAction`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
 }
 
 pub fn view(order: Order) -> OrderView {
@@ -84,7 +87,11 @@ pub fn view(order: Order) -> OrderView {
         items: order.items.into_iter().map(item).collect(),
         subtotal: money(order.subtotal),
         total: money(order.total),
-        payment: order.payment.map(|p| PaymentView { provider: p.provider, status: p.status }),
+        payment: order.payment.map(|p| PaymentView {
+            provider: p.provider,
+            status: p.status,
+            client_secret: None,
+        }),
         created_at: rfc3339(order.created_at),
         updated_at: rfc3339(order.updated_at),
         id: order.id,

@@ -34,6 +34,9 @@ pub enum ChargeOutcome {
     Succeeded { reference: String },
     /// The card was refused (insufficient funds, …): nothing taken. `code` is the provider's.
     Declined { code: String },
+    /// Not decided yet: the customer must act (3-D Secure, with `client_secret` for Stripe.js),
+    /// or the provider is still processing. A webhook or the reconciler settles it.
+    Pending { reference: String, client_secret: Option<String> },
 }
 
 /// The provider failed or did not answer in time. Whether money moved is unknown until the
@@ -59,6 +62,9 @@ pub trait PaymentProvider: Send + Sync {
         reference: &'a str,
         idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<(), ProviderError>>;
+
+    /// Gives up on a pending charge (abandoned 3-D Secure), so it can never succeed later.
+    fn cancel<'a>(&'a self, reference: &'a str) -> BoxFuture<'a, Result<(), ProviderError>>;
 }
 
 /// The providers this server can charge through, by the name clients send as `provider`.
@@ -68,9 +74,13 @@ pub struct Payments {
 }
 
 impl Payments {
-    /// The built-in providers; Stripe joins when configured (its own issue).
-    pub fn new(db: &Db) -> Self {
-        Self { providers: vec![Arc::new(TestProvider::new(db.clone()))] }
+    /// The built-in `test` provider, and `stripe` when a secret key is configured.
+    pub fn new(db: &Db, config: &crate::config::Config) -> Self {
+        let mut providers: Vec<Arc<dyn PaymentProvider>> = vec![Arc::new(TestProvider::new(db.clone()))];
+        if let Some(stripe) = stripe::StripeProvider::from_config(&config.stripe) {
+            providers.push(Arc::new(stripe));
+        }
+        Self { providers }
     }
 
     pub fn get(&self, name: &str) -> Option<Arc<dyn PaymentProvider>> {

@@ -78,6 +78,11 @@ impl PaymentProvider for TestProvider {
         Box::pin(self.find(idempotency_key))
     }
 
+    fn cancel<'a>(&'a self, _reference: &'a str) -> BoxFuture<'a, Result<(), ProviderError>> {
+        // Test charges are decided at once; there is never a pending one to cancel.
+        Box::pin(async { Ok(()) })
+    }
+
     fn refund<'a>(
         &'a self,
         reference: &'a str,

@@ -80,7 +80,7 @@ async fn first_start_prints_a_demo_admin_and_stops_cleanly_on_sigterm() {
     assert!(text.contains("/docs"), "{text}");
     assert!(text.contains("demo catalog"), "{text}");
 
-    let client = reqwest::Client::new();
+    let client = crate::helpers::http_client(Duration::from_secs(30));
     let res = client
         .post(format!("{base}/v1/auth/login"))
         .json(&json!({"email": email, "password": password}))
@@ -129,7 +129,7 @@ async fn seed_fills_only_an_empty_store_and_serve_never_seeds_a_configured_datab
     let fresh = format!("sqlite://{}?mode=rwc", dir.path().join("fresh.db").display());
     let (mut child, base, text) = start(oxcart(dir.path()).env("OXCART_DATABASE_URL", &fresh)).await;
     assert!(!text.contains("demo"), "{text}");
-    let products = all_products(&reqwest::Client::new(), &base).await;
+    let products = all_products(&crate::helpers::http_client(Duration::from_secs(30)), &base).await;
     let _ = child.kill();
     let _ = child.wait();
     assert!(products.is_empty(), "a configured database is never seeded by itself");

@@ -111,7 +111,7 @@ impl TestApp {
         });
         Self {
             base,
-            client: Client::builder().timeout(Duration::from_secs(30)).build().expect("client"),
+            client: http_client(Duration::from_secs(30)),
             db,
             shutdown: Some(tx),
             server: Some(server),
@@ -348,4 +348,11 @@ pub async fn start_server(cmd: &mut std::process::Command) -> (std::process::Chi
         .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_owned))
         .expect(&text);
     (child, base, text)
+}
+
+/// An HTTP client for the tests. reqwest is built without a default TLS crypto provider (the
+/// app installs ring's), so the tests install it too before making clients.
+pub fn http_client(timeout: Duration) -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::builder().timeout(timeout).build().expect("client")
 }

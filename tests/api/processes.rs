@@ -85,7 +85,7 @@ async fn scalar(db: &oxcart::db::Db, sql: &str) -> i64 {
 async fn two_servers_never_sell_more_than_the_stock(engine: Engine) {
     let db = TestDatabase::create(engine).await;
     let servers = [serve(&db, &[]).await, serve(&db, &[]).await];
-    let client = Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+    let client = crate::helpers::http_client(Duration::from_secs(60));
     let (_, variant) = arrange(&db, &client, &servers[0], 7).await;
     let mut carts = Vec::new();
     for i in 0..60 {
@@ -136,7 +136,7 @@ async fn a_crash_after_the_charge_is_settled_by_the_reconciler(engine: Engine) {
     // The first server pauses after each charge, and does not reconcile.
     let slow = [("OXCART_FAULT_PAUSE_AFTER_CHARGE_MS", "60000"), ("OXCART_RECONCILE_EVERY_SECS", "3600")];
     let mut first = serve(&db, &slow).await;
-    let client = Client::builder().timeout(Duration::from_secs(90)).build().expect("client");
+    let client = crate::helpers::http_client(Duration::from_secs(90));
     let (token, variant) = arrange(&db, &client, &first, 5).await;
     let paid_cart = guest_cart(&client, &first, &variant).await;
     let lost_cart = guest_cart(&client, &first, &variant).await;
@@ -215,7 +215,7 @@ async fn a_crash_mid_delivery_still_sends_exactly_one_email(engine: Engine) {
         ("OXCART_RECONCILE_EVERY_SECS", "3600"),
     ];
     let mut first = serve(&db, &env).await;
-    let client = Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+    let client = crate::helpers::http_client(Duration::from_secs(60));
     let (_, variant) = arrange(&db, &client, &first, 3).await;
     let cart = guest_cart(&client, &first, &variant).await;
     let order = client.post(format!("{}/v1/carts/{cart}/checkout", first.base)).json(&checkout_body()).send();

@@ -52,6 +52,6 @@ async fn stripe_webhook(
     let header = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
     signature::verify(header, &body, secret.expose(), crate::time::now_ms() / 1000)
         .map_err(|e| invalid(e.message()))?;
-    let outcome = super::handle_event(&state.db, &body).await?;
+    let outcome = super::handle_event(&state.db, &state.payments, &body).await?;
     Ok(axum::Json(WebhookReceipt { received: true, duplicate: outcome == WebhookOutcome::Duplicate }))
 }

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use crate::{checkout, db::Db, error::ApiError, orders, time};
+use crate::{checkout, db::Db, error::ApiError, orders, payments::Payments, time};
 
 #[derive(Debug, Deserialize)]
 struct Event {
@@ -29,7 +29,7 @@ pub enum WebhookOutcome {
     Ignored,
 }
 
-pub async fn handle_event(db: &Db, body: &[u8]) -> Result<WebhookOutcome, ApiError> {
+pub async fn handle_event(db: &Db, payments: &Payments, body: &[u8]) -> Result<WebhookOutcome, ApiError> {
     let event: Event = serde_json::from_slice(body)
         .map_err(|e| ApiError::malformed_json(format!("not a Stripe event: {e}")))?;
     if seen(db, &event.id).await? {
@@ -44,6 +44,7 @@ pub async fn handle_event(db: &Db, body: &[u8]) -> Result<WebhookOutcome, ApiErr
             let intent = object["id"].as_str().unwrap_or_default();
             if event.kind == "payment_intent.succeeded" {
                 checkout::mark_paid(db, order_id, intent).await?;
+                refund_if_orphaned(db, payments, order_id, intent).await?;
             } else {
                 let error = &object["last_payment_error"];
                 let code =
@@ -58,6 +59,28 @@ pub async fn handle_event(db: &Db, body: &[u8]) -> Result<WebhookOutcome, ApiErr
     };
     record(db, &event).await?;
     Ok(outcome)
+}
+
+/// A success for an order already given up on (its stock released, its cart reopened) would be
+/// money without an order: it is refunded at once instead.
+async fn refund_if_orphaned(
+    db: &Db,
+    payments: &Payments,
+    order_id: &str,
+    intent: &str,
+) -> Result<(), ApiError> {
+    let order = orders::get_order(db, order_id, orders::Reader::ADMIN).await?;
+    if order.status != orders::OrderStatus::Failed {
+        return Ok(());
+    }
+    tracing::warn!(order_id, intent, "payment succeeded after its order was released; refunding it");
+    let stripe = payments
+        .get("stripe")
+        .ok_or_else(|| ApiError::internal("stripe event without the stripe provider"))?;
+    stripe
+        .refund(intent, &format!("oxcart-orphan-{intent}"))
+        .await
+        .map_err(|e| ApiError::internal(format_args!("refunding an orphaned payment: {e}")))
 }
 
 /// True when `order_id` names an order paid through Stripe (never act on anyone else's).

@@ -133,7 +133,7 @@ pub async fn adjust(
     let mut v = Validator::new();
     v.check(
         "delta",
-        if delta != 0 && delta.abs() <= MAX_DELTA {
+        if delta != 0 && (-MAX_DELTA..=MAX_DELTA).contains(&delta) {
             Ok(())
         } else {
             Err(format!("must be a non-zero integer between -{MAX_DELTA} and {MAX_DELTA}"))

@@ -68,7 +68,12 @@ fn email(
 
 fn money(amount: i64, currency: &str) -> String {
     let sign = if amount < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02} {}", amount.abs() / 100, amount.abs() % 100, currency.to_uppercase())
+    format!(
+        "{sign}{}.{:02} {}",
+        amount.unsigned_abs() / 100,
+        amount.unsigned_abs() % 100,
+        currency.to_uppercase()
+    )
 }
 
 pub fn order_confirmation(config: &Config, order: &Order, access_token: &str, message_id: String) -> Email {

@@ -60,7 +60,12 @@ async fn adjustments_change_stock_and_are_kept_in_a_ledger(engine: Engine) {
         (me["id"].clone(), json!("water damage"))
     );
 
-    for body in [json!({"delta": 0, "reason": "x"}), json!({"delta": 1, "reason": ""}), json!({"delta": 1})] {
+    for body in [
+        json!({"delta": 0, "reason": "x"}),
+        json!({"delta": 1, "reason": ""}),
+        json!({"delta": 1}),
+        json!({"delta": i64::MIN, "reason": "overflow"}),
+    ] {
         expect_problem(
             app.post(&path, Some(&admin), body).await,
             StatusCode::BAD_REQUEST,

@@ -41,7 +41,7 @@ pub fn verify(header: Option<&str>, body: &[u8], secret: &str, now_secs: i64) ->
     if signatures.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now_secs - timestamp).abs() > TOLERANCE_SECS {
+    if now_secs.abs_diff(timestamp) > TOLERANCE_SECS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let expected = sign(secret, timestamp, body);
@@ -80,5 +80,7 @@ mod tests {
         assert_eq!(verify(Some(&good), body, "whsec_test", now + 301), Err(SignatureError::Stale));
         assert_eq!(verify(None, body, "whsec_test", now), Err(SignatureError::Missing));
         assert_eq!(verify(Some("v1=abc"), body, "whsec_test", now), Err(SignatureError::Malformed));
+        let ancient = format!("t={},v1=00", i64::MIN);
+        assert_eq!(verify(Some(&ancient), body, "whsec_test", now), Err(SignatureError::Stale));
     }
 }

@@ -14,6 +14,8 @@
 pub mod routes;
 mod settle;
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -29,7 +31,7 @@ use crate::{
     ids,
     inventory::{self, StockMove},
     orders::{self, OrderItem, ShippingAddress, store as order_store},
-    payments::{ChargeOutcome, ChargeRequest, Payments},
+    payments::{ChargeOutcome, ChargeRequest, PaymentProvider, Payments},
     time,
     validate::{self, Validator},
 };
@@ -72,10 +74,7 @@ pub async fn checkout(
     request: CheckoutRequest,
 ) -> Result<Placed, ApiError> {
     let currency = config.currency.as_str();
-    let (email, address) = check(&request, payments)?;
-    let provider = payments
-        .get(&request.payment.provider)
-        .ok_or_else(|| ApiError::field("payment.provider", "is not a provider this store accepts"))?;
+    let (email, address, provider) = check(&request, payments)?;
     let order_id = ids::new_id("ord");
     let access_token = ids::new_token("ordtok");
     let total =
@@ -140,7 +139,11 @@ pub async fn checkout(
     }
 }
 
-fn check(request: &CheckoutRequest, payments: &Payments) -> Result<(String, ShippingAddress), ApiError> {
+/// The checked email and address, and the provider to charge through.
+fn check(
+    request: &CheckoutRequest,
+    payments: &Payments,
+) -> Result<(String, ShippingAddress, Arc<dyn PaymentProvider>), ApiError> {
     let mut v = Validator::new();
     let email = v.check("email", accounts::parse_email(&request.email));
     let a = &request.shipping_address;
@@ -157,13 +160,17 @@ fn check(request: &CheckoutRequest, payments: &Payments) -> Result<(String, Ship
             .unwrap_or_default(),
         country: v.check("shipping_address.country", country(&a.country)).unwrap_or_default(),
     };
-    if payments.get(&request.payment.provider).is_none() {
-        let known = payments.names().join(", ");
-        v.check::<()>("payment.provider", Err(format!("must be one of: {known}")));
-    }
+    let provider = v.check(
+        "payment.provider",
+        payments
+            .get(&request.payment.provider)
+            .ok_or_else(|| format!("must be one of: {}", payments.names().join(", "))),
+    );
     v.check("payment.payment_method", validate::text(&request.payment.payment_method, 1, 200));
     v.finish()?;
-    Ok((email.unwrap_or_default(), address))
+    let provider =
+        provider.ok_or_else(|| ApiError::internal("a provider passed its check without a value"))?;
+    Ok((email.unwrap_or_default(), address, provider))
 }
 
 /// ISO 3166-1 alpha-2, any case in, upper case out.

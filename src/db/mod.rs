@@ -102,3 +102,18 @@ pub fn is_unique_violation(err: &sqlx::Error, names: &[&str]) -> bool {
 pub fn is_check_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if matches!(db.kind(), sqlx::error::ErrorKind::CheckViolation))
 }
+
+/// (status, rows) for each of `statuses` in `table`, with zero for a status no row has.
+/// `table` is always a literal from the caller, never input.
+pub async fn count_by_status<'c>(
+    db: impl sqlx::Executor<'c, Database = Any>,
+    table: &'static str,
+    statuses: &[&str],
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let sql = format!("SELECT status, CAST(COUNT(*) AS BIGINT) FROM {table} GROUP BY status");
+    let found: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?;
+    Ok(statuses
+        .iter()
+        .map(|s| ((*s).to_owned(), found.iter().find(|(f, _)| f == s).map_or(0, |(_, n)| *n)))
+        .collect())
+}

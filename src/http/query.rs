@@ -92,12 +92,22 @@ impl<T> Page<T> {
     }
 
     /// `rows` was fetched with `LIMIT limit + 1`: the extra row only says another page exists.
-    pub fn from_rows(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> Self {
-        let has_more = rows.len() as i64 > limit;
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
-        let next_cursor = if has_more { rows.last().map(|last| cursor_of(last).encode()) } else { None };
+    pub fn from_rows(rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> Self {
+        Self::from_rows_encoded(rows, limit, |last| cursor_of(last).encode())
+    }
+
+    /// [`Page::from_rows`] for lists whose cursor is not a (time, id) pair.
+    pub fn from_rows_encoded(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> String) -> Self {
+        let next_cursor = if take_page(&mut rows, limit) { rows.last().map(cursor_of) } else { None };
         Self { data: rows, next_cursor }
     }
+}
+
+/// Cuts rows fetched with `LIMIT limit + 1` down to the page; true when another page follows.
+pub fn take_page<T>(rows: &mut Vec<T>, limit: i64) -> bool {
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    has_more
 }
 
 #[cfg(test)]

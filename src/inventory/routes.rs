@@ -131,11 +131,9 @@ async fn list_levels(
                 .ok_or_else(|| ApiError::field("cursor", "is not a cursor this API issued"))?,
         ),
     };
-    let mut rows = super::list_levels(&state.db, params.low_stock, after.as_deref(), page.limit).await?;
-    let has_more = rows.len() as i64 > page.limit;
-    rows.truncate(usize::try_from(page.limit).unwrap_or(0));
-    let next_cursor = if has_more { rows.last().map(|l| URL_SAFE_NO_PAD.encode(&l.sku)) } else { None };
-    Ok(axum::Json(Page { data: rows.into_iter().map(Into::into).collect(), next_cursor }))
+    let rows = super::list_levels(&state.db, params.low_stock, after.as_deref(), page.limit).await?;
+    let page = Page::from_rows_encoded(rows, page.limit, |l| URL_SAFE_NO_PAD.encode(&l.sku));
+    Ok(axum::Json(page.map(Into::into)))
 }
 
 /// Add or remove stock. Never takes `available` below zero (`409 out_of_stock`); every

@@ -70,10 +70,3 @@ pub async fn enqueue<'c>(
     .await
     .map(drop)
 }
-
-/// Messages not delivered yet (pending or being sent).
-pub async fn backlog<'c>(db: impl Executor<'c, Database = Any>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE status IN ('pending', 'sending')")
-        .fetch_one(db)
-        .await
-}

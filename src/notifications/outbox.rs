@@ -114,12 +114,5 @@ pub async fn list<'c>(
 
 /// (status, count) for every delivery status.
 pub async fn counts<'c>(db: impl Executor<'c, Database = Any>) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let found: Vec<(String, i64)> =
-        sqlx::query_as("SELECT status, CAST(COUNT(*) AS BIGINT) FROM outbox GROUP BY status")
-            .fetch_all(db)
-            .await?;
-    Ok(["pending", "sending", "delivered", "dead"]
-        .iter()
-        .map(|s| ((*s).to_owned(), found.iter().find(|(f, _)| f == s).map_or(0, |(_, n)| *n)))
-        .collect())
+    crate::db::count_by_status(db, "outbox", &["pending", "sending", "delivered", "dead"]).await
 }

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 use super::{Order, OrderItem, OrderStatus, Payment, ShippingAddress};
-use crate::{db::SqlBuilder, http::query::PageRequest};
+use crate::{
+    db::{SqlBuilder, count_by_status},
+    http::query::PageRequest,
+};
 
 const ORDER_COLUMNS: &str = "o.id, o.number, o.cart_id, o.customer_id, o.email, o.status, o.currency, o.subtotal, \
      o.total, o.shipping_address, o.access_token_hash, o.tracking_number, o.created_at, o.updated_at";
@@ -339,22 +342,11 @@ pub async fn pending_before<'c>(
 pub async fn counts_by_status(
     db: &mut AnyConnection,
 ) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), sqlx::Error> {
-    let count = |table: &'static str| {
-        format!("SELECT status, CAST(COUNT(*) AS BIGINT) FROM {table} GROUP BY status ORDER BY status")
-    };
-    let orders: Vec<(String, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(count("orders"))).fetch_all(&mut *db).await?;
-    let payments: Vec<(String, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(count("payments"))).fetch_all(&mut *db).await?;
-    let with_zeros = |all: &[&str], found: Vec<(String, i64)>| {
-        all.iter()
-            .map(|s| ((*s).to_owned(), found.iter().find(|(f, _)| f == s).map_or(0, |(_, n)| *n)))
-            .collect::<Vec<_>>()
-    };
-    Ok((
-        with_zeros(&["pending_payment", "paid", "fulfilled", "cancelled", "refunded", "failed"], orders),
-        with_zeros(&["pending", "succeeded", "failed", "refunded"], payments),
-    ))
+    const ORDERS: [&str; 6] = ["pending_payment", "paid", "fulfilled", "cancelled", "refunded", "failed"];
+    const PAYMENTS: [&str; 4] = ["pending", "succeeded", "failed", "refunded"];
+    let orders = count_by_status(&mut *db, "orders", &ORDERS).await?;
+    let payments = count_by_status(&mut *db, "payments", &PAYMENTS).await?;
+    Ok((orders, payments))
 }
 
 pub async fn insert_extra_token<'c>(

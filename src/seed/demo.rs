@@ -50,9 +50,7 @@ pub struct DemoReport {
 pub async fn seed_demo(db: &Db) -> Result<DemoReport, String> {
     let demo: DemoCatalog = toml::from_str(include_str!("demo_catalog.toml"))
         .map_err(|e| format!("the demo catalog is invalid: {e}"))?;
-    let (products, _) =
-        catalog::products::list_products(db, &any_product()).await.map_err(|e| e.to_string())?;
-    if !products.is_empty() {
+    if super::has_products(db).await.map_err(|e| e.to_string())? {
         return Err("the store already has products; the demo catalog only goes into an empty store".into());
     }
     let mut category_ids = BTreeMap::new();
@@ -79,19 +77,6 @@ pub async fn seed_demo(db: &Db) -> Result<DemoReport, String> {
             .map_err(|e| format!("product {handle}: {e}"))?;
     }
     Ok(DemoReport { categories: demo.categories.len(), products: demo.products.len() })
-}
-
-fn any_product() -> catalog::products::ProductQuery {
-    catalog::products::ProductQuery {
-        search: None,
-        category: None,
-        min_price: None,
-        max_price: None,
-        status: None,
-        sort: catalog::products::Sort::Newest,
-        limit: 1,
-        after: None,
-    }
 }
 
 /// Every combination of the product's options, with stock that varies (some sold out, some

@@ -23,6 +23,13 @@ pub async fn store_is_empty(db: &Db) -> Result<bool, sqlx::Error> {
     Ok(used == 0)
 }
 
+/// True once any product exists, in any status.
+pub async fn has_products(db: &Db) -> Result<bool, sqlx::Error> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM products LIMIT 1").fetch_optional(db.pool()).await?;
+    Ok(found.is_some())
+}
+
 /// A small deterministic generator (xorshift64*): the same seed gives the same catalog, so
 /// benchmarks are comparable run to run.
 struct Rng(u64);

@@ -12,6 +12,7 @@ use super::{
 use crate::{
     db::{Db, Tx, is_unique_violation},
     error::{ApiError, FieldError},
+    http::query::take_page,
     ids, inventory, time,
 };
 
@@ -139,9 +140,11 @@ pub async fn list_products(
 ) -> Result<(Vec<Product>, Option<String>), ApiError> {
     let mut conn = db.pool().acquire().await?;
     let mut rows: Vec<ListedRow> = listing::build(db.engine(), query).fetch_all(&mut *conn).await?;
-    let has_more = rows.len() as i64 > query.limit;
-    rows.truncate(usize::try_from(query.limit).unwrap_or(0));
-    let next = if has_more { rows.last().map(|r| r.cursor(query.sort).encode()) } else { None };
+    let next = if take_page(&mut rows, query.limit) {
+        rows.last().map(|r| r.cursor(query.sort).encode())
+    } else {
+        None
+    };
     let products = store::assemble(&mut conn, rows.into_iter().map(|r| r.product).collect()).await?;
     Ok((products, next))
 }

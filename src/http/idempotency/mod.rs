@@ -114,7 +114,7 @@ fn fingerprint(parts: &Parts, body: &[u8]) -> String {
     hash.update(parts.uri.path_and_query().map_or("", |p| p.as_str()));
     hash.update([0]);
     hash.update(body);
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::ids::hex(&hash.finalize())
 }
 
 enum Claim {

@@ -46,10 +46,7 @@ pub fn verify(header: Option<&str>, body: &[u8], secret: &str, now_secs: i64) ->
     }
     let expected = sign(secret, timestamp, body);
     // Constant time: the comparison must not tell an attacker how much of a guess was right.
-    let matches = signatures.iter().any(|s| {
-        s.len() == expected.len()
-            && s.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-    });
+    let matches = signatures.iter().any(|s| crate::ids::constant_time_eq(s.as_bytes(), expected.as_bytes()));
     if matches { Ok(()) } else { Err(SignatureError::Mismatch) }
 }
 
@@ -60,7 +57,7 @@ pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    crate::ids::hex(&mac.finalize().into_bytes())
 }
 
 #[cfg(test)]

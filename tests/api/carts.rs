@@ -4,12 +4,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Engine, TestApp, create_product, expect_problem, expect_status, fields_of, simple_product,
+    Engine, TestApp, create_product, expect_problem, expect_status, fields_of, simple_product, variant_of,
 };
-
-fn variant_of(product: &Value) -> String {
-    product["variants"][0]["id"].as_str().expect("variant").to_owned()
-}
 
 async fn new_cart(app: &TestApp, token: Option<&str>) -> Value {
     let res = app.client.post(app.url("/v1/carts"));

@@ -3,11 +3,9 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Engine, TestApp, expect_problem, expect_status, fields_of, simple_product};
-
-fn variant_of(product: &Value) -> String {
-    product["variants"][0]["id"].as_str().expect("variant").to_owned()
-}
+use crate::helpers::{
+    Engine, TestApp, expect_problem, expect_status, fields_of, scalar, simple_product, variant_of,
+};
 
 fn checkout_body(payment_method: &str) -> Value {
     json!({
@@ -43,13 +41,6 @@ async fn stock(app: &TestApp, admin: &str, product: &Value) -> (i64, i64) {
         .expect("level")
         .clone();
     (level["on_hand"].as_i64().expect("on_hand"), level["reserved"].as_i64().expect("reserved"))
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(app.db.pool())
-        .await
-        .expect("count")
 }
 
 async fn a_guest_pays_once_and_reads_the_order_with_its_token(engine: Engine) {
@@ -90,8 +81,8 @@ async fn a_guest_pays_once_and_reads_the_order_with_its_token(engine: Engine) {
     expect_problem(add, StatusCode::CONFLICT, "cart_completed").await;
     let cart_view = expect_status(app.get(&format!("/v1/carts/{cart}"), None).await, StatusCode::OK).await;
     assert_eq!((cart_view["status"].clone(), cart_view["order_id"].clone()), (json!("completed"), json!(id)));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM test_provider_charges").await, 1, "charged once");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'order.paid'").await, 1);
+    assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM test_provider_charges").await, 1, "charged once");
+    assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM outbox WHERE topic = 'order.paid'").await, 1);
     let metrics = app.get("/metrics", None).await.text().await.expect("metrics");
     for line in [
         r#"oxcart_orders{status="paid"} 1"#,
@@ -202,7 +193,7 @@ async fn checkout_input_and_stock_are_checked(engine: Engine) {
     assert_eq!(fields_of(&short), ["items[0].quantity"]);
     assert!(short["errors"][0]["message"].as_str().expect("message").contains("only 1"), "{short}");
     assert_eq!(stock(&app, &admin, &cup).await, (1, 0), "nothing held");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM orders").await, 0);
+    assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM orders").await, 0);
 
     let empty =
         expect_status(app.client.post(app.url("/v1/carts")).send().await.expect("sent"), StatusCode::CREATED)
@@ -257,7 +248,7 @@ async fn admins_fulfil_and_cancel_paid_orders(engine: Engine) {
     assert_eq!(cancelled["status"], "cancelled");
     assert_eq!(cancelled["payment"]["status"], "refunded");
     assert_eq!(stock(&app, &admin, &kite).await, (8, 0), "stock returned");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM test_provider_charges WHERE refunded = 1").await, 1);
+    assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM test_provider_charges WHERE refunded = 1").await, 1);
     let no_body =
         app.client.post(app.url(&format!("/v1/admin/orders/{}/fulfill", ids[1]))).bearer_auth(&admin).send();
     expect_problem(no_body.await.expect("sent"), StatusCode::CONFLICT, "invalid_state").await;
@@ -317,7 +308,7 @@ async fn racing_checkouts_never_oversell_or_charge_twice(engine: Engine) {
     let statuses = racers.join_all().await;
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{statuses:?}");
-    let charges = count(&app, "SELECT COUNT(*) FROM test_provider_charges").await;
+    let charges = scalar(&app.db, "SELECT COUNT(*) FROM test_provider_charges").await;
     assert_eq!(charges, 6, "five racers and one cart: six charges in all");
     assert_eq!(stock(&app, &admin, &last).await, (4, 0));
 }

@@ -356,3 +356,16 @@ pub fn http_client(timeout: Duration) -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     Client::builder().timeout(timeout).build().expect("client")
 }
+
+/// One number from the database, for checks the API does not show (charges, outbox rows).
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(db.pool())
+        .await
+        .expect("query")
+}
+
+/// The id of a product's first variant.
+pub fn variant_of(product: &Value) -> String {
+    product["variants"][0]["id"].as_str().expect("variant").to_owned()
+}

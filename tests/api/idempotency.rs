@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Digest;
 
-use crate::helpers::{Engine, TestApp, expect_problem, expect_status, simple_product};
+use crate::helpers::{Engine, TestApp, expect_problem, expect_status, scalar, simple_product};
 
 async fn post_with_key(
     app: &TestApp,
@@ -20,13 +20,6 @@ async fn post_with_key(
     req.send().await.expect("sent")
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(app.db.pool())
-        .await
-        .expect("count")
-}
-
 async fn a_retried_post_replays_the_first_answer_byte_for_byte(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let body = json!({"email": "ann@example.com", "password": "correct horse", "name": "Ann"});
@@ -39,7 +32,7 @@ async fn a_retried_post_replays_the_first_answer_byte_for_byte(engine: Engine) {
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.headers()["content-type"], "application/json");
     assert_eq!(again.bytes().await.expect("body"), first_body, "byte for byte");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM customers").await, 1);
+    assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM customers").await, 1);
 
     let other = json!({"email": "bob@example.com", "password": "correct horse", "name": "Bob"});
     let reused = post_with_key(&app, "/v1/auth/register", None, "signup-1", other).await;
@@ -100,7 +93,7 @@ async fn checkout_with_a_key_charges_once(engine: Engine) {
     let again = post_with_key(&app, &path, None, "pay-1", body("pm_card_visa")).await;
     assert_eq!(again.status(), StatusCode::CREATED, "a retry gets the order, not cart_completed");
     assert_eq!(again.text().await.expect("body"), first);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM test_provider_charges").await, 1);
+    assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM test_provider_charges").await, 1);
     let changed = post_with_key(&app, &path, None, "pay-1", body("pm_card_mastercard")).await;
     expect_problem(changed, StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused").await;
 
@@ -111,13 +104,13 @@ async fn checkout_with_a_key_charges_once(engine: Engine) {
         let res = post_with_key(&app, &path, None, "pay-2", body("pm_card_chargeDeclined")).await;
         expect_problem(res, StatusCode::PAYMENT_REQUIRED, "payment_declined").await;
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'failed'").await, 1);
+    assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM orders WHERE status = 'failed'").await, 1);
     // A provider failure is not stored: the retry runs again (and is safe to).
     for _ in 0..2 {
         let res = post_with_key(&app, &path, None, "pay-3", body("pm_card_processingError")).await;
         expect_problem(res, StatusCode::BAD_GATEWAY, "payment_provider_error").await;
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'failed'").await, 3);
+    assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM orders WHERE status = 'failed'").await, 3);
 
     // While the first request with a key is still running, the second is told so. The claim
     // is planted the way the middleware makes it: same scope, same request fingerprint.
@@ -128,7 +121,7 @@ async fn checkout_with_a_key_charges_once(engine: Engine) {
     hash.update(&path);
     hash.update([0]);
     hash.update(serde_json::to_vec(&busy_body).expect("json"));
-    let hash: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let hash = oxcart::ids::hex(&hash.finalize());
     sqlx::query(
         "INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES ($1, 'busy', $2, $3)",
     )

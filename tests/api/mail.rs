@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Engine, TestApp, expect_problem, expect_status, simple_product},
+    helpers::{Engine, TestApp, expect_problem, expect_status, scalar, simple_product},
     smtp::{Mode, SmtpServer},
 };
 
@@ -47,13 +47,6 @@ async fn buy(app: &TestApp, admin: &str, payment_method: &str) -> reqwest::Respo
     app.post(&format!("/v1/carts/{cart}/checkout"), None, body).await
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(app.db.pool())
-        .await
-        .expect("count")
-}
-
 async fn a_paid_order_sends_exactly_one_confirmation(engine: Engine) {
     let smtp = SmtpServer::start().await;
     let app = app_with_mail(engine, &smtp, 5).await;
@@ -90,7 +83,8 @@ async fn a_paid_order_sends_exactly_one_confirmation(engine: Engine) {
     let seen = expect_status(app.get(&path, None).await, StatusCode::OK).await;
     assert_eq!(seen["id"], order["id"], "the email's link opens the order");
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM outbox WHERE status = 'delivered' AND topic = 'order.paid'").await,
+        scalar(&app.db, "SELECT COUNT(*) FROM outbox WHERE status = 'delivered' AND topic = 'order.paid'")
+            .await,
         1
     );
 }
@@ -102,13 +96,17 @@ async fn an_outage_delays_the_email_but_never_doubles_it(engine: Engine) {
     let admin = app.admin_token().await;
     let order = expect_status(buy(&app, &admin, "pm_card_visa").await, StatusCode::CREATED).await;
     for _ in 0..200 {
-        if count(&app, "SELECT COALESCE(MAX(attempts), 0) FROM outbox WHERE topic = 'order.paid'").await >= 3
+        if scalar(&app.db, "SELECT COALESCE(MAX(attempts), 0) FROM outbox WHERE topic = 'order.paid'").await
+            >= 3
         {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    assert!(count(&app, "SELECT MAX(attempts) FROM outbox WHERE topic = 'order.paid'").await >= 3, "retried");
+    assert!(
+        scalar(&app.db, "SELECT MAX(attempts) FROM outbox WHERE topic = 'order.paid'").await >= 3,
+        "retried"
+    );
     assert!(smtp.messages().is_empty());
     smtp.set_mode(Mode::Accept);
     smtp.wait_for(1, Duration::from_secs(10)).await;
@@ -126,7 +124,7 @@ async fn a_message_that_keeps_failing_is_parked_as_dead(engine: Engine) {
     let admin = app.admin_token().await;
     expect_status(buy(&app, &admin, "pm_card_visa").await, StatusCode::CREATED).await;
     for _ in 0..200 {
-        if count(&app, "SELECT COUNT(*) FROM outbox WHERE status = 'dead'").await == 1 {
+        if scalar(&app.db, "SELECT COUNT(*) FROM outbox WHERE status = 'dead'").await == 1 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;

@@ -6,7 +6,7 @@ use std::{process::Child, time::Duration};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Engine, TestDatabase, expect_status, oxcart_command, start_server};
+use crate::helpers::{Engine, TestDatabase, expect_status, oxcart_command, scalar, start_server};
 
 struct Server {
     child: Child,
@@ -73,13 +73,6 @@ fn checkout_body() -> Value {
     json!({"email": "buyer@example.com",
            "shipping_address": {"name": "B", "line1": "1 St", "city": "Rome", "postal_code": "00100", "country": "IT"},
            "payment": {"provider": "test", "payment_method": "pm_card_visa"}})
-}
-
-async fn scalar(db: &oxcart::db::Db, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(db.pool())
-        .await
-        .expect("query")
 }
 
 async fn two_servers_never_sell_more_than_the_stock(engine: Engine) {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::{
     fake_stripe::FakeStripe,
-    helpers::{Engine, TestApp, expect_problem, expect_status, simple_product},
+    helpers::{Engine, TestApp, expect_problem, expect_status, scalar, simple_product},
 };
 
 const SECRET: &str = "whsec_fake";
@@ -59,13 +59,6 @@ async fn webhook(app: &TestApp, id: &str, kind: &str, intent: &Value) -> Value {
     expect_status(res.await.expect("sent"), StatusCode::OK).await
 }
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(app.db.pool())
-        .await
-        .expect("query")
-}
-
 async fn charges_go_through_once_despite_errors_and_timeouts(engine: Engine) {
     let stripe = FakeStripe::start().await;
     let app = app_with_stripe(engine, &stripe, Duration::from_secs(600)).await;
@@ -101,8 +94,8 @@ async fn charges_go_through_once_despite_errors_and_timeouts(engine: Engine) {
     expect_problem(down, StatusCode::BAD_GATEWAY, "payment_provider_error").await;
     stripe.fail_next(0);
     assert_eq!(stripe.intents().len(), 4, "nothing charged while Stripe was down");
-    assert_eq!(scalar(&app, "SELECT reserved FROM inventory_levels").await, 0, "nothing left held");
-    assert_eq!(scalar(&app, "SELECT on_hand FROM inventory_levels").await, 7);
+    assert_eq!(scalar(&app.db, "SELECT reserved FROM inventory_levels").await, 0, "nothing left held");
+    assert_eq!(scalar(&app.db, "SELECT on_hand FROM inventory_levels").await, 7);
 
     let cancel = app
         .client
@@ -123,7 +116,11 @@ async fn three_d_secure_is_settled_by_the_webhook_once(engine: Engine) {
         expect_status(pay(&app, &cart, "pm_card_threeDSecure2Required").await, StatusCode::ACCEPTED).await;
     assert_eq!(waiting["status"], "pending_payment");
     assert!(waiting["payment"]["client_secret"].as_str().expect("client secret").contains("_secret_"));
-    assert_eq!(scalar(&app, "SELECT reserved FROM inventory_levels").await, 1, "the unit is held meanwhile");
+    assert_eq!(
+        scalar(&app.db, "SELECT reserved FROM inventory_levels").await,
+        1,
+        "the unit is held meanwhile"
+    );
     let again = pay(&app, &cart, "pm_card_visa").await;
     expect_problem(again, StatusCode::CONFLICT, "cart_completed").await;
 
@@ -140,9 +137,9 @@ async fn three_d_secure_is_settled_by_the_webhook_once(engine: Engine) {
         (order["status"].clone(), order["payment"]["status"].clone()),
         (json!("paid"), json!("succeeded"))
     );
-    assert_eq!(scalar(&app, "SELECT on_hand FROM inventory_levels").await, 2, "sold once");
+    assert_eq!(scalar(&app.db, "SELECT on_hand FROM inventory_levels").await, 2, "sold once");
     assert_eq!(
-        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE topic = 'order.paid'").await,
+        scalar(&app.db, "SELECT COUNT(*) FROM outbox WHERE topic = 'order.paid'").await,
         1,
         "one confirmation"
     );
@@ -168,7 +165,7 @@ async fn abandoned_authentication_is_released_and_a_late_success_refunded(engine
     }
     assert_eq!(order["status"], "failed", "the reconciler gave up on the authentication");
     assert_eq!(stripe.intents()[0]["status"], "canceled", "and cancelled it at Stripe first");
-    assert_eq!(scalar(&app, "SELECT reserved FROM inventory_levels").await, 0, "the unit is free again");
+    assert_eq!(scalar(&app.db, "SELECT reserved FROM inventory_levels").await, 0, "the unit is free again");
     let reopened = expect_status(app.get(&format!("/v1/carts/{cart}"), None).await, StatusCode::OK).await;
     assert_eq!(reopened["order_id"], Value::Null);
 

@@ -93,6 +93,10 @@ pub struct Config {
     /// Testing only: checkout sleeps this long after the charge and before recording it, so a
     /// test can kill the process in exactly that window.
     pub fault_pause_after_charge: Option<Duration>,
+    /// Testing only: the share of calls, in percent, that the `test` payment provider fails.
+    /// Half of the failed charges are made first and only their answer is lost, as happens when
+    /// a gateway times out after charging.
+    pub fault_test_provider_failure_percent: u8,
 }
 
 /// Stripe: the `stripe` payment provider and its webhooks.
@@ -134,6 +138,8 @@ pub struct Outbox {
     pub poll: Duration,
     /// How long a claimed message is the claiming worker's before another may take it over.
     pub lease: Duration,
+    /// How many messages one process sends at once.
+    pub concurrency: u16,
 }
 
 /// How the background reconciler settles orders a crash left `pending_payment`.
@@ -245,6 +251,11 @@ impl Config {
         }
         let fault_pause_after_charge =
             parse_env::<u64>(&env, "OXCART_FAULT_PAUSE_AFTER_CHARGE_MS")?.map(Duration::from_millis);
+        let fault_test_provider_failure_percent =
+            parse_env::<u8>(&env, "OXCART_FAULT_TEST_PROVIDER_FAILURE_PERCENT")?.unwrap_or(0);
+        if fault_test_provider_failure_percent > 100 {
+            return Err(ConfigError("OXCART_FAULT_TEST_PROVIDER_FAILURE_PERCENT must be 0 to 100".into()));
+        }
         let millis = |key: &str, default: u64| -> Result<Duration, ConfigError> {
             let value: u64 = parse_env(&env, key)?.unwrap_or(default);
             if value == 0 {
@@ -272,6 +283,7 @@ impl Config {
                 retry_max: millis("OXCART_OUTBOX_RETRY_MAX_MS", 3_600_000)?,
                 poll: millis("OXCART_OUTBOX_POLL_MS", 1_000)?,
                 lease: millis("OXCART_OUTBOX_LEASE_MS", 120_000)?,
+                concurrency: parse_env(&env, "OXCART_OUTBOX_CONCURRENCY")?.unwrap_or(4).clamp(1, 64),
             },
         };
         let stripe = Stripe {
@@ -296,6 +308,7 @@ impl Config {
             mail,
             stripe,
             fault_pause_after_charge,
+            fault_test_provider_failure_percent,
             database_url: database_url.map(Secret::new),
             data_dir: env("OXCART_DATA_DIR")
                 .map(PathBuf::from)

@@ -1,6 +1,6 @@
-//! The delivery worker: claims due outbox messages one at a time, sends them, and records the
-//! outcome. It holds no database lock while talking to the mail server (the claim is a lease
-//! in the row), so many processes can run it side by side.
+//! The delivery worker: claims due outbox messages, sends them, and records the outcome. It
+//! holds no database lock while talking to the mail server (the claim is a lease in the row),
+//! so many processes, and several loops in each (`OXCART_OUTBOX_CONCURRENCY`), run side by side.
 //!
 //! Exactly-once, and its limit: a message is marked delivered only after the mail server
 //! accepted it. If the process dies between the two, the lease runs out and the message is
@@ -27,8 +27,23 @@ struct Failure {
 }
 
 impl Worker {
-    /// Delivers until `shutdown` resolves (finishing the message in hand).
+    /// Delivers until `shutdown` resolves, with `outbox.concurrency` loops, each finishing the
+    /// message in hand before it stops.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut loops = tokio::task::JoinSet::new();
+        for _ in 0..self.config.mail.outbox.concurrency {
+            let mut stopped = stopped.clone();
+            loops.spawn(self.clone().deliver_until(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }));
+        }
+        shutdown.await;
+        let _ = stop.send(true);
+        loops.join_all().await;
+    }
+
+    async fn deliver_until(self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
             let idle = match self.deliver_one().await {
@@ -38,11 +53,12 @@ impl Worker {
                     true
                 }
             };
-            if idle {
-                tokio::select! {
-                    () = &mut shutdown => return,
-                    () = tokio::time::sleep(self.config.mail.outbox.poll) => {}
-                }
+            // Busy, it goes straight on to the next message, but still stops when asked.
+            let pause = if idle { self.config.mail.outbox.poll } else { std::time::Duration::ZERO };
+            tokio::select! {
+                biased;
+                () = &mut shutdown => return,
+                () = tokio::time::sleep(pause) => {}
             }
         }
     }

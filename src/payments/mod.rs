@@ -76,7 +76,8 @@ pub struct Payments {
 impl Payments {
     /// The built-in `test` provider, and `stripe` when a secret key is configured.
     pub fn new(db: &Db, config: &crate::config::Config) -> Self {
-        let mut providers: Vec<Arc<dyn PaymentProvider>> = vec![Arc::new(TestProvider::new(db.clone()))];
+        let mut providers: Vec<Arc<dyn PaymentProvider>> =
+            vec![Arc::new(TestProvider::new(db.clone(), config.fault_test_provider_failure_percent))];
         if let Some(stripe) = stripe::StripeProvider::from_config(&config.stripe) {
             providers.push(Arc::new(stripe));
         }

@@ -7,20 +7,40 @@
 //! | `pm_card_chargeDeclined` | declined, `card_declined` |
 //! | `pm_card_chargeDeclinedInsufficientFunds` | declined, `insufficient_funds` |
 //! | `pm_card_processingError` | fails (the store answers 502) |
+//!
+//! For fault tests it can also fail a share of all calls (`OXCART_FAULT_TEST_PROVIDER_FAILURE_PERCENT`):
+//! half of the failed charges fail before charging, half charge and then lose the answer.
 
 use super::{BoxFuture, ChargeOutcome, ChargeRequest, PaymentProvider, ProviderError};
 use crate::{db::Db, ids, time};
 
 pub struct TestProvider {
     db: Db,
+    failure_percent: u8,
 }
 
 impl TestProvider {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, failure_percent: u8) -> Self {
+        Self { db, failure_percent }
+    }
+
+    /// Whether this call is one of the injected failures.
+    fn fails(&self) -> bool {
+        self.failure_percent > 0
+            && u16::from_le_bytes(ids::random_bytes::<2>()) % 100 < u16::from(self.failure_percent)
     }
 
     async fn charge_now(&self, request: ChargeRequest) -> Result<ChargeOutcome, ProviderError> {
+        let (fails_before, fails_after) = match self.fails() {
+            false => (false, false),
+            true => match ids::random_bytes::<1>()[0] & 1 {
+                0 => (true, false),
+                _ => (false, true),
+            },
+        };
+        if fails_before {
+            return Err(ProviderError("injected fault: no charge was made".into()));
+        }
         let outcome = match request.payment_method.as_str() {
             "pm_card_visa" | "pm_card_mastercard" => "succeeded",
             "pm_card_chargeDeclined" => "card_declined",
@@ -43,12 +63,22 @@ impl TestProvider {
         .execute(self.db.pool())
         .await
         .map_err(|e| ProviderError(format!("test provider storage: {e}")))?;
-        self.find(&request.idempotency_key)
+        if fails_after {
+            return Err(ProviderError("injected fault: charged, but the answer was lost".into()));
+        }
+        self.lookup(&request.idempotency_key)
             .await?
             .ok_or_else(|| ProviderError("test provider lost a charge".into()))
     }
 
     async fn find(&self, key: &str) -> Result<Option<ChargeOutcome>, ProviderError> {
+        if self.fails() {
+            return Err(ProviderError("injected fault: the lookup failed".into()));
+        }
+        self.lookup(key).await
+    }
+
+    async fn lookup(&self, key: &str) -> Result<Option<ChargeOutcome>, ProviderError> {
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT reference, outcome FROM test_provider_charges WHERE idempotency_key = $1")
                 .bind(key)

@@ -313,7 +313,27 @@ async fn racing_checkouts_never_oversell_or_charge_twice(engine: Engine) {
     assert_eq!(stock(&app, &admin, &last).await, (4, 0));
 }
 
+async fn a_provider_that_never_answers_leaves_the_order_pending_and_charged_at_most_once(engine: Engine) {
+    let app = TestApp::spawn_with(engine, |c| c.fault_test_provider_failure_percent = 100).await;
+    let admin = app.admin_token().await;
+    let lamp = simple_product(&app, &admin, "Lamp", 2500, 5).await;
+    let cart = cart_with(&app, None, &variant_of(&lamp), 2).await;
+    let checkout = format!("/v1/carts/{cart}/checkout");
+    let res = app.post(&checkout, None, checkout_body("pm_card_visa")).await;
+    let problem = expect_problem(res, StatusCode::BAD_GATEWAY, "payment_provider_error").await;
+    let order_id = problem["order_id"].as_str().expect("the pending order is named");
+    let order = app.get(&format!("/v1/admin/orders/{order_id}"), Some(&admin)).await;
+    assert_eq!(expect_status(order, StatusCode::OK).await["status"], "pending_payment");
+    assert_eq!(stock(&app, &admin, &lamp).await, (5, 2), "held until the provider answers");
+    // The cart stays claimed, so a retry cannot make a second charge.
+    let retry = app.post(&checkout, None, checkout_body("pm_card_visa")).await;
+    assert_ne!(retry.status(), StatusCode::CREATED);
+    let charges = scalar(&app.db, "SELECT COUNT(*) FROM test_provider_charges").await;
+    assert!(charges <= 1, "at most the one charge whose answer was lost: {charges}");
+}
+
 crate::db_tests!(
+    a_provider_that_never_answers_leaves_the_order_pending_and_charged_at_most_once,
     a_guest_pays_once_and_reads_the_order_with_its_token,
     declined_and_failed_payments_leave_everything_as_it_was,
     checkout_input_and_stock_are_checked,

@@ -9,7 +9,7 @@ use crate::{
     config::Config,
     db::Db,
     http,
-    http::rate_limit::RateLimiter,
+    http::{catalog_cache::CatalogCache, rate_limit::RateLimiter},
     metrics::Metrics,
     notifications::{Mailer, Worker},
     payments::Payments,
@@ -23,6 +23,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub auth_limiter: Arc<RateLimiter>,
     pub payments: Payments,
+    pub catalog_cache: Arc<CatalogCache>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,10 +74,11 @@ impl App {
         let payments = Payments::new(&db, &config);
         let state = AppState {
             db,
-            config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
             auth_limiter,
             payments,
+            catalog_cache: Arc::new(CatalogCache::new(config.catalog_cache)),
+            config: Arc::new(config),
         };
         Self { state, mailer }
     }
@@ -122,6 +124,7 @@ impl App {
             db.clone(),
             self.state.payments.clone(),
             self.state.config.reconcile,
+            self.state.catalog_cache.clone(),
         ));
         let router = http::router(self.state);
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -142,13 +145,21 @@ impl App {
 /// settles orders a crash or a lost connection left `pending_payment` (see
 /// `checkout::reconcile_pending`). Every process runs it; settling an order is guarded, so
 /// they never settle one twice.
-async fn reconcile_forever(db: Db, payments: Payments, settings: crate::config::Reconcile) {
+async fn reconcile_forever(
+    db: Db,
+    payments: Payments,
+    settings: crate::config::Reconcile,
+    catalog_cache: Arc<CatalogCache>,
+) {
     let mut tick = tokio::time::interval(settings.every);
     loop {
         tick.tick().await;
         match checkout::reconcile_pending(&db, &payments, &settings).await {
             Ok(0) => {}
-            Ok(settled) => tracing::info!(settled, "reconciled pending orders"),
+            Ok(settled) => {
+                catalog_cache.invalidate();
+                tracing::info!(settled, "reconciled pending orders");
+            }
             Err(e) => tracing::warn!(error = %e, "reconciling pending orders failed"),
         }
         if let Err(e) = http::idempotency::sweep(&db).await {
@@ -165,8 +176,12 @@ async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
 /// the reconciler, until `shutdown` resolves.
 pub async fn run_worker(app: App, shutdown: impl Future<Output = ()> + Send + 'static) {
     let db = app.state.db.clone();
-    let reconciler =
-        tokio::spawn(reconcile_forever(db.clone(), app.state.payments.clone(), app.state.config.reconcile));
+    let reconciler = tokio::spawn(reconcile_forever(
+        db.clone(),
+        app.state.payments.clone(),
+        app.state.config.reconcile,
+        app.state.catalog_cache.clone(),
+    ));
     app.worker().run(shutdown).await;
     reconciler.abort();
     db.close().await;

@@ -88,6 +88,8 @@ pub struct Config {
     /// The store's one currency, a lower-case ISO 4217 code.
     pub currency: String,
     pub reconcile: Reconcile,
+    /// How long a shoppers' catalog answer may be served from memory (zero: not at all).
+    pub catalog_cache: Duration,
     pub mail: Mail,
     pub stripe: Stripe,
     /// Testing only: checkout sleeps this long after the charge and before recording it, so a
@@ -302,9 +304,12 @@ impl Config {
                 "OXCART_CURRENCY `{currency}` must be a 3-letter ISO 4217 code"
             )));
         }
+        let catalog_cache =
+            Duration::from_millis(parse_env(&env, "OXCART_CATALOG_CACHE_MS")?.unwrap_or(1000));
         Ok(Self {
             currency,
             reconcile,
+            catalog_cache,
             mail,
             stripe,
             fault_pause_after_charge,

@@ -235,7 +235,7 @@ async fn reserve(
         return Err(ApiError::conflict("out_of_stock", "Some lines have less stock than the cart asks for.")
             .with_errors(short));
     }
-    let number = order_store::next_number(&mut *tx).await?;
+    let number = order_store::next_number(&mut *tx, db.engine()).await?;
     let token_hash = ids::token_hash(access_token);
     let order = order_store::NewOrder {
         id: order_id,

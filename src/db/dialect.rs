@@ -71,6 +71,19 @@ impl Engine {
         }
     }
 
+    /// The next order number. PostgreSQL takes it from a sequence, which no transaction holds
+    /// locked: a counter row would be locked by every checkout until it commits, and so make
+    /// all checkouts wait on each other. SQLite has one writer at a time anyway. A checkout
+    /// that rolls back leaves a gap in the sequence; numbers are unique, not contiguous.
+    pub fn next_order_number(self) -> &'static str {
+        match self {
+            Self::Sqlite => {
+                "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value"
+            }
+            Self::Postgres => "SELECT nextval('order_number_seq')",
+        }
+    }
+
     /// Appended to a `SELECT … LIMIT n` that picks work: PostgreSQL skips rows another
     /// worker has locked. SQLite has one writer at a time, so there is nothing to skip.
     pub fn skip_locked(self) -> &'static str {

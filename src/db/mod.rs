@@ -7,7 +7,7 @@
 mod builder;
 mod dialect;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 pub use builder::{Bind, SqlBuilder};
 pub use dialect::Engine;
@@ -17,7 +17,36 @@ use sqlx::{
     migrate::Migrator,
 };
 
-pub type Tx = sqlx::Transaction<'static, Any>;
+/// A write transaction. On SQLite it also holds this process's write lane (see [`Db::begin`]).
+/// Derefs to the connection, so `&mut *tx` runs queries in it.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, Any>,
+    _lane: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -26,6 +55,8 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
+    /// SQLite only: write transactions of this process take turns here.
+    write_lane: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Db {
@@ -46,7 +77,8 @@ impl Db {
             })
             .connect(url)
             .await?;
-        Ok(Self { pool, engine })
+        let write_lane = (engine == Engine::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Self { pool, engine, write_lane })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -65,10 +97,17 @@ impl Db {
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of failing
-    /// with a lock upgrade error halfway through.
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing with a lock upgrade error
+    /// halfway through. They queue first on this process's write lane, in order, and only
+    /// then on SQLite's busy timeout (for other processes): SQLite's busy handler sleeps in
+    /// growing steps up to 100 ms, which under load made slow tails out of short waits.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        self.pool.begin_with(self.engine.begin_write()).await
+        let lane = match &self.write_lane {
+            Some(lane) => Some(lane.clone().lock_owned().await),
+            None => None,
+        };
+        let inner = self.pool.begin_with(self.engine.begin_write()).await?;
+        Ok(Tx { inner, _lane: lane })
     }
 
     /// After loading many rows at once (`oxcart seed`): fresh statistics for the planner.

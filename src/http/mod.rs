@@ -2,6 +2,7 @@
 //! that turn requests into typed, validated values.
 
 pub mod auth;
+pub mod catalog_cache;
 pub mod idempotency;
 pub mod json;
 mod middleware;
@@ -37,11 +38,14 @@ pub fn router(state: AppState) -> Router {
         .merge(orders::admin_routes::router())
         .merge(notifications::routes::admin_router())
         .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
+    let catalog = OpenApiRouter::new()
+        .merge(catalog::categories::routes::router())
+        .merge(catalog::products::routes::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), catalog_cache::serve_from_cache));
     let (routes, api) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(accounts::routes::router())
         .merge(accounts::reset_routes::router())
-        .merge(catalog::categories::routes::router())
-        .merge(catalog::products::routes::router())
+        .merge(catalog)
         .merge(cart::routes::router())
         .merge(checkout::routes::router())
         .merge(orders::routes::router())
@@ -57,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { middleware::method_not_allowed() })
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), catalog_cache::invalidate_after_writes))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(

@@ -6,7 +6,7 @@ use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 use super::{Order, OrderItem, OrderStatus, Payment, ShippingAddress};
 use crate::{
-    db::{SqlBuilder, count_by_status},
+    db::{Engine, SqlBuilder, count_by_status},
     http::query::PageRequest,
 };
 
@@ -178,10 +178,11 @@ pub async fn list(
     Ok(assemble(db, rows).await?.into_iter().map(|(order, _)| order).collect())
 }
 
-pub async fn next_number<'c>(db: impl Executor<'c, Database = Any>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value")
-        .fetch_one(db)
-        .await
+pub async fn next_number<'c>(
+    db: impl Executor<'c, Database = Any>,
+    engine: Engine,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(engine.next_order_number()).fetch_one(db).await
 }
 
 pub struct NewOrder<'a> {

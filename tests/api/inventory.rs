@@ -125,7 +125,49 @@ async fn low_stock_lists_what_to_reorder(engine: Engine) {
     expect_problem(bad, StatusCode::BAD_REQUEST, "validation_failed").await;
 }
 
+/// The shoppers' catalog is served from a short cache; every write that changes what they see
+/// must show on their very next read.
+async fn shoppers_see_stock_and_price_changes_at_once(engine: Engine) {
+    let app = TestApp::spawn_with(engine, |c| c.catalog_cache = std::time::Duration::from_secs(3600)).await;
+    let admin = app.admin_token().await;
+    let product = simple_product(&app, &admin, "Brass Bell", 1200, 1).await;
+    let detail = format!("/v1/products/{}", product["handle"].as_str().expect("handle"));
+    let read = || async {
+        let list = expect_status(app.get("/v1/products", None).await, StatusCode::OK).await;
+        let one = expect_status(app.get(&detail, None).await, StatusCode::OK).await;
+        (
+            list["data"][0]["in_stock"].clone(),
+            one["variants"][0]["available"].clone(),
+            one["variants"][0]["price"]["amount"].clone(),
+        )
+    };
+    assert_eq!(read().await, (json!(true), json!(1), json!(1200)));
+
+    let cart = expect_status(app.post("/v1/carts", None, json!({})).await, StatusCode::CREATED).await;
+    let cart = cart["id"].as_str().expect("cart").to_owned();
+    let line = json!({"variant_id": product["variants"][0]["id"], "quantity": 1});
+    expect_status(app.post(&format!("/v1/carts/{cart}/items"), None, line).await, StatusCode::OK).await;
+    let body = json!({"email": "bell@example.com",
+        "shipping_address": {"name": "Bea", "line1": "1 Main St", "city": "Oslo", "postal_code": "0150", "country": "NO"},
+        "payment": {"provider": "test", "payment_method": "pm_card_visa"}});
+    expect_status(app.post(&format!("/v1/carts/{cart}/checkout"), None, body).await, StatusCode::CREATED)
+        .await;
+    assert_eq!(read().await, (json!(false), json!(0), json!(1200)), "sold out at once");
+
+    expect_status(
+        app.post(&adjustments_path(&product), Some(&admin), json!({"delta": 4, "reason": "restock"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let variant = format!("/v1/admin/variants/{}", product["variants"][0]["id"].as_str().expect("variant"));
+    let repriced =
+        app.request(reqwest::Method::PATCH, &variant, Some(&admin), Some(json!({"price": 1500}))).await;
+    expect_status(repriced, StatusCode::OK).await;
+    assert_eq!(read().await, (json!(true), json!(4), json!(1500)), "restocked and repriced at once");
+}
+
 crate::db_tests!(
+    shoppers_see_stock_and_price_changes_at_once,
     adjustments_change_stock_and_are_kept_in_a_ledger,
     racing_removals_never_take_stock_below_zero,
     low_stock_lists_what_to_reorder,

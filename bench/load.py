@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""The load benchmark behind `bench/run`: Oxcart on SQLite and PostgreSQL, with 1,000 and
+100,000 products, under wrk; beside it, in the same run, the machine's limits (a minimal axum
+server, with and without one sqlx query, and pgbench). Writes its section of docs/BENCHMARKS.md.
+
+    bench/run                        # everything; see bench/run for the options
+
+Each scenario runs twice: at full speed (wrk -t2 -c32), then paced at half that rate (16
+connections, each waiting between requests) to read the latency a server sees when it is not
+saturated. Peak RSS is the server's high-water mark during the full-speed run (reset before
+it through /proc/PID/clear_refs).
+"""
+
+import argparse, concurrent.futures, datetime, http.client, json, os, platform, re, socket, sqlite3, subprocess, sys, tempfile, time, urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report, wrk  # noqa: E402
+
+ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@example.com", "bench admin password"
+
+
+def api(port, method, path, body=None, token=None, conn=None):
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"content-type": "application/json"} if body is not None else {}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    res = conn.getresponse()
+    text = res.read()
+    if own:
+        conn.close()
+    return res.status, (json.loads(text) if text else None)
+
+
+def expect(result, status, what):
+    if result[0] != status:
+        sys.exit(f"bench: {what}: HTTP {result[0]} {str(result[1])[:300]}")
+    return result[1]
+
+
+class Process:
+    """A server under test: its start time to the first 200, and its memory from /proc."""
+
+    def __init__(self, cmd, env, port, ready_path, log_path):
+        log = open(log_path, "a")
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.port = port
+        deadline = time.time() + 60
+        while True:
+            if self.proc.poll() is not None or time.time() > deadline:
+                sys.exit(f"bench: {cmd[0]} did not start; see {log_path}")
+            try:
+                if api(port, "GET", ready_path)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.001)
+        self.cold_start_ms = (time.perf_counter() - started) * 1000
+
+    def status_kb(self, field):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return int(re.search(rf"^{field}:\s+(\d+)", f.read(), re.M).group(1))
+
+    def reset_peak(self):
+        with open(f"/proc/{self.proc.pid}/clear_refs", "w") as f:
+            f.write("5")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", "-X", "-q", "-At", url, "-c", sql], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def with_database(server_url, name):
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(server_url)._replace(path=f"/{name}"))
+
+
+def prepare(args, engine, size):
+    """A seeded database for (engine, size), reused across runs: seeding 100,000 products takes
+    minutes. Returns its URL."""
+    if engine == "sqlite":
+        path = os.path.join(args.cache, f"sqlite-{size}.db")
+        url = f"sqlite://{path}?mode=rwc"
+        count = 0
+        if os.path.exists(path):
+            with sqlite3.connect(path) as db:
+                count = db.execute("SELECT COUNT(*) FROM products").fetchone()[0]
+    else:
+        name = f"oxcart_bench_{size}"
+        url = with_database(args.postgres_url, name)
+        if not psql(args.postgres_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+            psql(args.postgres_url, f"CREATE DATABASE {name}")
+        exists = psql(url, "SELECT to_regclass('products') IS NOT NULL") == "t"
+        count = int(psql(url, "SELECT COUNT(*) FROM products")) if exists else 0
+    env = dict(os.environ, OXCART_DATABASE_URL=url, OXCART_ADMIN_PASSWORD=ADMIN_PASSWORD, OXCART_LOG_LEVEL="warn")
+    if count < size:
+        print(f"   seeding {size} products on {engine} (once; kept in {args.cache} or PostgreSQL)", flush=True)
+        subprocess.run([args.binary, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([args.binary, "seed", "--demo", "--products", str(size - 45)], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run([args.binary, "admin", "create", "--email", ADMIN_EMAIL, "--name", "Bench"], env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+    return url
+
+
+def make_carts(port, variants, count, with_item=True):
+    """Guest carts, each holding one unit of a stocked variant, made by 8 clients at once."""
+    def batch(worker):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        ids = []
+        for n in range(worker, count, 8):
+            cart = expect(api(port, "POST", "/v1/carts", conn=conn), 201, "new cart")["id"]
+            if with_item:
+                item = {"variant_id": variants[n % len(variants)], "quantity": 1}
+                expect(api(port, "POST", f"/v1/carts/{cart}/items", item, conn=conn), 200, "add to cart")
+            ids.append(cart)
+        conn.close()
+        return ids
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return [c for ids in pool.map(batch, range(8)) for c in ids]
+
+
+def catalog_sample(port, token):
+    """Product pages and searches to rotate over, and 40 variants stocked to a million units."""
+    handles, cursor = [], None
+    while len(handles) < 2000:
+        page = expect(api(port, "GET", "/v1/products?limit=100" + (f"&cursor={cursor}" if cursor else "")), 200,
+                      "product list")
+        handles += [p["handle"] for p in page["data"]]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    titles = []
+    variants = []
+    for handle in handles[:40]:
+        product = expect(api(port, "GET", f"/v1/products/{handle}"), 200, "product")
+        titles.append(product["title"])
+        variant = product["variants"][0]["id"]
+        expect(api(port, "POST", f"/v1/admin/inventory/{variant}/adjustments",
+                   {"delta": 1_000_000, "reason": "bench stock"}, token), 200, "stock up")
+        variants.append(variant)
+    words = sorted({w.lower() for t in titles for w in t.split() if len(w) > 3})
+    searches = [f"/v1/products?q={w}" for w in words] + [
+        f"/v1/products?q={a.lower()}+{b.lower()}" for a, b in (t.split()[-2:] for t in titles if len(t.split()) > 1)]
+    lists = ["/v1/products?limit=20", "/v1/products?limit=20&sort=price_asc", "/v1/products?limit=20&sort=title",
+             "/v1/products?limit=20&category=apparel"]
+    return [f"/v1/products/{h}" for h in handles], searches, lists, variants
+
+
+def measure(proc, script, url, args, workdir, connections=32, threads=2):
+    """Full speed, then half of it; with the peak RSS of the full-speed run."""
+    proc.reset_peak()
+    full = wrk.run(script(), url, workdir, args.seconds, connections, threads)
+    full["peak_rss_mb"] = proc.status_kb("VmHWM") / 1024
+    half = wrk.run(script(), url, workdir, args.seconds, max(threads, connections // 2), threads,
+                   rate=full["rps"] / 2)
+    full["half"] = half
+    return full
+
+
+def bench_oxcart(args, engine, size, workdir):
+    url = prepare(args, engine, size)
+    port = free_port()
+    env = dict(os.environ, OXCART_DATABASE_URL=url, OXCART_LISTEN=f"127.0.0.1:{port}", OXCART_LOG_LEVEL="warn",
+               OXCART_DATA_DIR=workdir)
+    proc = Process([args.binary, "serve"], env, port, "/v1/products?limit=20", os.path.join(workdir, "oxcart.log"))
+    result = {"engine": engine, "size": size, "cold_start_ms": proc.cold_start_ms}
+    time.sleep(1)
+    result["idle_rss_mb"] = proc.status_kb("VmRSS") / 1024
+    try:
+        token = expect(api(port, "POST", "/v1/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+                       200, "admin login")["token"]
+        details, searches, lists, variants = catalog_sample(port, token)
+        base = f"http://127.0.0.1:{port}"
+        add_carts = make_carts(port, variants, 1000, with_item=False)
+        runs = result["scenarios"] = {}
+        runs["product list (20)"] = measure(proc, lambda: wrk.rotating_get(lists[:1]), base, args, workdir)
+        runs["product detail"] = measure(proc, lambda: wrk.rotating_get(details), base, args, workdir)
+        runs["text search"] = measure(proc, lambda: wrk.rotating_get(searches), base, args, workdir)
+        runs["add to cart"] = measure(proc, lambda: wrk.add_to_cart(add_carts, variants), base, args, workdir)
+        runs["guest checkout, whole"] = measure(proc, lambda: wrk.checkout_flow(variants), base, args, workdir,
+                                                connections=16, threads=16)
+        # The checkout POST alone, on carts made beforehand: enough for the run at full speed
+        # (judged from the whole flow's rate) and then for the one at half speed.
+        guess = max(200, int(runs["guest checkout, whole"]["marks_per_s"] * 4 * args.seconds))
+        ready = make_carts(port, variants, guess)
+        proc.reset_peak()
+        full = wrk.run(wrk.checkout_carts(ready, 2), base, workdir, args.seconds, 32, 2)
+        full["peak_rss_mb"] = proc.status_kb("VmHWM") / 1024
+        ready = make_carts(port, variants, int(full["rps"] / 2 * args.seconds * 1.2) + 50)
+        full["half"] = wrk.run(wrk.checkout_carts(ready, 2), base, workdir, args.seconds, 16, 2, rate=full["rps"] / 2)
+        runs["checkout POST"] = full
+        ready = make_carts(port, variants, 1500)
+        runs["mixed shoppers"] = measure(
+            proc, lambda: wrk.mixed(lists, details, searches, add_carts, variants, ready, 2), base, args, workdir)
+        result["rss_after_mb"] = proc.status_kb("VmRSS") / 1024
+    finally:
+        proc.stop()
+    return result
+
+
+def bench_limits(args, workdir):
+    """The machine's limits: axum alone, axum with one sqlx query, and pgbench."""
+    name = "oxcart_bench_baseline"
+    if not psql(args.postgres_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+        psql(args.postgres_url, f"CREATE DATABASE {name}")
+    db_url = with_database(args.postgres_url, name)
+    port = free_port()
+    env = dict(os.environ, BASELINE_LISTEN=f"127.0.0.1:{port}", BASELINE_DATABASE_URL=db_url)
+    proc = Process([args.baseline], env, port, "/hello", os.path.join(workdir, "baseline.log"))
+    base = f"http://127.0.0.1:{port}"
+    ids = [f"/product/{(n * 7919) % 100000 + 1}" for n in range(2000)]
+    try:
+        limits = {
+            "axum /hello": measure(proc, lambda: wrk.rotating_get(["/hello"]), base, args, workdir),
+            "axum + sqlx /product/{id}": measure(proc, lambda: wrk.rotating_get(ids), base, args, workdir),
+        }
+        limits["axum /hello"]["idle_rss_mb"] = None
+    finally:
+        proc.stop()
+    subprocess.run(["pgbench", "-i", "-q", "-s", "10", db_url], check=True, capture_output=True)
+    out = subprocess.run(["pgbench", "-n", "-c", "10", "-j", "2", "-T", str(args.seconds * 2), db_url],
+                         check=True, capture_output=True, text=True).stdout
+    tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
+    latency = float(re.search(r"latency average = ([\d.]+) ms", out).group(1))
+    limits["pgbench TPC-B"] = {"tps": tps, "latency_ms": latency}
+    return limits
+
+
+def machine():
+    cpu = re.search(r"model name\s*:\s*(.+)", open("/proc/cpuinfo").read())
+    mem = int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).group(1)) / 1024 / 1024
+    def version(cmd):
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        return (done.stdout or done.stderr).strip().splitlines()[0]
+    return {"cpu": cpu.group(1) if cpu else platform.processor(), "cores": os.cpu_count(), "memory_gib": mem,
+            "kernel": platform.release(), "date": datetime.date.today().isoformat(),
+            "rustc": version(["rustc", "--version"]), "postgres": version(["psql", "--version"]),
+            "wrk": " ".join(version(["wrk", "-v"]).split()[:2])}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--baseline", required=True)
+    ap.add_argument("--postgres-url", required=True)
+    ap.add_argument("--sizes", default="1000,100000")
+    ap.add_argument("--engines", default="sqlite,postgres")
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--cache", required=True, help="where seeded SQLite catalogs are kept between runs")
+    ap.add_argument("--results", required=True, help="JSON file for the raw figures")
+    ap.add_argument("--write-doc", default="docs/BENCHMARKS.md")
+    args = ap.parse_args()
+    os.makedirs(args.cache, exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="oxcart-bench-")
+    results = {"machine": machine(), "seconds": args.seconds, "runs": []}
+    print("== limits: axum, axum + sqlx, pgbench", flush=True)
+    results["limits"] = bench_limits(args, workdir)
+    for engine in args.engines.split(","):
+        for size in (int(s) for s in args.sizes.split(",")):
+            print(f"== oxcart on {engine}, {size} products", flush=True)
+            results["runs"].append(bench_oxcart(args, engine, size, workdir))
+            with open(args.results, "w") as f:
+                json.dump(results, f, indent=1)
+    with open(args.results, "w") as f:
+        json.dump(results, f, indent=1)
+    section = report.markdown(results)
+    print(section)
+    if args.write_doc:
+        report.write_section(args.write_doc, section)
+        print(f"bench: wrote {args.write_doc}; raw figures in {args.results}")
+
+
+if __name__ == "__main__":
+    main()

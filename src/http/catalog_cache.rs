@@ -18,14 +18,14 @@ use std::{
 };
 
 use axum::{
-    body::{Body, Bytes},
+    body::{Body, Bytes, HttpBody},
     extract::{Request, State},
     http::{HeaderMap, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
-use crate::app::AppState;
+use crate::{app::AppState, error::ApiError};
 
 /// Past this many bytes of bodies, the cache starts over rather than grow.
 const MAX_BYTES: usize = 16 * 1024 * 1024;
@@ -75,9 +75,10 @@ impl CatalogCache {
             entries.map.clear();
             entries.bytes = 0;
         }
-        entries.bytes += entry.body.len() + key.len();
+        let key_len = key.len();
+        entries.bytes += entry.body.len() + key_len;
         if let Some(old) = entries.map.insert(key, entry) {
-            entries.bytes = entries.bytes.saturating_sub(old.body.len());
+            entries.bytes = entries.bytes.saturating_sub(old.body.len() + key_len);
         }
     }
 }
@@ -101,8 +102,13 @@ pub async fn serve_from_cache(State(state): State<AppState>, request: Request, n
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "response body too large to cache").into_response();
+    // A large or streamed body is passed on as it is, not kept.
+    if body.size_hint().exact().is_none_or(|len| len > MAX_BODY as u64) {
+        return Response::from_parts(parts, body);
+    }
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(body) => body,
+        Err(e) => return ApiError::internal(e).into_response(),
     };
     let entry = Entry { version, stored: Instant::now(), headers: parts.headers.clone(), body: body.clone() };
     cache.put(key, entry);
@@ -165,5 +171,15 @@ mod tests {
         }
         let entries = cache.entries.lock().expect("lock");
         assert!(entries.bytes <= MAX_BYTES && entries.map.len() < MAX_BYTES / MAX_BODY, "{}", entries.bytes);
+    }
+
+    #[test]
+    fn replacing_an_answer_keeps_the_byte_count_exact() {
+        let cache = CatalogCache::new(Duration::from_secs(60));
+        for body in ["[1]", "[22]", "[333]"] {
+            cache.put("/v1/products".into(), entry(&cache, body));
+        }
+        let entries = cache.entries.lock().expect("lock");
+        assert_eq!(entries.bytes, "/v1/products".len() + "[333]".len());
     }
 }

@@ -166,7 +166,25 @@ async fn shoppers_see_stock_and_price_changes_at_once(engine: Engine) {
     assert_eq!(read().await, (json!(true), json!(4), json!(1500)), "restocked and repriced at once");
 }
 
+/// An answer too large for the catalog cache is served all the same, just not kept: a page
+/// of 60 products with the longest descriptions allowed.
+async fn a_page_too_large_to_cache_is_still_served(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.admin_token().await;
+    let description = "Long story. ".repeat(800);
+    for n in 0..60 {
+        let body = json!({"title": format!("Epic Quilt {n}"), "description": description, "status": "published",
+                          "variants": [{"sku": format!("QUILT-{n}"), "price": 9900, "stock": 3}]});
+        crate::helpers::create_product(&app, &admin, body).await;
+    }
+    for _ in 0..2 {
+        let page = expect_status(app.get("/v1/products?limit=100", None).await, StatusCode::OK).await;
+        assert_eq!(page["data"].as_array().map(Vec::len), Some(60));
+    }
+}
+
 crate::db_tests!(
+    a_page_too_large_to_cache_is_still_served,
     shoppers_see_stock_and_price_changes_at_once,
     adjustments_change_stock_and_are_kept_in_a_ledger,
     racing_removals_never_take_stock_below_zero,

@@ -168,7 +168,8 @@ async fn reconcile_forever(
     }
 }
 
-async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
+/// Resolves once `stopped` says true (or its sender is gone).
+pub(crate) async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
     let _ = stopped.wait_for(|stop| *stop).await;
 }
 

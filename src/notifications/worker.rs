@@ -33,10 +33,7 @@ impl Worker {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let mut loops = tokio::task::JoinSet::new();
         for _ in 0..self.config.mail.outbox.concurrency {
-            let mut stopped = stopped.clone();
-            loops.spawn(self.clone().deliver_until(async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            }));
+            loops.spawn(self.clone().deliver_until(crate::app::wait_for(stopped.clone())));
         }
         shutdown.await;
         let _ = stop.send(true);

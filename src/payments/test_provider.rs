@@ -31,14 +31,9 @@ impl TestProvider {
     }
 
     async fn charge_now(&self, request: ChargeRequest) -> Result<ChargeOutcome, ProviderError> {
-        let (fails_before, fails_after) = match self.fails() {
-            false => (false, false),
-            true => match ids::random_bytes::<1>()[0] & 1 {
-                0 => (true, false),
-                _ => (false, true),
-            },
-        };
-        if fails_before {
+        let injected = self.fails();
+        let answer_lost = injected && ids::random_bytes::<1>()[0] & 1 == 1;
+        if injected && !answer_lost {
             return Err(ProviderError("injected fault: no charge was made".into()));
         }
         let outcome = match request.payment_method.as_str() {
@@ -63,7 +58,7 @@ impl TestProvider {
         .execute(self.db.pool())
         .await
         .map_err(|e| ProviderError(format!("test provider storage: {e}")))?;
-        if fails_after {
+        if answer_lost {
             return Err(ProviderError("injected fault: charged, but the answer was lost".into()));
         }
         self.lookup(&request.idempotency_key)

@@ -12,7 +12,10 @@ client (sequential latency), then with several clients at once (throughput), and
 Markdown table for docs/BENCHMARKS.md. Standard library only.
 """
 
-import argparse, http.client, json, os, shutil, socket, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, os, shutil, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import free_port  # noqa: E402
 
 SCENARIOS = [
     ("newest, first page", "/v1/products"),
@@ -28,12 +31,6 @@ SCENARIOS = [
     ("q=bottle&sort=price_asc", "/v1/products?q=bottle&sort=price_asc"),
     ("product by handle", "/v1/products/classic-crew-tee"),
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(conn, path):

@@ -22,16 +22,13 @@ charging. Then it waits for the store to settle and audits the database, the mai
 Exits non-zero on any failure. Needs `psql` on the PATH. Standard library only, besides aiosmtpd.
 """
 
-import argparse, collections, http.client, json, mailbox, os, random, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time, urllib.parse
+import argparse, collections, http.client, json, mailbox, os, random, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import free_port, psql_rows, with_database  # noqa: E402
 
 SCARCE_STOCK, PLENTY_STOCK = 12, 100_000
 RELEASE_UNPAID_AFTER_SECS = 15
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(port, method, path, body=None, headers=None, timeout=40):
@@ -61,9 +58,7 @@ class Psql:
         self.url = url
 
     def rows(self, sql):
-        out = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\t", self.url, "-c", sql],
-                             check=True, capture_output=True, text=True).stdout
-        return [line.split("\t") for line in out.splitlines() if line]
+        return psql_rows(self.url, sql)
 
     def value(self, sql):
         return int(self.rows(sql)[0][0])
@@ -312,7 +307,7 @@ def main():
     admin = Psql(args.postgres_url)
     admin.rows(f"DROP DATABASE IF EXISTS {db_name}")
     admin.rows(f"CREATE DATABASE {db_name}")
-    db_url = urllib.parse.urlunsplit(urllib.parse.urlsplit(args.postgres_url)._replace(path=f"/{db_name}"))
+    db_url = with_database(args.postgres_url, db_name)
     db = Psql(db_url)
     mail = MailServer(os.path.join(work, "maildir"))
     password = "fault test admin password"

@@ -11,10 +11,11 @@ saturated. Peak RSS is the server's high-water mark during the full-speed run (r
 it through /proc/PID/clear_refs).
 """
 
-import argparse, concurrent.futures, datetime, http.client, json, os, platform, re, socket, sqlite3, subprocess, sys, tempfile, time, urllib.parse
+import argparse, concurrent.futures, datetime, http.client, json, os, platform, re, sqlite3, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report, wrk  # noqa: E402
+from harness import free_port, psql_rows, with_database  # noqa: E402
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@example.com", "bench admin password"
 
@@ -71,19 +72,10 @@ class Process:
         self.proc.wait(timeout=30)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def psql(url, sql):
-    return subprocess.run(["psql", "-X", "-q", "-At", url, "-c", sql], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-def with_database(server_url, name):
-    return urllib.parse.urlunsplit(urllib.parse.urlsplit(server_url)._replace(path=f"/{name}"))
+    """The first field of the first row, or "" when there is none."""
+    rows = psql_rows(url, sql)
+    return rows[0][0] if rows else ""
 
 
 def prepare(args, engine, size):

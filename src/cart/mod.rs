@@ -214,7 +214,8 @@ async fn open_cart(tx: &mut Tx, id: &str, caller: Option<&str>) -> Result<(), Ap
 }
 
 /// Checkout's claim on an open cart, inside its transaction: marks the cart as becoming
-/// `order_id` unless another checkout got there first, and returns it with its lines.
+/// `order_id` unless another checkout got there first, and returns it with its lines. The claim
+/// is one guarded `UPDATE`; only when it is refused is the cart read again, to say why.
 pub async fn claim_for_checkout(
     tx: &mut Tx,
     id: &str,
@@ -222,12 +223,13 @@ pub async fn claim_for_checkout(
     order_id: &str,
     now: i64,
 ) -> Result<Cart, ApiError> {
-    open_cart(tx, id, caller).await?;
-    if !store::claim(&mut **tx, id, order_id, now).await? {
+    let Some(row) = store::claim(&mut **tx, id, caller, order_id, now).await? else {
         let row = store::cart_row(&mut **tx, id).await?.ok_or_else(ApiError::not_found)?;
+        check_owner(&row, caller)?;
         return Err(cart_completed(row.order_id.as_deref()));
-    }
-    load(tx, id, caller).await
+    };
+    let lines = store::lines(&mut **tx, id).await?;
+    Ok(row.into_cart(lines))
 }
 
 /// The order was paid: the cart is done.

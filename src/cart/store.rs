@@ -57,22 +57,26 @@ pub async fn cart_row<'c>(
     .await
 }
 
-/// Sets `order_id` if no checkout holds the cart; false when one does.
+/// Marks the cart as becoming `order_id` if it is open, no checkout holds it, and `caller` may
+/// check it out (a guest cart, or their own); returns it as claimed, or `None` otherwise.
 pub async fn claim<'c>(
     db: impl Executor<'c, Database = Any>,
     id: &str,
+    caller: Option<&str>,
     order_id: &str,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE carts SET order_id = $2, updated_at = $3 WHERE id = $1 AND order_id IS NULL AND status = 'open'",
+) -> Result<Option<CartRow>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE carts SET order_id = $2, updated_at = $3
+         WHERE id = $1 AND order_id IS NULL AND status = 'open' AND (customer_id IS NULL OR customer_id = $4)
+         RETURNING id, customer_id, status, order_id, created_at, updated_at",
     )
     .bind(id)
     .bind(order_id)
     .bind(now)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .bind(caller)
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn release_claim<'c>(

@@ -235,11 +235,9 @@ async fn reserve(
         return Err(ApiError::conflict("out_of_stock", "Some lines have less stock than the cart asks for.")
             .with_errors(short));
     }
-    let number = order_store::next_number(&mut *tx, db.engine()).await?;
     let token_hash = ids::token_hash(access_token);
     let order = order_store::NewOrder {
         id: order_id,
-        number,
         cart_id,
         // A guest cart checked out after signing in becomes that customer's order.
         customer_id: cart.customer_id.as_deref().or(caller),
@@ -250,7 +248,7 @@ async fn reserve(
         access_token_hash: &token_hash,
         now,
     };
-    order_store::insert_order(&mut *tx, &order).await?;
+    order_store::insert_order(&mut *tx, db.engine(), &order).await?;
     for (position, line) in cart.lines.iter().enumerate() {
         let item = OrderItem {
             id: ids::new_id("oi"),

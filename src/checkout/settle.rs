@@ -24,16 +24,16 @@ pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(30);
 pub async fn mark_paid(db: &Db, order_id: &str, reference: &str) -> Result<(), ApiError> {
     let now = time::now_ms();
     let mut tx = db.begin().await?;
-    if !store::transition(&mut *tx, order_id, OrderStatus::PendingPayment, OrderStatus::Paid, now).await? {
+    let from = OrderStatus::PendingPayment;
+    let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Paid, now).await? else {
         return Ok(());
-    }
-    let (order, _) = store::find(&mut tx, order_id).await?.ok_or_else(ApiError::not_found)?;
+    };
     let reason = format!("order {order_id}");
-    for item in &order.items {
-        if !inventory::move_stock(&mut tx, &item.variant_id, StockMove::Sell, item.quantity, &reason).await? {
+    for line in store::stock_lines(&mut *tx, order_id).await? {
+        if !inventory::move_stock(&mut tx, &line.variant_id, StockMove::Sell, line.quantity, &reason).await? {
             return Err(ApiError::internal(format_args!(
                 "order {order_id}: reserved units of {} missing",
-                item.sku
+                line.sku
             )));
         }
     }
@@ -56,13 +56,13 @@ pub async fn note_reference(db: &Db, order_id: &str, reference: &str) -> Result<
 pub async fn mark_failed(db: &Db, order_id: &str, code: &str) -> Result<(), ApiError> {
     let now = time::now_ms();
     let mut tx = db.begin().await?;
-    if !store::transition(&mut *tx, order_id, OrderStatus::PendingPayment, OrderStatus::Failed, now).await? {
+    let from = OrderStatus::PendingPayment;
+    let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Failed, now).await? else {
         return Ok(());
-    }
-    let (order, _) = store::find(&mut tx, order_id).await?.ok_or_else(ApiError::not_found)?;
+    };
     let reason = format!("order {order_id}: payment {code}");
-    for item in &order.items {
-        inventory::move_stock(&mut tx, &item.variant_id, StockMove::Release, item.quantity, &reason).await?;
+    for line in store::stock_lines(&mut *tx, order_id).await? {
+        inventory::move_stock(&mut tx, &line.variant_id, StockMove::Release, line.quantity, &reason).await?;
     }
     store::settle_payment(&mut *tx, order_id, "failed", None, Some(code), now).await?;
     cart::reopen(&mut tx, &order.cart_id, order_id, now).await?;

@@ -71,16 +71,16 @@ impl Engine {
         }
     }
 
-    /// The next order number. PostgreSQL takes it from a sequence, which no transaction holds
-    /// locked: a counter row would be locked by every checkout until it commits, and so make
-    /// all checkouts wait on each other. SQLite has one writer at a time anyway. A checkout
-    /// that rolls back leaves a gap in the sequence; numbers are unique, not contiguous.
+    /// The next order number, as an expression for the order's `INSERT`. PostgreSQL takes it
+    /// from a sequence, which no transaction holds locked: a counter row would be locked by
+    /// every checkout until it commits, and so make all checkouts wait on each other. SQLite
+    /// has one writer at a time, so the highest number so far (one probe of the unique index)
+    /// plus one is safe there. A checkout that rolls back leaves a gap in the PostgreSQL
+    /// sequence; numbers are unique, not contiguous. Both start after 1000.
     pub fn next_order_number(self) -> &'static str {
         match self {
-            Self::Sqlite => {
-                "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value"
-            }
-            Self::Postgres => "SELECT nextval('order_number_seq')",
+            Self::Sqlite => "(SELECT COALESCE(MAX(number), 1000) + 1 FROM orders)",
+            Self::Postgres => "nextval('order_number_seq')",
         }
     }
 

@@ -27,7 +27,7 @@ pub async fn fulfill(db: &Db, id: &str, tracking_number: Option<&str>) -> Result
     let order = super::get_order(db, id, Reader::ADMIN).await?;
     let now = time::now_ms();
     let mut tx = db.begin().await?;
-    if !store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Fulfilled, now).await? {
+    if store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Fulfilled, now).await?.is_none() {
         return Err(invalid_state(&order, "fulfilled"));
     }
     if let Some(tracking) = &tracking {
@@ -66,7 +66,7 @@ pub async fn cancel(db: &Db, payments: &Payments, id: &str) -> Result<Order, Api
     })?;
     let now = time::now_ms();
     let mut tx = db.begin().await?;
-    if !store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now).await? {
+    if store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now).await?.is_none() {
         return Err(invalid_state(&order, "cancelled"));
     }
     let reason = format!("order {id} cancelled");

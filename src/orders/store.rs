@@ -178,16 +178,8 @@ pub async fn list(
     Ok(assemble(db, rows).await?.into_iter().map(|(order, _)| order).collect())
 }
 
-pub async fn next_number<'c>(
-    db: impl Executor<'c, Database = Any>,
-    engine: Engine,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(engine.next_order_number()).fetch_one(db).await
-}
-
 pub struct NewOrder<'a> {
     pub id: &'a str,
-    pub number: i64,
     pub cart_id: &'a str,
     pub customer_id: Option<&'a str>,
     pub email: &'a str,
@@ -198,28 +190,31 @@ pub struct NewOrder<'a> {
     pub now: i64,
 }
 
+/// Records a new order under the next order number.
 pub async fn insert_order<'c>(
     db: impl Executor<'c, Database = Any>,
+    engine: Engine,
     o: &NewOrder<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let sql = format!(
         "INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, total,
            shipping_address, access_token_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending_payment', $6, $7, $7, $8, $9, $10, $10)",
-    )
-    .bind(o.id)
-    .bind(o.number)
-    .bind(o.cart_id)
-    .bind(o.customer_id)
-    .bind(o.email)
-    .bind(o.currency)
-    .bind(o.total)
-    .bind(serde_json::to_string(o.shipping_address).unwrap_or_default())
-    .bind(o.access_token_hash)
-    .bind(o.now)
-    .execute(db)
-    .await
-    .map(drop)
+         VALUES ($1, {}, $2, $3, $4, 'pending_payment', $5, $6, $6, $7, $8, $9, $9)",
+        engine.next_order_number()
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(o.id)
+        .bind(o.cart_id)
+        .bind(o.customer_id)
+        .bind(o.email)
+        .bind(o.currency)
+        .bind(o.total)
+        .bind(serde_json::to_string(o.shipping_address).unwrap_or_default())
+        .bind(o.access_token_hash)
+        .bind(o.now)
+        .execute(db)
+        .await
+        .map(drop)
 }
 
 pub async fn insert_item<'c>(
@@ -273,22 +268,48 @@ pub async fn insert_payment<'c>(
     .map(drop)
 }
 
-/// Moves the order from `from` to `to`; false when it was not in `from` (someone else moved it).
+/// What settling an order needs of it, returned by the status move that guards the settling.
+pub struct Moved {
+    pub cart_id: String,
+    pub email: String,
+}
+
+/// Moves the order from `from` to `to`; `None` when it was not in `from` (someone else moved it).
 pub async fn transition<'c>(
     db: impl Executor<'c, Database = Any>,
     id: &str,
     from: OrderStatus,
     to: OrderStatus,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE orders SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2")
-        .bind(id)
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(now)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected() == 1)
+) -> Result<Option<Moved>, sqlx::Error> {
+    let moved: Option<(String, String)> = sqlx::query_as(
+        "UPDATE orders SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2 RETURNING cart_id, email",
+    )
+    .bind(id)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(moved.map(|(cart_id, email)| Moved { cart_id, email }))
+}
+
+/// An order line as far as stock is concerned.
+#[derive(FromRow)]
+pub struct StockLine {
+    pub variant_id: String,
+    pub sku: String,
+    pub quantity: i64,
+}
+
+pub async fn stock_lines<'c>(
+    db: impl Executor<'c, Database = Any>,
+    order_id: &str,
+) -> Result<Vec<StockLine>, sqlx::Error> {
+    sqlx::query_as("SELECT variant_id, sku, quantity FROM order_items WHERE order_id = $1 ORDER BY position")
+        .bind(order_id)
+        .fetch_all(db)
+        .await
 }
 
 pub async fn set_tracking<'c>(

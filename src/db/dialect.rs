@@ -1,6 +1,8 @@
 //! Everything that differs between the engines. Keep this file small: if a query needs a
 //! variant here, it gets one function, and the shared test suite runs it on both engines.
 
+use super::SqlBuilder;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
     Sqlite,
@@ -59,13 +61,25 @@ impl Engine {
         }
     }
 
-    /// The condition "product `p` matches the full-text query bound at `param`" (see
-    /// [`Engine::search_query`]). SQLite asks the FTS5 table; PostgreSQL the GIN-indexed
-    /// `search_vector` column.
-    pub fn product_matches(self, param: &str) -> String {
+    /// The condition "product `p` matches every word of `words`" (see
+    /// [`Engine::search_query`]), with its query text bound in `sql`. SQLite asks the FTS5
+    /// table; PostgreSQL a GIN index. For titles PostgreSQL has two conditions: the weight `A`
+    /// test on `search_vector` is cheap on each row, so it filters a walk of another index,
+    /// and the index on the title alone finds the rows when a title match is rare (the index on
+    /// `search_vector` cannot tell title words from description words, so a word common in
+    /// descriptions would send each of those rows to be checked).
+    pub fn product_matches(self, sql: &mut SqlBuilder, words: &[String], title_only: bool) -> String {
+        let param = sql.param(self.search_query(words, title_only));
         match self {
             Self::Sqlite => {
                 format!("p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {param})")
+            }
+            Self::Postgres if title_only => {
+                let any_weight = sql.param(self.search_query(words, false));
+                format!(
+                    "p.search_vector @@ to_tsquery('english', {param}) \
+                     AND to_tsvector('english', p.title) @@ to_tsquery('english', {any_weight})"
+                )
             }
             Self::Postgres => format!("p.search_vector @@ to_tsquery('english', {param})"),
         }

@@ -212,10 +212,40 @@ async fn list_parameters_are_checked(engine: Engine) {
     assert_eq!(fields_of(&expect_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await), ["q"]);
 }
 
+/// A page of search results first looks through the newest products only (a bounded walk that
+/// a common word fills at once) and sorts every match when that falls short. Both ways must give
+/// the same pages, with matches on either side of that window.
+async fn search_reaches_past_the_newest_products(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.admin_token().await;
+    let id = |p: &Value| p["id"].as_str().expect("id").to_owned();
+    let old_in_title = simple_product(&app, &admin, "Old Lantern", 500, 1).await;
+    let old_in_text = create_product(
+        &app,
+        &admin,
+        json!({"title": "Camping Hook", "status": "published", "description": "Holds a lantern.",
+               "variants": [{"sku": "HOOK", "price": 800}]}),
+    )
+    .await;
+    // More than the window of a one-item page (fifty times the rows it asks for).
+    let mut widgets = Vec::new();
+    for i in 0..110 {
+        widgets.push(id(&simple_product(&app, &admin, &format!("Widget {i}"), 100, 1).await));
+    }
+    let new_in_title = simple_product(&app, &admin, "New Lantern", 500, 1).await;
+
+    let paged = all_pages(&app, "/v1/products?q=lantern&limit=1", None).await;
+    assert_eq!(ids_of(&paged), [id(&new_in_title), id(&old_in_title), id(&old_in_text)]);
+    let paged = all_pages(&app, "/v1/products?q=widget&limit=1", None).await;
+    widgets.reverse();
+    assert_eq!(ids_of(&paged), widgets, "newest first, each widget once");
+}
+
 crate::db_tests!(
     every_sort_orders_and_pages_the_whole_catalog,
     pagination_stays_complete_while_products_are_added,
     filters_narrow_the_list,
     search_is_ranked_full_text,
+    search_reaches_past_the_newest_products,
     list_parameters_are_checked,
 );

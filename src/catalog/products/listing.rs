@@ -8,6 +8,11 @@
 //! newest first within a tier. Engine scores such as FTS5's bm25 depend on the whole catalog
 //! (word frequencies), so they would move as products are added and break the cursor; the
 //! tiers depend only on the product itself and agree on both engines.
+//!
+//! Each tier is its own query, run in order until the page is full. Ranking every match in
+//! one query costs as much as there are matches (a word in 5% of 100,000 products is 5,000
+//! rows sorted for each page); a tier ordered like an index stops at the page's end, and the
+//! lower tier is only asked when the titles run out.
 
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
@@ -117,8 +122,59 @@ impl ListedRow {
 const PRICE_ASC_KEY: &str = "COALESCE(p.price_min, 9223372036854775807)";
 const PRICE_DESC_KEY: &str = "COALESCE(p.price_min, -1)";
 
-/// The page's query: `limit + 1` rows so the caller knows whether another page follows.
-pub fn build(engine: Engine, q: &ProductQuery) -> SqlBuilder {
+/// A relevance tier of a search: products whose titles hold every word, then the other
+/// matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Title,
+    Other,
+}
+
+impl Tier {
+    fn rank(self) -> i64 {
+        match self {
+            Self::Title => 2,
+            Self::Other => 1,
+        }
+    }
+}
+
+/// The queries of a page, in order: one, or for a relevance search the tiers the cursor has
+/// not yet passed.
+pub fn tiers(q: &ProductQuery) -> Vec<Option<Tier>> {
+    let searching = q.search.as_ref().is_some_and(|words| !words.is_empty());
+    if q.sort != Sort::Relevance || !searching {
+        return vec![None];
+    }
+    let reached = match &q.after {
+        Some(ProductCursor::Relevance(rank, ..)) => *rank,
+        _ => i64::MAX,
+    };
+    [Tier::Title, Tier::Other].into_iter().filter(|t| t.rank() <= reached).map(Some).collect()
+}
+
+/// How a tier's query finds its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// Every match, sorted: as costly as there are matches, so right for rare words.
+    Matches,
+    /// Only the newest `n` listed products past the cursor, walked in index order and
+    /// filtered: right for common words, whose page is found within a few hundred rows. Its
+    /// cost is bounded by `n` whatever the word; when it falls short of a page the caller
+    /// asks again with [`Scan::Matches`].
+    Newest(i64),
+}
+
+/// How many of the newest products a tier looks through before it falls back to sorting
+/// every match: a word in at least 2% of the products fills its page from the window.
+pub fn window(q: &ProductQuery, tier: Option<Tier>, wanted: i64) -> Option<i64> {
+    // Without a status the newest index has no prefix to walk.
+    (tier.is_some() && q.status.is_some()).then(|| wanted.saturating_mul(50))
+}
+
+/// The query for one of [`tiers`]: at most `limit` rows, the caller asks for one more than
+/// the page holds to know whether another page follows.
+pub fn build(engine: Engine, q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> SqlBuilder {
     let mut sql = SqlBuilder::default();
     if let Some(category) = &q.category {
         // The category and everything below it in the tree.
@@ -129,31 +185,46 @@ pub fn build(engine: Engine, q: &ProductQuery) -> SqlBuilder {
             .push(&key)
             .push(" UNION ALL SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id) ");
     }
-    let rank = match &q.search {
-        Some(words) if !words.is_empty() => {
-            let title_match = engine.product_matches(&sql.param(engine.search_query(words, true)));
-            format!("CAST(CASE WHEN {title_match} THEN 2 ELSE 1 END AS BIGINT)")
+    let rank = tier.map_or(1, Tier::rank);
+    sql.push("SELECT ").push(store::PRODUCT_COLUMNS).push(&format!(", CAST({rank} AS BIGINT) AS rank FROM "));
+    match (scan, q.status) {
+        (Scan::Newest(window), Some(status)) => {
+            // The engines cannot move the filters below into a subquery with a LIMIT, so this
+            // walks the newest index for `window` rows whatever the planner thinks of them.
+            sql.push("(SELECT * FROM products p WHERE p.status = ").push_bind(status.as_str());
+            if let Some(after) = &q.after {
+                push_after(&mut sql, after, rank);
+            }
+            sql.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT ")
+                .push_bind(window)
+                .push(") p WHERE 1 = 1");
         }
-        _ => "CAST(1 AS BIGINT)".to_owned(),
-    };
-    sql.push("SELECT ")
-        .push(store::PRODUCT_COLUMNS)
-        .push(", ")
-        .push(&rank)
-        .push(" AS rank FROM products p WHERE 1 = 1");
-    if let Some(status) = q.status {
-        // With a search, the matches are the way in; the status index would scan everything.
-        let column =
-            if q.search.is_some() { engine.without_index("p.status") } else { "p.status".to_owned() };
-        sql.push(" AND ").push(&column).push(" = ").push_bind(status.as_str());
+        (_, status) => {
+            sql.push("products p WHERE 1 = 1");
+            if let Some(status) = status {
+                // With a search, the matches are the way in; the status index would scan
+                // everything.
+                let column =
+                    if q.search.is_some() { engine.without_index("p.status") } else { "p.status".to_owned() };
+                sql.push(" AND ").push(&column).push(" = ").push_bind(status.as_str());
+            }
+            if let Some(after) = &q.after {
+                push_after(&mut sql, after, rank);
+            }
+        }
     }
     match &q.search {
         Some(words) if words.is_empty() => {
             sql.push(" AND 1 = 0");
         }
         Some(words) => {
-            let matches = engine.product_matches(&sql.param(engine.search_query(words, false)));
-            sql.push(" AND ").push(&matches);
+            let mut matches = |title_only| engine.product_matches(&mut sql, words, title_only);
+            let condition = match tier {
+                None => matches(false),
+                Some(Tier::Title) => matches(true),
+                Some(Tier::Other) => format!("{} AND NOT ({})", matches(false), matches(true)),
+            };
+            sql.push(" AND ").push(&condition);
         }
         None => {}
     }
@@ -174,56 +245,53 @@ pub fn build(engine: Engine, q: &ProductQuery) -> SqlBuilder {
         }
         sql.push(")");
     }
-    if let Some(after) = &q.after {
-        sql.push(" AND ");
-        match after {
-            ProductCursor::Newest(at, id) => sql
-                .push("(p.created_at, p.id) < (")
-                .push_bind(*at)
-                .push(", ")
-                .push_bind(id.as_str())
-                .push(")"),
-            // The lone comparison on the key repeats what the row value says; it lets SQLite
-            // seek its expression index instead of scanning from the start.
-            ProductCursor::PriceAsc(key, id) => {
-                let key = sql.param(*key);
-                sql.push(&format!("{PRICE_ASC_KEY} >= {key} AND ({PRICE_ASC_KEY}, p.id) > ({key}, "))
-                    .push_bind(id.as_str())
-                    .push(")")
-            }
-            ProductCursor::PriceDesc(key, id) => {
-                let key = sql.param(*key);
-                sql.push(&format!("{PRICE_DESC_KEY} <= {key} AND ({PRICE_DESC_KEY}, p.id) < ({key}, "))
-                    .push_bind(id.as_str())
-                    .push(")")
-            }
-            ProductCursor::Title(title, id) => sql
-                .push("(p.sort_title, p.id) > (")
-                .push_bind(title.as_str())
-                .push(", ")
-                .push_bind(id.as_str())
-                .push(")"),
-            ProductCursor::Relevance(r, at, id) => sql
-                .push("(")
-                .push(&rank)
-                .push(", p.created_at, p.id) < (")
-                .push_bind(*r)
-                .push(", ")
-                .push_bind(*at)
-                .push(", ")
-                .push_bind(id.as_str())
-                .push(")"),
-        };
-    }
     let order = match q.sort {
-        Sort::Newest => "p.created_at DESC, p.id DESC".to_owned(),
+        // Sorting the matches: `+ 0` keeps PostgreSQL from walking the newest index instead,
+        // which for a rare word would look at every product.
+        Sort::Newest | Sort::Relevance if q.search.is_some() && scan == Scan::Matches => {
+            "p.created_at + 0 DESC, p.id DESC".to_owned()
+        }
+        Sort::Newest | Sort::Relevance => "p.created_at DESC, p.id DESC".to_owned(),
         Sort::PriceAsc => format!("{PRICE_ASC_KEY}, p.id"),
         Sort::PriceDesc => format!("{PRICE_DESC_KEY} DESC, p.id DESC"),
         Sort::Title => "p.sort_title, p.id".to_owned(),
-        Sort::Relevance => "rank DESC, p.created_at DESC, p.id DESC".to_owned(),
     };
-    sql.push(" ORDER BY ").push(&order).push(" LIMIT ").push_bind(q.limit + 1);
+    sql.push(" ORDER BY ").push(&order).push(" LIMIT ").push_bind(limit);
     sql
+}
+
+/// Rows strictly after the cursor, in its sort. A relevance cursor bounds only its own tier:
+/// [`tiers`] has left out those above it, and those below start from their top.
+fn push_after(sql: &mut SqlBuilder, after: &ProductCursor, rank: i64) {
+    let newest_before = |sql: &mut SqlBuilder, at: i64, id: &str| {
+        sql.push(" AND (p.created_at, p.id) < (").push_bind(at).push(", ").push_bind(id).push(")");
+    };
+    match after {
+        ProductCursor::Newest(at, id) => newest_before(sql, *at, id),
+        ProductCursor::Relevance(r, at, id) if *r == rank => newest_before(sql, *at, id),
+        ProductCursor::Relevance(..) => {}
+        // The lone comparison on the key repeats what the row value says; it lets SQLite
+        // seek its expression index instead of scanning from the start.
+        ProductCursor::PriceAsc(key, id) => {
+            let key = sql.param(*key);
+            sql.push(&format!(" AND {PRICE_ASC_KEY} >= {key} AND ({PRICE_ASC_KEY}, p.id) > ({key}, "))
+                .push_bind(id.as_str())
+                .push(")");
+        }
+        ProductCursor::PriceDesc(key, id) => {
+            let key = sql.param(*key);
+            sql.push(&format!(" AND {PRICE_DESC_KEY} <= {key} AND ({PRICE_DESC_KEY}, p.id) < ({key}, "))
+                .push_bind(id.as_str())
+                .push(")");
+        }
+        ProductCursor::Title(title, id) => {
+            sql.push(" AND (p.sort_title, p.id) > (")
+                .push_bind(title.as_str())
+                .push(", ")
+                .push_bind(id.as_str())
+                .push(")");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,11 +2,13 @@
 //! them (everyone). Each change is one transaction: the product, its variants, their price
 //! range and their opening stock land together or not at all.
 
+use std::collections::HashSet;
+
 use super::{
     Audience, MAX_VARIANTS, NewProduct, NewVariant, Product, ProductPatch, ProductQuery, ProductStatus,
     Variant, VariantPatch,
     input::VariantFields,
-    listing::{self, ListedRow},
+    listing::{self, ListedRow, Scan},
     store::{self, KeyColumn, ProductValues, VariantValues},
 };
 use crate::{
@@ -139,7 +141,25 @@ pub async fn list_products(
     query: &ProductQuery,
 ) -> Result<(Vec<Product>, Option<String>), ApiError> {
     let mut conn = db.pool().acquire().await?;
-    let mut rows: Vec<ListedRow> = listing::build(db.engine(), query).fetch_all(&mut *conn).await?;
+    let mut rows: Vec<ListedRow> = Vec::new();
+    for tier in listing::tiers(query) {
+        let wanted = query.limit + 1 - i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        if wanted <= 0 {
+            break;
+        }
+        let mut found: Vec<ListedRow> = Vec::new();
+        if let Some(window) = listing::window(query, tier, wanted) {
+            let sql = listing::build(db.engine(), query, tier, Scan::Newest(window), wanted);
+            found = sql.fetch_all(&mut *conn).await?;
+        }
+        if found.len() < usize::try_from(wanted).unwrap_or(usize::MAX) {
+            let sql = listing::build(db.engine(), query, tier, Scan::Matches, wanted);
+            found = sql.fetch_all(&mut *conn).await?;
+        }
+        // Each tier is its own statement: a title edited between them must not list twice.
+        let seen: HashSet<String> = rows.iter().map(|r| r.product.id.clone()).collect();
+        rows.extend(found.into_iter().filter(|r| !seen.contains(&r.product.id)));
+    }
     let next = if take_page(&mut rows, query.limit) {
         rows.last().map(|r| r.cursor(query.sort).encode())
     } else {

@@ -7,15 +7,21 @@
 //! change what shoppers see (admin changes, checkouts, payment webhooks, the reconciler)
 //! empties it at once. A write through another process shows within the TTL. Nothing that
 //! decides money or stock reads it: carts and checkout always read the database.
+//!
+//! A missed key is fetched once: requests that miss while another one is already fetching the
+//! same answer wait for it (up to [`FOLLOW_WAIT`]) instead of all running the same queries,
+//! which at the moment popular answers expire would pile up on the database together.
 
 use std::{
     collections::HashMap,
     sync::{
-        Mutex,
+        Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
+
+use tokio::sync::Notify;
 
 use axum::{
     body::{Body, Bytes, HttpBody},
@@ -31,11 +37,16 @@ use crate::{app::AppState, error::ApiError};
 const MAX_BYTES: usize = 16 * 1024 * 1024;
 /// A body larger than this is not worth keeping.
 const MAX_BODY: usize = 512 * 1024;
+/// How long a request waits for another one fetching the same answer before it fetches the
+/// answer itself.
+const FOLLOW_WAIT: Duration = Duration::from_secs(1);
 
 pub struct CatalogCache {
     ttl: Duration,
     version: AtomicU64,
     entries: Mutex<Entries>,
+    /// The keys being fetched now, each with what its waiters wait on.
+    fetching: Mutex<HashMap<String, Arc<Notify>>>,
 }
 
 #[derive(Default)]
@@ -55,7 +66,12 @@ struct Entry {
 impl CatalogCache {
     /// A zero `ttl` turns the cache off.
     pub fn new(ttl: Duration) -> Self {
-        Self { ttl, version: AtomicU64::new(0), entries: Mutex::new(Entries::default()) }
+        Self {
+            ttl,
+            version: AtomicU64::new(0),
+            entries: Mutex::new(Entries::default()),
+            fetching: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Forgets every answer: something shoppers can see has changed.
@@ -67,6 +83,28 @@ impl CatalogCache {
         let version = self.version.load(Ordering::Acquire);
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.map.get(key).filter(|e| e.version == version && e.stored.elapsed() < self.ttl).cloned()
+    }
+
+    /// The answer for `key`: kept, or fetched meanwhile by the request that was already
+    /// fetching it. Otherwise `Err` with, when no one else is fetching it, the guard that makes
+    /// this caller the one who does: it should store the answer before dropping the guard.
+    async fn lookup(&self, key: &str) -> Result<Entry, Option<Fetching<'_>>> {
+        if let Some(hit) = self.get(key) {
+            return Ok(hit);
+        }
+        let wait = {
+            let mut fetching = self.fetching.lock().unwrap_or_else(|e| e.into_inner());
+            match fetching.get(key) {
+                // Made while the lock is held, so the fetcher's wake-up cannot come before it.
+                Some(done) => Arc::clone(done).notified_owned(),
+                None => {
+                    fetching.insert(key.to_owned(), Arc::new(Notify::new()));
+                    return Err(Some(Fetching { cache: self, key: key.to_owned() }));
+                }
+            }
+        };
+        let _ = tokio::time::timeout(FOLLOW_WAIT, wait).await;
+        self.get(key).ok_or(None)
     }
 
     fn put(&self, key: String, entry: Entry) {
@@ -83,6 +121,22 @@ impl CatalogCache {
     }
 }
 
+/// Held by the one request fetching a missed key; dropping it wakes those waiting for it,
+/// whether the answer was stored or not (an error, a panic).
+struct Fetching<'a> {
+    cache: &'a CatalogCache,
+    key: String,
+}
+
+impl Drop for Fetching<'_> {
+    fn drop(&mut self) {
+        let mut fetching = self.cache.fetching.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(done) = fetching.remove(&self.key) {
+            done.notify_waiters();
+        }
+    }
+}
+
 /// Middleware for the shoppers' catalog routes: answers a GET from the cache, or runs it and
 /// keeps a 200.
 pub async fn serve_from_cache(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -92,9 +146,10 @@ pub async fn serve_from_cache(State(state): State<AppState>, request: Request, n
     }
     let key =
         request.uri().path_and_query().map_or_else(|| request.uri().path(), |pq| pq.as_str()).to_owned();
-    if let Some(hit) = cache.get(&key) {
-        return (StatusCode::OK, hit.headers, Body::from(hit.body)).into_response();
-    }
+    let _fetching = match cache.lookup(&key).await {
+        Ok(hit) => return (StatusCode::OK, hit.headers, Body::from(hit.body)).into_response(),
+        Err(fetching) => fetching,
+    };
     // The version before the handler reads: a write that lands meanwhile makes this entry stale.
     let version = cache.version.load(Ordering::Acquire);
     let response = next.run(request).await;
@@ -159,6 +214,42 @@ mod tests {
         cache.put("/v1/products".into(), entry(&cache, "[2]"));
         std::thread::sleep(Duration::from_millis(60));
         assert!(cache.get("/v1/products").is_none(), "the ttl ends it");
+    }
+
+    /// Eight requests miss the same key at once; `fail` makes the one fetching it give up
+    /// without storing an answer. Returns how many fetched and how long the last one took.
+    async fn race_for_one_key(fail: bool) -> (usize, Duration) {
+        let cache = Arc::new(CatalogCache::new(Duration::from_secs(60)));
+        let fetches = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let started = Instant::now();
+        let mut requests = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let (cache, fetches) = (Arc::clone(&cache), Arc::clone(&fetches));
+            requests.spawn(async move {
+                if let Err(fetching) = cache.lookup("/v1/products").await {
+                    fetches.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    if !fail {
+                        cache.put("/v1/products".into(), entry(&cache, "[1]"));
+                    }
+                    drop(fetching);
+                }
+            });
+        }
+        while requests.join_next().await.is_some() {}
+        (fetches.load(Ordering::SeqCst), started.elapsed())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_missed_answer_is_fetched_once_while_the_others_wait() {
+        assert_eq!(race_for_one_key(false).await.0, 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn when_the_fetch_fails_the_waiters_fetch_at_once() {
+        let (fetches, took) = race_for_one_key(true).await;
+        assert_eq!(fetches, 8, "each waiter fetched for itself");
+        assert!(took < FOLLOW_WAIT, "woken by the failure, not by the timeout: {took:?}");
     }
 
     #[test]

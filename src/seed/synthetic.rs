@@ -73,23 +73,26 @@ pub async fn seed_products(db: &Db, count: u64, mut progress: impl FnMut(u64)) -
         let input = synthetic_product(&mut rng, &format!("{start:x}-{n}"), &category_ids);
         let db = db.clone();
         writes.spawn(async move { catalog::products::create_product(&db, SEED_ACTOR, input).await });
-        while writes.len() >= IN_FLIGHT {
-            finished(writes.join_next().await, &mut done, &mut progress)?;
+        if writes.len() >= IN_FLIGHT
+            && let Some(write) = writes.join_next().await
+        {
+            finished(write, &mut done, &mut progress)?;
         }
     }
-    while !writes.is_empty() {
-        finished(writes.join_next().await, &mut done, &mut progress)?;
+    while let Some(write) = writes.join_next().await {
+        finished(write, &mut done, &mut progress)?;
     }
     Ok(())
 }
 
 type Write = Result<Result<catalog::products::Product, crate::error::ApiError>, tokio::task::JoinError>;
 
-fn finished(write: Option<Write>, done: &mut u64, progress: &mut impl FnMut(u64)) -> Result<(), String> {
+/// Counts one finished product, or stops the seeding at the first that failed.
+fn finished(write: Write, done: &mut u64, progress: &mut impl FnMut(u64)) -> Result<(), String> {
     match write {
-        Some(Ok(Ok(_))) | None => {}
-        Some(Ok(Err(e))) => return Err(e.to_string()),
-        Some(Err(e)) => return Err(e.to_string()),
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(e) => return Err(e.to_string()),
     }
     *done += 1;
     if done.is_multiple_of(1000) {

@@ -116,6 +116,21 @@ try {
     await context.close();
   });
 
+  await scenario('a page whose data comes late does not replace the page the shopper went on to', async () => {
+    const { context, page } = await shopper();
+    await page.goto(`${base}/#/p/classic-crew-tee`);
+    await page.waitForSelector('#add-to-cart');
+    // The shop page's first request answers a second late; the shopper opens a product meanwhile.
+    await page.route('**/v1/categories?*', (r) => setTimeout(() => r.continue().catch(() => {}), 1000));
+    await page.evaluate(() => { location.hash = '#/'; });
+    await page.evaluate(() => { location.hash = '#/p/wool-beanie'; });
+    await page.waitForSelector('main h1:has-text("Wool Beanie")');
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator('main h1').textContent(), 'Wool Beanie');
+    assert.ok(await page.locator('#add-to-cart').isVisible(), 'the product page is still shown');
+    await context.close();
+  });
+
   let orderNumber;
   await scenario('add two variants, sign up, pay, see the confirmation and my orders', async () => {
     const { context, page } = await shopper();

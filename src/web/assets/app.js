@@ -16,7 +16,10 @@ function errorBox(error) {
   return box;
 }
 
-function show(title, ...nodes) {
+// Views render after their data arrives. `at` is the page (location.hash) a view was started
+// for: if the shopper has gone on to another page meanwhile, the late view must not replace it.
+function show(at, title, ...nodes) {
+  if (location.hash !== at) return;
   document.title = `${title} · Oxcart Outfitters`;
   main.replaceChildren(...nodes);
   main.focus({ preventScroll: true });
@@ -40,6 +43,7 @@ function stockText(available) {
 // ---- catalog -------------------------------------------------------------------------------
 
 async function shopPage(params) {
+  const at = location.hash;
   const q = params.get('q') || '';
   const category = params.get('category') || '';
   const sort = params.get('sort') || (q ? 'relevance' : 'newest');
@@ -76,7 +80,7 @@ async function shopPage(params) {
   };
   more.addEventListener('click', () => load().catch((e) => say(e.message, 'bad')));
   const heading = q ? `Results for “${q}”` : 'Shop';
-  show(heading, h('h1', {}, heading),
+  show(at, heading, h('h1', {}, heading),
     h('div', { class: 'filters' },
       h('label', { for: 'category' }, 'Category', categorySelect),
       h('label', { for: 'sort' }, 'Sort by', sortSelect)),
@@ -95,6 +99,7 @@ function productCard(p) {
 }
 
 async function productPage(handle) {
+  const at = location.hash;
   const p = await api('GET', `/v1/products/${encodeURIComponent(handle)}`);
   const status = h('div', { id: 'variant-status' });
   const price = h('p', { class: 'price', id: 'variant-price' });
@@ -126,7 +131,7 @@ async function productPage(handle) {
     }
   } }, choices, h('div', { class: 'row' }, h('label', { for: 'quantity' }, 'Quantity', quantity), add));
   update();
-  show(p.title, h('article', { class: 'product' },
+  show(at, p.title, h('article', { class: 'product' },
     p.images[0] ? h('img', { src: p.images[0], alt: p.title, width: 480, height: 480 }) : h('div'),
     h('div', {}, h('p', { class: 'muted' }, p.categories.map((c) => c.name).join(' · ')),
       h('h1', {}, p.title), price, status, h('p', {}, p.description), form)));
@@ -135,9 +140,10 @@ async function productPage(handle) {
 // ---- cart and checkout ---------------------------------------------------------------------
 
 async function cartPage() {
+  const at = location.hash;
   const cart = await currentCart(false);
   if (!cart || !cart.items.length) {
-    show('Cart', h('h1', {}, 'Your cart'), h('p', {}, 'Your cart is empty. ', h('a', { href: '#/' }, 'Find something you like.')));
+    show(at, 'Cart', h('h1', {}, 'Your cart'), h('p', {}, 'Your cart is empty. ', h('a', { href: '#/' }, 'Find something you like.')));
     return;
   }
   const change = async (item, quantity) => {
@@ -162,7 +168,7 @@ async function cartPage() {
       h('td', { class: 'num' }, money(item.line_total)),
       h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => change(item, 0) }, 'Remove')));
   });
-  show('Cart', h('h1', {}, 'Your cart'),
+  show(at, 'Cart', h('h1', {}, 'Your cart'),
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num hide-small' }, 'Price'),
       h('th', {}, 'Quantity'), h('th', { class: 'num' }, 'Total'), h('th', {}, h('span', { class: 'visually-hidden' }, 'Actions')))),
     h('tbody', {}, rows)),
@@ -179,6 +185,7 @@ const PAYMENT_METHODS = [
 ];
 
 async function checkoutPage() {
+  const at = location.hash;
   const cart = await currentCart(false);
   if (!cart || !cart.items.length) { location.hash = '#/cart'; return; }
   const field = (name, label, attrs = {}) => {
@@ -230,14 +237,15 @@ async function checkoutPage() {
     PAYMENT_METHODS.map(([value, label], i) => h('label', { class: 'choice', for: `pm-${i}` },
       h('input', { type: 'radio', name: 'payment_method', id: `pm-${i}`, value, checked: i === 0 }), label))),
   errors, pay);
-  show('Checkout', h('h1', {}, 'Checkout'), h('p', { class: 'muted' }, `${cart.item_count} items · ${money(cart.total)}`), form);
+  show(at, 'Checkout', h('h1', {}, 'Checkout'), h('p', { class: 'muted' }, `${cart.item_count} items · ${money(cart.total)}`), form);
 }
 
 async function orderPage(id) {
+  const at = location.hash;
   const token = orderTokens.get(id);
   const order = await api('GET', `/v1/orders/${encodeURIComponent(id)}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
   const a = order.shipping_address;
-  show(`Order ${order.number}`,
+  show(at, `Order ${order.number}`,
     h('div', { class: 'confirm', id: 'confirmation' }, h('h1', {}, `Thank you! Order ${order.number}`),
       h('p', {}, `Status: ${order.status.replace('_', ' ')}. A confirmation is on its way to ${order.email}.`)),
     h('table', {}, h('tbody', {}, order.items.map((i) => h('tr', {},
@@ -250,9 +258,10 @@ async function orderPage(id) {
 // ---- accounts ------------------------------------------------------------------------------
 
 async function ordersPage() {
-  if (!me) { show('My orders', h('h1', {}, 'My orders'), h('p', {}, h('a', { href: '#/signin' }, 'Sign in'), ' to see your orders.')); return; }
+  const at = location.hash;
+  if (!me) { show(at, 'My orders', h('h1', {}, 'My orders'), h('p', {}, h('a', { href: '#/signin' }, 'Sign in'), ' to see your orders.')); return; }
   const page = await api('GET', '/v1/me/orders?limit=50');
-  show('My orders', h('h1', {}, 'My orders'), page.data.length
+  show(at, 'My orders', h('h1', {}, 'My orders'), page.data.length
     ? h('table', { id: 'my-orders' }, h('tbody', {}, page.data.map((o) => h('tr', {},
       h('td', {}, h('a', { href: `#/order/${o.id}` }, `Order ${o.number}`)),
       h('td', {}, new Date(o.created_at).toLocaleDateString()), h('td', {}, o.status.replace('_', ' ')),
@@ -269,7 +278,7 @@ function accountForm(title, fields, submit, footer) {
   } }, fields.map(([name, label, type, auto]) => h('label', { for: name }, label,
     h('input', { id: name, name, type, required: true, autocomplete: auto }))), errors,
   h('button', { type: 'submit' }, title));
-  show(title, h('h1', {}, title), form, footer || null);
+  show(location.hash, title, h('h1', {}, title), form, footer || null);
 }
 
 function signinPage() {
@@ -313,6 +322,7 @@ function resetPage(params) {
 // ---- routing -------------------------------------------------------------------------------
 
 async function route() {
+  const at = location.hash;
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path, query] = hash.split('?');
   const params = new URLSearchParams(query || '');
@@ -329,7 +339,7 @@ async function route() {
     else if (parts[0] === 'reset-password') resetPage(params);
     else await shopPage(params);
   } catch (err) {
-    show('Something went wrong', h('h1', {}, err instanceof ApiError && err.status === 404 ? 'Not found' : 'Something went wrong'),
+    show(at, 'Something went wrong', h('h1', {}, err instanceof ApiError && err.status === 404 ? 'Not found' : 'Something went wrong'),
       errorBox(err), h('p', {}, h('a', { href: '#/' }, 'Back to the shop')));
   }
 }

@@ -30,7 +30,7 @@ use crate::{
     error::{ApiError, FieldError},
     ids,
     inventory::{self, StockMove},
-    orders::{self, OrderItem, ShippingAddress, store as order_store},
+    orders::{self, OrderItem, OrderStatus, ShippingAddress, store as order_store},
     payments::{ChargeOutcome, ChargeRequest, PaymentProvider, Payments},
     time,
     validate::{self, Validator},
@@ -77,13 +77,13 @@ pub async fn checkout(
     let (email, address, provider) = check(&request, payments)?;
     let order_id = ids::new_id("ord");
     let access_token = ids::new_token("ordtok");
-    let total =
+    let pending =
         reserve(db, &order_id, &access_token, currency, cart_id, caller, &email, &address, provider.name())
             .await?;
 
     let charge = ChargeRequest {
         idempotency_key: order_id.clone(),
-        amount: total,
+        amount: pending.total,
         currency: currency.to_owned(),
         payment_method: request.payment.payment_method.clone(),
         description: format!("Order {order_id}"),
@@ -98,8 +98,11 @@ pub async fn checkout(
     }
     match outcome {
         Ok(Some(ChargeOutcome::Succeeded { reference })) => {
-            settle::mark_paid(db, &order_id, &reference).await?;
-            let order = orders::get_order(db, &order_id, orders::Reader::ADMIN).await?;
+            let order = match settle::mark_paid(db, &order_id, &reference, Some(&pending.items)).await? {
+                Some(paid_at) => paid(pending, reference, paid_at),
+                // Settled meanwhile by the reconciler or a webhook: what it wrote is the truth.
+                None => orders::get_order(db, &order_id, orders::Reader::ADMIN).await?,
+            };
             Ok(Placed { order, access_token, client_secret: None })
         }
         // The order stays `pending_payment`, its units held and its cart claimed, until the
@@ -190,8 +193,20 @@ fn country(value: &str) -> Result<String, String> {
     }
 }
 
+/// The pending order as `mark_paid` left it at `paid_at`: what the database now holds, without
+/// reading it back.
+fn paid(mut order: orders::Order, reference: String, paid_at: i64) -> orders::Order {
+    order.status = OrderStatus::Paid;
+    order.updated_at = paid_at;
+    if let Some(payment) = order.payment.as_mut() {
+        payment.status = "succeeded".into();
+        payment.reference = Some(reference);
+    }
+    order
+}
+
 /// Step 1, one transaction: claim the cart, reserve every line, record the pending order.
-/// Returns the total to charge.
+/// Returns that order, as written.
 #[allow(clippy::too_many_arguments)]
 async fn reserve(
     db: &Db,
@@ -203,7 +218,7 @@ async fn reserve(
     email: &str,
     address: &ShippingAddress,
     provider: &str,
-) -> Result<i64, ApiError> {
+) -> Result<orders::Order, ApiError> {
     let now = time::now_ms();
     let mut tx = db.begin().await?;
     // The claim comes first: concurrent checkouts of one cart queue on this row, and all but
@@ -236,43 +251,61 @@ async fn reserve(
             .with_errors(short));
     }
     let token_hash = ids::token_hash(access_token);
-    let order = order_store::NewOrder {
+    let total = cart.subtotal();
+    let customer_id = cart.customer_id.as_deref().or(caller);
+    let new_order = order_store::NewOrder {
         id: order_id,
         cart_id,
         // A guest cart checked out after signing in becomes that customer's order.
-        customer_id: cart.customer_id.as_deref().or(caller),
+        customer_id,
         email,
         currency,
-        total: cart.subtotal(),
+        total,
         shipping_address: address,
         access_token_hash: &token_hash,
         now,
     };
-    order_store::insert_order(&mut *tx, db.engine(), &order).await?;
-    for (position, line) in cart.lines.iter().enumerate() {
+    let number = order_store::insert_order(&mut *tx, db.engine(), &new_order).await?;
+    let mut items = Vec::with_capacity(cart.lines.len());
+    for (position, line) in cart.lines.into_iter().enumerate() {
         let item = OrderItem {
             id: ids::new_id("oi"),
-            variant_id: line.variant_id.clone(),
-            product_id: line.product_id.clone(),
-            product_title: line.product_title.clone(),
-            variant_title: line.variant_title.clone(),
-            sku: line.sku.clone(),
+            line_total: line.line_total(),
+            variant_id: line.variant_id,
+            product_id: line.product_id,
+            product_title: line.product_title,
+            variant_title: line.variant_title,
+            sku: line.sku,
             quantity: line.quantity,
             unit_price: line.unit_price,
-            line_total: line.line_total(),
         };
         order_store::insert_item(&mut *tx, order_id, i64::try_from(position).unwrap_or(0), &item).await?;
+        items.push(item);
     }
-    order_store::insert_payment(
-        &mut *tx,
-        &ids::new_id("pay"),
-        order_id,
-        provider,
-        cart.subtotal(),
-        currency,
-        now,
-    )
-    .await?;
+    let payment_id = ids::new_id("pay");
+    order_store::insert_payment(&mut *tx, &payment_id, order_id, provider, total, currency, now).await?;
     tx.commit().await?;
-    Ok(cart.subtotal())
+    Ok(orders::Order {
+        id: order_id.to_owned(),
+        number,
+        cart_id: cart_id.to_owned(),
+        customer_id: customer_id.map(str::to_owned),
+        email: email.to_owned(),
+        status: OrderStatus::PendingPayment,
+        currency: currency.to_owned(),
+        subtotal: total,
+        total,
+        shipping_address: address.clone(),
+        tracking_number: None,
+        items,
+        payment: Some(orders::Payment {
+            id: payment_id,
+            provider: provider.to_owned(),
+            reference: None,
+            status: "pending".into(),
+            failure_code: None,
+        }),
+        created_at: now,
+        updated_at: now,
+    })
 }

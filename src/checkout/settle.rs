@@ -11,7 +11,10 @@ use crate::{
     error::ApiError,
     inventory::{self, StockMove},
     notifications,
-    orders::{OrderStatus, store},
+    orders::{
+        OrderItem, OrderStatus,
+        store::{self, StockLine},
+    },
     payments::{ChargeOutcome, Payments},
     time,
 };
@@ -20,16 +23,36 @@ use crate::{
 pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The charge went through: sell the reserved units, complete the cart, queue the
-/// confirmation. Does nothing if the order was settled already.
-pub async fn mark_paid(db: &Db, order_id: &str, reference: &str) -> Result<(), ApiError> {
+/// confirmation. Returns when it did so, or `None` if the order was settled already. `items`
+/// are the order's lines when the caller has them (checkout just wrote them); otherwise they
+/// are read.
+pub async fn mark_paid(
+    db: &Db,
+    order_id: &str,
+    reference: &str,
+    items: Option<&[OrderItem]>,
+) -> Result<Option<i64>, ApiError> {
     let now = time::now_ms();
     let mut tx = db.begin().await?;
     let from = OrderStatus::PendingPayment;
     let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Paid, now).await? else {
-        return Ok(());
+        return Ok(None);
+    };
+    store::settle_payment(&mut *tx, order_id, "succeeded", Some(reference), None, now).await?;
+    cart::complete(&mut tx, &order.cart_id, now).await?;
+    let event = serde_json::json!({"order_id": order_id, "email": order.email});
+    notifications::enqueue(&mut *tx, notifications::Topic::OrderPaid, &event).await?;
+    // Stock last: a popular variant's row stays locked from its update to the commit, and
+    // every other checkout of it waits that long.
+    let lines = match items {
+        Some(items) => items
+            .iter()
+            .map(|i| StockLine { variant_id: i.variant_id.clone(), sku: i.sku.clone(), quantity: i.quantity })
+            .collect(),
+        None => store::stock_lines(&mut *tx, order_id).await?,
     };
     let reason = format!("order {order_id}");
-    for line in store::stock_lines(&mut *tx, order_id).await? {
+    for line in lines {
         if !inventory::move_stock(&mut tx, &line.variant_id, StockMove::Sell, line.quantity, &reason).await? {
             return Err(ApiError::internal(format_args!(
                 "order {order_id}: reserved units of {} missing",
@@ -37,12 +60,8 @@ pub async fn mark_paid(db: &Db, order_id: &str, reference: &str) -> Result<(), A
             )));
         }
     }
-    store::settle_payment(&mut *tx, order_id, "succeeded", Some(reference), None, now).await?;
-    cart::complete(&mut tx, &order.cart_id, now).await?;
-    let event = serde_json::json!({"order_id": order_id, "email": order.email});
-    notifications::enqueue(&mut *tx, notifications::Topic::OrderPaid, &event).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Some(now))
 }
 
 /// Remembers the provider's id for a charge still in progress.
@@ -60,12 +79,13 @@ pub async fn mark_failed(db: &Db, order_id: &str, code: &str) -> Result<(), ApiE
     let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Failed, now).await? else {
         return Ok(());
     };
+    store::settle_payment(&mut *tx, order_id, "failed", None, Some(code), now).await?;
+    cart::reopen(&mut tx, &order.cart_id, order_id, now).await?;
+    // Stock last, as in `mark_paid`.
     let reason = format!("order {order_id}: payment {code}");
     for line in store::stock_lines(&mut *tx, order_id).await? {
         inventory::move_stock(&mut tx, &line.variant_id, StockMove::Release, line.quantity, &reason).await?;
     }
-    store::settle_payment(&mut *tx, order_id, "failed", None, Some(code), now).await?;
-    cart::reopen(&mut tx, &order.cart_id, order_id, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -90,7 +110,9 @@ pub async fn reconcile_pending(
         drop(conn);
         let Some(provider) = order.payment.as_ref().and_then(|p| payments.get(&p.provider)) else { continue };
         match provider.find_charge(&order_id).await {
-            Ok(Some(ChargeOutcome::Succeeded { reference })) => mark_paid(db, &order_id, &reference).await?,
+            Ok(Some(ChargeOutcome::Succeeded { reference })) => {
+                mark_paid(db, &order_id, &reference, None).await?;
+            }
             Ok(Some(ChargeOutcome::Declined { code })) => mark_failed(db, &order_id, &code).await?,
             // Abandoned at 3-D Secure: cancel it first, so it can never succeed after the
             // stock went back; if Stripe refuses (it just succeeded), the next round sees that.

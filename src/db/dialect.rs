@@ -98,6 +98,13 @@ impl Engine {
         }
     }
 
+    /// Whether one statement can pass a write's `RETURNING` rows on to another write (a
+    /// data-modifying `WITH`). PostgreSQL can, which saves a round trip while the first write
+    /// holds its row lock; SQLite cannot, and has a single writer, so there is no lock to hurry.
+    pub fn chains_writes(self) -> bool {
+        self == Self::Postgres
+    }
+
     /// Appended to a `SELECT … LIMIT n` that picks work: PostgreSQL skips rows another
     /// worker has locked. SQLite has one writer at a time, so there is nothing to skip.
     pub fn skip_locked(self) -> &'static str {

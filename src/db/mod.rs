@@ -21,10 +21,15 @@ use sqlx::{
 /// Derefs to the connection, so `&mut *tx` runs queries in it.
 pub struct Tx {
     inner: sqlx::Transaction<'static, Any>,
+    engine: Engine,
     _lane: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Tx {
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.inner.commit().await
     }
@@ -107,7 +112,7 @@ impl Db {
             None => None,
         };
         let inner = self.pool.begin_with(self.engine.begin_write()).await?;
-        Ok(Tx { inner, _lane: lane })
+        Ok(Tx { inner, engine: self.engine, _lane: lane })
     }
 
     /// After loading many rows at once (`oxcart seed`): fresh statistics for the planner.

@@ -106,14 +106,19 @@ pub async fn move_stock(
     quantity: i64,
     reason: &str,
 ) -> Result<bool, sqlx::Error> {
-    let now = time::now_ms();
-    let deltas = movement.deltas(quantity);
-    let Some(after) = store::change_level(&mut **tx, variant_id, deltas.0, deltas.1, now).await? else {
-        return Ok(false);
+    let (on_hand_delta, reserved_delta) = movement.deltas(quantity);
+    let change = store::Change {
+        ledger_id: &ids::new_id("inv"),
+        variant_id,
+        kind: movement.kind(),
+        on_hand_delta,
+        reserved_delta,
+        reason,
+        actor: "system",
+        at: time::now_ms(),
     };
-    let entry = entry(variant_id, movement.kind(), deltas, after, reason, "system", now);
-    store::insert_ledger(&mut **tx, &entry).await?;
-    Ok(true)
+    let engine = tx.engine();
+    Ok(store::change_level(tx, engine, &change).await?.is_some())
 }
 
 /// What is available of a variant now (0 when it has no stock record).
@@ -141,9 +146,19 @@ pub async fn adjust(
     );
     let reason = v.check("reason", validate::text(reason, 1, 200));
     v.finish()?;
-    let now = time::now_ms();
     let mut tx = db.begin().await?;
-    let Some((on_hand, reserved)) = store::change_level(&mut *tx, variant_id, delta, 0, now).await? else {
+    let change = store::Change {
+        ledger_id: &ids::new_id("inv"),
+        variant_id,
+        kind: "adjustment",
+        on_hand_delta: delta,
+        reserved_delta: 0,
+        reason: &reason.unwrap_or_default(),
+        actor,
+        at: time::now_ms(),
+    };
+    let engine = tx.engine();
+    if store::change_level(&mut tx, engine, &change).await?.is_none() {
         let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
         let available = level.available();
         return Err(ApiError::conflict(
@@ -154,17 +169,7 @@ pub async fn adjust(
             field: "delta".into(),
             message: format!("at most {available} units can be removed"),
         }]));
-    };
-    let entry = entry(
-        variant_id,
-        "adjustment",
-        (delta, 0),
-        (on_hand, reserved),
-        &reason.unwrap_or_default(),
-        actor,
-        now,
-    );
-    store::insert_ledger(&mut *tx, &entry).await?;
+    }
     let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
     tx.commit().await?;
     Ok(level)

@@ -1,9 +1,12 @@
 //! Inventory SQL.
 
-use sqlx::{Any, Executor, FromRow};
+use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 use super::{LedgerEntry, StockLevel};
-use crate::{db::SqlBuilder, http::query::PageRequest};
+use crate::{
+    db::{Engine, SqlBuilder},
+    http::query::PageRequest,
+};
 
 pub async fn insert_level<'c>(
     db: impl Executor<'c, Database = Any>,
@@ -22,28 +25,75 @@ pub async fn insert_level<'c>(
     .map(drop)
 }
 
-/// Moves stock by (`on_hand_delta`, `reserved_delta`) unless that would leave `reserved`
-/// negative or above `on_hand`; returns the new (on_hand, reserved), or `None` when refused or
-/// when there is no such variant. The guard is in the `WHERE`, so racing writers can never
-/// both pass it: this one statement is how every reservation, sale and adjustment happens.
-pub async fn change_level<'c>(
-    db: impl Executor<'c, Database = Any>,
-    variant_id: &str,
-    on_hand_delta: i64,
-    reserved_delta: i64,
-    now: i64,
+/// One change to a variant's stock and the ledger row that records it.
+pub struct Change<'a> {
+    pub ledger_id: &'a str,
+    pub variant_id: &'a str,
+    pub kind: &'a str,
+    pub on_hand_delta: i64,
+    pub reserved_delta: i64,
+    pub reason: &'a str,
+    pub actor: &'a str,
+    pub at: i64,
+}
+
+/// The guard, in the `WHERE`: racing writers can never both pass it, so this is how every
+/// reservation, sale and adjustment happens.
+const CHANGE_LEVEL: &str =
+    "UPDATE inventory_levels SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = $4
+     WHERE variant_id = $1 AND on_hand + $2 >= reserved + $3 AND reserved + $3 >= 0";
+
+/// Applies `change` unless that would leave `reserved` negative or above `on_hand`, and writes
+/// its ledger row; returns the new (on_hand, reserved), or `None` when refused or when there is
+/// no such variant. Where the engine can, both are one statement: on a busy variant every
+/// other checkout waits for this row's lock, so each round trip saved while holding it counts.
+pub async fn change_level(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    change: &Change<'_>,
 ) -> Result<Option<(i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE inventory_levels SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = $4
-         WHERE variant_id = $1 AND on_hand + $2 >= reserved + $3 AND reserved + $3 >= 0
-         RETURNING on_hand, reserved",
-    )
-    .bind(variant_id)
-    .bind(on_hand_delta)
-    .bind(reserved_delta)
-    .bind(now)
-    .fetch_optional(db)
-    .await
+    let bind_level = |sql| {
+        sqlx::query_as(sql)
+            .bind(change.variant_id)
+            .bind(change.on_hand_delta)
+            .bind(change.reserved_delta)
+            .bind(change.at)
+    };
+    if engine.chains_writes() {
+        let sql = format!(
+            "WITH changed AS ({CHANGE_LEVEL} RETURNING on_hand, reserved)
+             INSERT INTO inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after,
+               reserved_after, reason, actor, created_at)
+             SELECT $5, $1, $6, $2, $3, on_hand, reserved, $7, $8, $4 FROM changed
+             RETURNING on_hand_after, reserved_after"
+        );
+        return bind_level(sqlx::AssertSqlSafe(sql))
+            .bind(change.ledger_id)
+            .bind(change.kind)
+            .bind(change.reason)
+            .bind(change.actor)
+            .fetch_optional(conn)
+            .await;
+    }
+    let sql = format!("{CHANGE_LEVEL} RETURNING on_hand, reserved");
+    let Some((on_hand, reserved)) = bind_level(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut *conn).await?
+    else {
+        return Ok(None);
+    };
+    let entry = LedgerEntry {
+        id: change.ledger_id.to_owned(),
+        variant_id: change.variant_id.to_owned(),
+        kind: change.kind.to_owned(),
+        on_hand_delta: change.on_hand_delta,
+        reserved_delta: change.reserved_delta,
+        on_hand_after: on_hand,
+        reserved_after: reserved,
+        reason: change.reason.to_owned(),
+        actor: change.actor.to_owned(),
+        created_at: change.at,
+    };
+    insert_ledger(conn, &entry).await?;
+    Ok(Some((on_hand, reserved)))
 }
 
 pub async fn insert_ledger<'c>(

@@ -13,21 +13,25 @@ pub struct Claimed {
     pub lease_until: i64,
 }
 
-/// Claims the oldest due message until `lease_until`. Due means pending and available, or
-/// left `sending` by a worker whose lease ran out (it died mid-delivery). The conditions are
-/// repeated in the outer `WHERE`, so when two workers pick the same row only one update
-/// matches; PostgreSQL also skips rows another worker has locked.
+/// Claims a due message until `lease_until`: first one left `sending` by a worker whose lease
+/// ran out (it died mid-delivery), else the oldest pending one that is due. Each probe reads
+/// one entry of its own partial index, so a long backlog does not slow the claim. The
+/// conditions are repeated in the outer `WHERE`, so when two workers pick the same row only
+/// one update matches; PostgreSQL also skips rows another worker has locked.
 pub async fn claim<'c>(
     db: impl Executor<'c, Database = Any>,
     engine: Engine,
     now: i64,
     lease_until: i64,
 ) -> Result<Option<Claimed>, sqlx::Error> {
-    const DUE: &str = "status IN ('pending', 'sending') AND available_at <= $1 AND (lease_until IS NULL OR lease_until < $1)";
+    const EXPIRED: &str = "status = 'sending' AND lease_until < $1";
+    const PENDING: &str = "status = 'pending' AND available_at <= $1";
     let sql = format!(
         "UPDATE outbox SET status = 'sending', lease_until = $2, attempts = attempts + 1
-         WHERE id = (SELECT id FROM outbox WHERE {DUE} ORDER BY available_at, id LIMIT 1{skip})
-           AND {DUE}
+         WHERE id = COALESCE(
+             (SELECT id FROM outbox WHERE {EXPIRED} ORDER BY lease_until LIMIT 1{skip}),
+             (SELECT id FROM outbox WHERE {PENDING} ORDER BY available_at, id LIMIT 1{skip}))
+           AND (({EXPIRED}) OR ({PENDING}))
          RETURNING id, topic, payload, attempts, lease_until",
         skip = engine.skip_locked(),
     );

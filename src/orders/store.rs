@@ -190,19 +190,20 @@ pub struct NewOrder<'a> {
     pub now: i64,
 }
 
-/// Records a new order under the next order number.
+/// Records a new order under the next order number, and returns that number.
 pub async fn insert_order<'c>(
     db: impl Executor<'c, Database = Any>,
     engine: Engine,
     o: &NewOrder<'_>,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     let sql = format!(
         "INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, total,
            shipping_address, access_token_hash, created_at, updated_at)
-         VALUES ($1, {}, $2, $3, $4, 'pending_payment', $5, $6, $6, $7, $8, $9, $9)",
+         VALUES ($1, {}, $2, $3, $4, 'pending_payment', $5, $6, $6, $7, $8, $9, $9)
+         RETURNING number",
         engine.next_order_number()
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(o.id)
         .bind(o.cart_id)
         .bind(o.customer_id)
@@ -212,9 +213,8 @@ pub async fn insert_order<'c>(
         .bind(serde_json::to_string(o.shipping_address).unwrap_or_default())
         .bind(o.access_token_hash)
         .bind(o.now)
-        .execute(db)
+        .fetch_one(db)
         .await
-        .map(drop)
 }
 
 pub async fn insert_item<'c>(

@@ -43,11 +43,14 @@ impl TestProvider {
             "pm_card_processingError" => return Err(ProviderError("processing_error".into())),
             _ => "invalid_payment_method",
         };
-        // The key makes the charge happen once: a repeat finds the first and answers as it did.
+        // The key makes the charge happen once: a repeat changes nothing (the update sets the
+        // key to itself) and returns the first charge's answer.
         let reference = ids::new_id("pi_test");
-        sqlx::query(
+        let (reference, outcome): (String, String) = sqlx::query_as(
             "INSERT INTO test_provider_charges (idempotency_key, reference, amount, currency, outcome, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key
+             RETURNING reference, outcome",
         )
         .bind(&request.idempotency_key)
         .bind(&reference)
@@ -55,15 +58,13 @@ impl TestProvider {
         .bind(&request.currency)
         .bind(outcome)
         .bind(time::now_ms())
-        .execute(self.db.pool())
+        .fetch_one(self.db.pool())
         .await
         .map_err(|e| ProviderError(format!("test provider storage: {e}")))?;
         if answer_lost {
             return Err(ProviderError("injected fault: charged, but the answer was lost".into()));
         }
-        self.lookup(&request.idempotency_key)
-            .await?
-            .ok_or_else(|| ProviderError("test provider lost a charge".into()))
+        Ok(answer(reference, outcome))
     }
 
     async fn find(&self, key: &str) -> Result<Option<ChargeOutcome>, ProviderError> {
@@ -80,10 +81,15 @@ impl TestProvider {
                 .fetch_optional(self.db.pool())
                 .await
                 .map_err(|e| ProviderError(format!("test provider storage: {e}")))?;
-        Ok(row.map(|(reference, outcome)| match outcome.as_str() {
-            "succeeded" => ChargeOutcome::Succeeded { reference },
-            _ => ChargeOutcome::Declined { code: outcome },
-        }))
+        Ok(row.map(|(reference, outcome)| answer(reference, outcome)))
+    }
+}
+
+/// A stored charge as the provider reports it.
+fn answer(reference: String, outcome: String) -> ChargeOutcome {
+    match outcome.as_str() {
+        "succeeded" => ChargeOutcome::Succeeded { reference },
+        _ => ChargeOutcome::Declined { code: outcome },
     }
 }
 

@@ -67,6 +67,12 @@ async fn a_guest_pays_once_and_reads_the_order_with_its_token(engine: Engine) {
     assert_eq!(item["sku"], lamp["variants"][0]["sku"]);
     let token = order["access_token"].as_str().expect("access token").to_owned();
     assert_eq!(stock(&app, &admin, &lamp).await, (3, 0), "two sold, nothing left reserved");
+    // Checkout answers from what it wrote, without reading the order back: it must match.
+    let stored =
+        expect_status(app.get(&format!("/v1/orders/{id}?token={token}"), None).await, StatusCode::OK).await;
+    let mut answered = order.clone();
+    answered.as_object_mut().expect("an object").remove("access_token");
+    assert_eq!(answered, stored, "the checkout's answer is the order as stored");
 
     let again = app.post(&format!("/v1/carts/{cart}/checkout"), None, checkout_body("pm_card_visa")).await;
     let again = expect_problem(again, StatusCode::CONFLICT, "cart_completed").await;

@@ -117,6 +117,37 @@ async fn an_outage_delays_the_email_but_never_doubles_it(engine: Engine) {
     assert!(metrics.contains(r#"oxcart_emails_total{status="failed"}"#), "{metrics}");
 }
 
+async fn a_message_left_by_a_dead_worker_goes_out_again_once_its_lease_runs_out(engine: Engine) {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_mail(engine, &smtp, 5).await;
+    let admin = app.admin_token().await;
+    let order = expect_status(buy(&app, &admin, "pm_card_visa").await, StatusCode::CREATED).await;
+    smtp.wait_for(1, Duration::from_secs(10)).await;
+    let pool = app.db.pool();
+    let set = |sql: &'static str| async move {
+        sqlx::query(sql).execute(pool).await.expect("update");
+    };
+    // A worker claimed it and died before recording the delivery: while its lease runs, the
+    // message is left alone; once the lease has run out, another worker sends it.
+    set("UPDATE outbox SET status = 'sending', lease_until = 9000000000000000 WHERE topic = 'order.paid'")
+        .await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(smtp.messages().len(), 1, "not while the lease runs");
+    set("UPDATE outbox SET lease_until = 1 WHERE topic = 'order.paid'").await;
+    smtp.wait_for(2, Duration::from_secs(10)).await;
+    let mails = about_order(&smtp.messages(), order["number"].as_i64().expect("number"));
+    let id_of = |m: &str| m.lines().find(|l| l.starts_with("Message-ID:")).map(str::to_owned);
+    assert_eq!(mails.len(), 2);
+    assert_eq!(id_of(&mails[0]), id_of(&mails[1]), "the same Message-ID, so mail clients drop the repeat");
+    for _ in 0..200 {
+        if scalar(&app.db, "SELECT COUNT(*) FROM outbox WHERE status = 'delivered'").await == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the message was not recorded as delivered");
+}
+
 async fn a_message_that_keeps_failing_is_parked_as_dead(engine: Engine) {
     let smtp = SmtpServer::start().await;
     smtp.set_mode(Mode::Refuse);
@@ -223,6 +254,7 @@ async fn without_smtp_emails_are_written_as_files(engine: Engine) {
 crate::db_tests!(
     a_paid_order_sends_exactly_one_confirmation,
     an_outage_delays_the_email_but_never_doubles_it,
+    a_message_left_by_a_dead_worker_goes_out_again_once_its_lease_runs_out,
     a_message_that_keeps_failing_is_parked_as_dead,
     password_reset_round_trip,
     without_smtp_emails_are_written_as_files,

@@ -43,7 +43,7 @@ pub async fn handle_event(db: &Db, payments: &Payments, body: &[u8]) -> Result<W
         {
             let intent = object["id"].as_str().unwrap_or_default();
             if event.kind == "payment_intent.succeeded" {
-                checkout::mark_paid(db, order_id, intent).await?;
+                checkout::mark_paid(db, order_id, intent, None).await?;
                 refund_if_orphaned(db, payments, order_id, intent).await?;
             } else {
                 let error = &object["last_payment_error"];

@@ -108,7 +108,6 @@ pub async fn move_stock(
 ) -> Result<bool, sqlx::Error> {
     let (on_hand_delta, reserved_delta) = movement.deltas(quantity);
     let change = store::Change {
-        ledger_id: &ids::new_id("inv"),
         variant_id,
         kind: movement.kind(),
         on_hand_delta,
@@ -117,8 +116,7 @@ pub async fn move_stock(
         actor: "system",
         at: time::now_ms(),
     };
-    let engine = tx.engine();
-    Ok(store::change_level(tx, engine, &change).await?.is_some())
+    store::change_level(tx, &change).await
 }
 
 /// What is available of a variant now (0 when it has no stock record).
@@ -148,7 +146,6 @@ pub async fn adjust(
     v.finish()?;
     let mut tx = db.begin().await?;
     let change = store::Change {
-        ledger_id: &ids::new_id("inv"),
         variant_id,
         kind: "adjustment",
         on_hand_delta: delta,
@@ -157,8 +154,7 @@ pub async fn adjust(
         actor,
         at: time::now_ms(),
     };
-    let engine = tx.engine();
-    if store::change_level(&mut tx, engine, &change).await?.is_none() {
+    if !store::change_level(&mut tx, &change).await? {
         let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
         let available = level.available();
         return Err(ApiError::conflict(

@@ -1,11 +1,12 @@
 //! Inventory SQL.
 
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+use sqlx::{Any, Executor, FromRow, Row};
 
 use super::{LedgerEntry, StockLevel};
 use crate::{
-    db::{Engine, SqlBuilder},
+    db::{SqlBuilder, Tx},
     http::query::PageRequest,
+    ids,
 };
 
 pub async fn insert_level<'c>(
@@ -25,9 +26,8 @@ pub async fn insert_level<'c>(
     .map(drop)
 }
 
-/// One change to a variant's stock and the ledger row that records it.
+/// One change to a variant's stock, with what its ledger row says about it.
 pub struct Change<'a> {
-    pub ledger_id: &'a str,
     pub variant_id: &'a str,
     pub kind: &'a str,
     pub on_hand_delta: i64,
@@ -44,56 +44,43 @@ const CHANGE_LEVEL: &str =
      WHERE variant_id = $1 AND on_hand + $2 >= reserved + $3 AND reserved + $3 >= 0";
 
 /// Applies `change` unless that would leave `reserved` negative or above `on_hand`, and writes
-/// its ledger row; returns the new (on_hand, reserved), or `None` when refused or when there is
-/// no such variant. Where the engine can, both are one statement: on a busy variant every
-/// other checkout waits for this row's lock, so each round trip saved while holding it counts.
-pub async fn change_level(
-    conn: &mut AnyConnection,
-    engine: Engine,
-    change: &Change<'_>,
-) -> Result<Option<(i64, i64)>, sqlx::Error> {
+/// its ledger row; `false` when refused or when there is no such variant. Where the engine can,
+/// both are one statement: on a busy variant every other checkout waits for this row's lock,
+/// so each round trip saved while holding it counts.
+pub async fn change_level(tx: &mut Tx, change: &Change<'_>) -> Result<bool, sqlx::Error> {
     let bind_level = |sql| {
-        sqlx::query_as(sql)
+        sqlx::query(sql)
             .bind(change.variant_id)
             .bind(change.on_hand_delta)
             .bind(change.reserved_delta)
             .bind(change.at)
     };
-    if engine.chains_writes() {
+    if tx.engine().chains_writes() {
         let sql = format!(
             "WITH changed AS ({CHANGE_LEVEL} RETURNING on_hand, reserved)
              INSERT INTO inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after,
                reserved_after, reason, actor, created_at)
-             SELECT $5, $1, $6, $2, $3, on_hand, reserved, $7, $8, $4 FROM changed
-             RETURNING on_hand_after, reserved_after"
+             SELECT $5, $1, $6, $2, $3, on_hand, reserved, $7, $8, $4 FROM changed"
         );
-        return bind_level(sqlx::AssertSqlSafe(sql))
-            .bind(change.ledger_id)
+        let written = bind_level(sqlx::AssertSqlSafe(sql))
+            .bind(ids::new_id("inv"))
             .bind(change.kind)
             .bind(change.reason)
             .bind(change.actor)
-            .fetch_optional(conn)
-            .await;
+            .execute(&mut **tx)
+            .await?;
+        return Ok(written.rows_affected() == 1);
     }
     let sql = format!("{CHANGE_LEVEL} RETURNING on_hand, reserved");
-    let Some((on_hand, reserved)) = bind_level(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut *conn).await?
-    else {
-        return Ok(None);
+    let Some(row) = bind_level(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut **tx).await? else {
+        return Ok(false);
     };
-    let entry = LedgerEntry {
-        id: change.ledger_id.to_owned(),
-        variant_id: change.variant_id.to_owned(),
-        kind: change.kind.to_owned(),
-        on_hand_delta: change.on_hand_delta,
-        reserved_delta: change.reserved_delta,
-        on_hand_after: on_hand,
-        reserved_after: reserved,
-        reason: change.reason.to_owned(),
-        actor: change.actor.to_owned(),
-        created_at: change.at,
-    };
-    insert_ledger(conn, &entry).await?;
-    Ok(Some((on_hand, reserved)))
+    let after = (row.try_get("on_hand")?, row.try_get("reserved")?);
+    let deltas = (change.on_hand_delta, change.reserved_delta);
+    let entry =
+        super::entry(change.variant_id, change.kind, deltas, after, change.reason, change.actor, change.at);
+    insert_ledger(&mut **tx, &entry).await?;
+    Ok(true)
 }
 
 pub async fn insert_ledger<'c>(

@@ -32,8 +32,8 @@ pub enum StartError {
     Config(#[from] crate::config::ConfigError),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
-    #[error("cannot open the {engine} database: {source}")]
-    Database { engine: &'static str, source: sqlx::Error },
+    #[error("cannot open the {engine} database: {source}{hint}")]
+    Database { engine: &'static str, source: sqlx::Error, hint: &'static str },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot listen on {addr}: {source}")]
@@ -48,9 +48,11 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     }
     let url = config.effective_database_url();
     let engine = crate::db::Engine::from_url(&url).map_err(crate::config::ConfigError)?;
-    let db = Db::connect(&url, config.db_max_connections)
-        .await
-        .map_err(|source| StartError::Database { engine: engine.name(), source })?;
+    let db = Db::connect(&url, config.db_max_connections).await.map_err(|source| StartError::Database {
+        engine: engine.name(),
+        source,
+        hint: engine.open_failure_hint(),
+    })?;
     db.migrate().await?;
     Ok(db)
 }

@@ -104,7 +104,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let demo_note = if state.config.uses_default_database() {
         // Only the embedded default database is ever filled by itself, and only when new.
         if seed::store_is_empty(&state.db).await.map_err(|e| e.to_string())? {
-            let report = seed::seed_demo(&state.db).await?;
+            let report = seed::seed_demo(&state.db, &state.config.currency).await?;
             println!(
                 "Loaded the demo catalog: {} products in {} categories.",
                 report.products, report.categories
@@ -146,7 +146,7 @@ async fn migrate(config: Config) -> Result<(), String> {
 async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), String> {
     let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
     if demo {
-        let report = seed::seed_demo(&db).await?;
+        let report = seed::seed_demo(&db, &config.currency).await?;
         println!(
             "Loaded the demo catalog: {} products in {} categories.",
             report.products, report.categories
@@ -154,7 +154,8 @@ async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), S
     }
     if let Some(count) = products {
         let started = std::time::Instant::now();
-        seed::seed_products(&db, count, |done| println!("  {done} of {count} products")).await?;
+        seed::seed_products(&db, &config.currency, count, |done| println!("  {done} of {count} products"))
+            .await?;
         println!("Added {count} products in {:.1} s.", started.elapsed().as_secs_f64());
     }
     db.refresh_statistics().await.map_err(|e| format!("cannot refresh planner statistics: {e}"))?;

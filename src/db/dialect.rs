@@ -20,6 +20,31 @@ impl Engine {
         }
     }
 
+    /// The URL to connect with. A SQLite file is created when it does not exist yet (`mode=rwc`)
+    /// unless the URL names a mode of its own (`mode=ro` to refuse writes, `mode=rw` to require
+    /// the file): an operator pointing Oxcart at a new path expects a new database there.
+    pub fn connect_url(self, url: &str) -> String {
+        if self != Self::Sqlite || url.contains(":memory:") {
+            return url.to_owned();
+        }
+        let query = url.split_once('?').map_or("", |(_, q)| q);
+        if query.split('&').any(|pair| pair.starts_with("mode=")) {
+            return url.to_owned();
+        }
+        let separator = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{separator}mode=rwc")
+    }
+
+    /// Appended to "cannot open the database": what an operator most likely has to fix.
+    pub fn open_failure_hint(self) -> &'static str {
+        match self {
+            Self::Sqlite => {
+                " (the file is created when missing: does its directory exist, and may Oxcart write there?)"
+            }
+            Self::Postgres => "",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Sqlite => "sqlite",
@@ -153,5 +178,15 @@ mod tests {
         assert_eq!(Engine::Sqlite.search_query(&words, true), "{title} : (\"blue\"* AND \"shirt\"*)");
         assert_eq!(Engine::Postgres.search_query(&words, false), "blue:* & shirt:*");
         assert_eq!(Engine::Postgres.search_query(&words, true), "blue:*A & shirt:*A");
+    }
+
+    #[test]
+    fn sqlite_files_are_created_unless_a_mode_is_named() {
+        let url = |u| Engine::Sqlite.connect_url(u);
+        assert_eq!(url("sqlite:///srv/shop.db"), "sqlite:///srv/shop.db?mode=rwc");
+        assert_eq!(url("sqlite:///srv/shop.db?cache=shared"), "sqlite:///srv/shop.db?cache=shared&mode=rwc");
+        assert_eq!(url("sqlite:///srv/shop.db?mode=ro"), "sqlite:///srv/shop.db?mode=ro");
+        assert_eq!(url("sqlite::memory:"), "sqlite::memory:");
+        assert_eq!(Engine::Postgres.connect_url("postgres://h/db"), "postgres://h/db");
     }
 }

@@ -80,7 +80,7 @@ impl Db {
                     Ok(())
                 })
             })
-            .connect(url)
+            .connect(&engine.connect_url(url))
             .await?;
         let write_lane = (engine == Engine::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
         Ok(Self { pool, engine, write_lane })

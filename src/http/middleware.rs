@@ -19,13 +19,15 @@ use super::request_context::request_id_of;
 use crate::{app::AppState, error::ApiError, metrics::RequestLabels};
 
 /// The span every log line of a request is recorded in. Only the path is logged, never the
-/// query string (it may carry an order access token) or headers (credentials).
+/// query string (it may carry an order access token) or headers (credentials). What the client
+/// chose (path, request id) is recorded as a string value, which both log formats quote and
+/// escape, so no request can write a line of its own into the log.
 pub fn request_span(request: &Request<Body>) -> Span {
     tracing::info_span!(
         "request",
-        method = %request.method(),
-        path = %request.uri().path(),
-        request_id = %request_id_of(request),
+        method = request.method().as_str(),
+        path = request.uri().path(),
+        request_id = request_id_of(request).as_str(),
     )
 }
 

@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), catalog_cache::invalidate_after_writes))
         .layer(
             ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(request_context::accept_safe_id))
                 .layer(SetRequestIdLayer::new(
                     request_context::REQUEST_ID_HEADER.clone(),
                     request_context::MakeRequestIdFromRandom,

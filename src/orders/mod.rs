@@ -55,6 +55,7 @@ impl OrderStatus {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ShippingAddress {
     pub name: String,
     pub line1: String,

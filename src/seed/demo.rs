@@ -47,7 +47,8 @@ pub struct DemoReport {
 
 /// Loads the demo catalog into an empty store. Refuses when products exist, so it never
 /// mixes with a real catalog.
-pub async fn seed_demo(db: &Db) -> Result<DemoReport, String> {
+/// Prices are in minor units of `currency`, the store's.
+pub async fn seed_demo(db: &Db, currency: &str) -> Result<DemoReport, String> {
     let demo: DemoCatalog = toml::from_str(include_str!("demo_catalog.toml"))
         .map_err(|e| format!("the demo catalog is invalid: {e}"))?;
     if super::has_products(db).await.map_err(|e| e.to_string())? {
@@ -72,7 +73,7 @@ pub async fn seed_demo(db: &Db) -> Result<DemoReport, String> {
             category_ids: category_ids.get(&p.category).cloned().into_iter().collect(),
             variants: variants(&handle, p),
         };
-        catalog::products::create_product(db, SEED_ACTOR, input)
+        catalog::products::create_product(db, currency, SEED_ACTOR, input)
             .await
             .map_err(|e| format!("product {handle}: {e}"))?;
     }
@@ -118,7 +119,7 @@ fn variants(handle: &str, p: &DemoProduct) -> Vec<NewVariant> {
             NewVariant {
                 sku,
                 title: None,
-                price: p.price + price_step(&options),
+                price: (p.price + price_step(&options)).into(),
                 options,
                 stock: i64::try_from(stock).unwrap_or(0),
             }
@@ -155,7 +156,7 @@ mod tests {
             assert!(handles.contains(&p.category.as_str()), "{} has an unknown category", p.title);
             for v in variants(&handle_from(&p.title), p) {
                 assert!(skus.insert(v.sku.clone()), "duplicate sku {}", v.sku);
-                assert!(v.price > 0);
+                assert!(v.price.amount_in("usd").is_ok_and(|p| p > 0));
             }
         }
     }

@@ -59,7 +59,12 @@ const IN_FLIGHT: usize = 8;
 /// Adds `count` published products (one to three variants each) spread over the existing
 /// categories. Deterministic for a given count and starting catalog size, apart from the order
 /// of creation times.
-pub async fn seed_products(db: &Db, count: u64, mut progress: impl FnMut(u64)) -> Result<(), String> {
+pub async fn seed_products(
+    db: &Db,
+    currency: &str,
+    count: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<(), String> {
     let categories =
         catalog::list_categories(db, &crate::http::query::PageRequest { limit: 100, after: None })
             .await
@@ -71,8 +76,9 @@ pub async fn seed_products(db: &Db, count: u64, mut progress: impl FnMut(u64)) -
     let mut done = 0;
     for n in 0..count {
         let input = synthetic_product(&mut rng, &format!("{start:x}-{n}"), &category_ids);
-        let db = db.clone();
-        writes.spawn(async move { catalog::products::create_product(&db, SEED_ACTOR, input).await });
+        let (db, currency) = (db.clone(), currency.to_owned());
+        writes
+            .spawn(async move { catalog::products::create_product(&db, &currency, SEED_ACTOR, input).await });
         if writes.len() >= IN_FLIGHT
             && let Some(write) = writes.join_next().await
         {
@@ -111,7 +117,7 @@ fn synthetic_product(rng: &mut Rng, serial: &str, category_ids: &[String]) -> Ne
             title: None,
             options: [("size".to_owned(), ["S", "M", "L"][usize::try_from(i).unwrap_or(0)].to_owned())]
                 .into(),
-            price: base + i64::try_from(i).unwrap_or(0) * 200,
+            price: (base + i64::try_from(i).unwrap_or(0) * 200).into(),
             stock: i64::try_from(rng.below(50)).unwrap_or(0),
         })
         .collect();

@@ -153,3 +153,22 @@ async fn seed_fills_only_an_empty_store_and_serve_never_seeds_a_configured_datab
         sqlx::query_scalar("SELECT COUNT(*) FROM products").fetch_one(db.pool()).await.expect("count");
     assert_eq!(count, 70);
 }
+
+/// An operator's `sqlite:///path/new.db`, with no `?mode=rwc`: the file is created. A
+/// directory that does not exist is one line that says what to check.
+#[test]
+fn a_sqlite_url_without_a_mode_creates_the_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("new.db");
+    let url = format!("sqlite://{}", file.display());
+    let out = oxcart(dir.path()).arg("migrate").env("OXCART_DATABASE_URL", &url).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(file.exists(), "the database file was created");
+
+    let nowhere = format!("sqlite://{}", dir.path().join("missing/dir/new.db").display());
+    let out = oxcart(dir.path()).arg("migrate").env("OXCART_DATABASE_URL", &nowhere).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("directory exist"), "{stderr}");
+}

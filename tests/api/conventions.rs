@@ -80,6 +80,14 @@ async fn every_response_carries_a_unique_request_id(engine: Engine) {
         .await
         .expect("sent");
     assert_eq!(res.headers()["x-request-id"], "from-the-proxy-1");
+    // Anything that could forge or flood a log line is replaced by an id of our own.
+    let long = "a".repeat(129);
+    for forged in ["x level=ERROR msg=\"forged\"", "<img src=x>", long.as_str(), "a\tb"] {
+        let res =
+            app.client.get(app.url("/healthz")).header("x-request-id", forged).send().await.expect("sent");
+        let id = res.headers()["x-request-id"].to_str().expect("ascii").to_owned();
+        assert!(id.starts_with("req_") && id != forged, "{forged:?} was kept as {id:?}");
+    }
 }
 
 async fn server_errors_carry_a_request_id_and_no_internals(engine: Engine) {

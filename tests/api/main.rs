@@ -22,3 +22,4 @@ mod smtp;
 mod storefront;
 mod stripe;
 mod stripe_webhooks;
+mod unknown_fields;

@@ -239,7 +239,50 @@ async fn products_and_variants_change(engine: Engine) {
     expect_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
 }
 
+/// A client that reads a variant and sends its `price` back (a money object) is understood; a
+/// money object in another currency is refused on that field, and nothing changes.
+async fn prices_are_taken_as_minor_units_or_as_money(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.admin_token().await;
+    let product = create_product(
+        &app,
+        &admin,
+        json!({"title": "Tin Cup", "status": "published",
+               "variants": [{"sku": "CUP-1", "price": {"amount": 1250, "currency": "usd"}}]}),
+    )
+    .await;
+    assert_eq!(product["variants"][0]["price"], json!({"amount": 1250, "currency": "usd"}));
+    let variant = &product["variants"][0];
+    let path = format!("/v1/admin/variants/{}", variant["id"].as_str().expect("id"));
+    let read_back = json!({"sku": variant["sku"], "title": variant["title"], "options": variant["options"],
+                           "price": variant["price"]});
+    let same = app.request(Method::PATCH, &path, Some(&admin), Some(read_back)).await;
+    assert_eq!(expect_status(same, StatusCode::OK).await["price"]["amount"], 1250);
+    let dearer = json!({"price": {"amount": 1400, "currency": "usd"}});
+    let dearer = app.request(Method::PATCH, &path, Some(&admin), Some(dearer)).await;
+    assert_eq!(expect_status(dearer, StatusCode::OK).await["price"]["amount"], 1400);
+
+    for (price, field) in [
+        (json!({"amount": 900, "currency": "eur"}), "price"),
+        (json!({"amount": -1, "currency": "usd"}), "price"),
+        (json!(12.5), "price"),
+        (json!({"amount": 900}), "price.currency"),
+        (json!({"amount": 900, "currency": "usd", "tax": 1}), "price.tax"),
+    ] {
+        let res = app.request(Method::PATCH, &path, Some(&admin), Some(json!({"price": price}))).await;
+        let problem = expect_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await;
+        assert_eq!(fields_of(&problem), [field], "{price}: {problem}");
+    }
+    let euro = json!({"title": "Euro Cup", "variants": [{"sku": "CUP-EU", "price": {"amount": 1, "currency": "eur"}}]});
+    let res = app.post("/v1/admin/products", Some(&admin), euro).await;
+    let problem = expect_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await;
+    assert_eq!(fields_of(&problem), ["variants[0].price"]);
+    let seen = expect_status(app.get("/v1/products/tin-cup", None).await, StatusCode::OK).await;
+    assert_eq!(seen["variants"][0]["price"]["amount"], 1400, "refused changes changed nothing");
+}
+
 crate::db_tests!(
+    prices_are_taken_as_minor_units_or_as_money,
     admins_create_products_that_shoppers_can_read,
     drafts_and_archived_products_are_hidden_from_shoppers,
     product_input_is_checked,

@@ -64,7 +64,7 @@ async fn create_product(
     AdminCaller(admin): AdminCaller,
     Json(body): Json<NewProduct>,
 ) -> Result<(StatusCode, axum::Json<ProductView>), ApiError> {
-    let product = super::create_product(&state.db, &admin.customer.id, body).await?;
+    let product = super::create_product(&state.db, &state.config.currency, &admin.customer.id, body).await?;
     Ok((StatusCode::CREATED, axum::Json(render(&state, true).product(product))))
 }
 
@@ -136,7 +136,8 @@ async fn add_variant(
     Path(id): Path<String>,
     Json(body): Json<NewVariant>,
 ) -> Result<(StatusCode, axum::Json<VariantView>), ApiError> {
-    let variant = super::add_variant(&state.db, &admin.customer.id, &id, body).await?;
+    let variant =
+        super::add_variant(&state.db, &state.config.currency, &admin.customer.id, &id, body).await?;
     Ok((StatusCode::CREATED, axum::Json(render(&state, true).variant(variant))))
 }
 
@@ -156,6 +157,6 @@ async fn update_variant(
     Path(id): Path<String>,
     Json(body): Json<VariantPatch>,
 ) -> Result<axum::Json<VariantView>, ApiError> {
-    let variant = super::update_variant(&state.db, &id, body).await?;
+    let variant = super::update_variant(&state.db, &state.config.currency, &id, body).await?;
     Ok(axum::Json(render(&state, true).variant(variant)))
 }

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::{MAX_VARIANTS, ProductStatus};
 use crate::{
     catalog::{handle_from, parse_handle},
-    money,
+    money::PriceInput,
     validate::{self, Validator},
 };
 
@@ -49,9 +49,9 @@ pub struct NewVariant {
     /// Up to 10 option names and values, such as `{"size": "M", "color": "Black"}`.
     #[serde(default)]
     pub options: BTreeMap<String, String>,
-    /// Minor units of the store currency.
-    #[schema(example = 2500)]
-    pub price: i64,
+    /// Minor units of the store currency (`2500`), or a money object in it
+    /// (`{"amount": 2500, "currency": "usd"}`, as answers show prices).
+    pub price: PriceInput,
     /// Units on hand to start with (default 0); later changes go through inventory adjustments.
     #[serde(default)]
     pub stock: i64,
@@ -75,7 +75,8 @@ pub struct VariantPatch {
     pub sku: Option<String>,
     pub title: Option<String>,
     pub options: Option<BTreeMap<String, String>>,
-    pub price: Option<i64>,
+    /// Minor units, or a money object in the store currency.
+    pub price: Option<PriceInput>,
 }
 
 /// A product's own fields, checked.
@@ -88,6 +89,14 @@ pub(super) struct ProductFields {
     pub category_ids: Vec<String>,
 }
 
+/// A variant patch, checked; `None` leaves a field as it is.
+pub(super) struct VariantChanges {
+    pub sku: Option<String>,
+    pub title: Option<String>,
+    pub options: Option<BTreeMap<String, String>>,
+    pub price: Option<i64>,
+}
+
 pub(super) struct VariantFields {
     pub sku: String,
     pub title: String,
@@ -97,7 +106,11 @@ pub(super) struct VariantFields {
 }
 
 impl NewProduct {
-    pub(super) fn check(self) -> Result<(ProductFields, Vec<VariantFields>), crate::error::ApiError> {
+    /// Checks every field; prices given as money objects must be in `currency`, the store's.
+    pub(super) fn check(
+        self,
+        currency: &str,
+    ) -> Result<(ProductFields, Vec<VariantFields>), crate::error::ApiError> {
         let mut v = Validator::new();
         let title = v.check("title", validate::text(&self.title, 1, 200));
         let handle = match &self.handle {
@@ -118,7 +131,7 @@ impl NewProduct {
         let mut variants = Vec::new();
         for (i, variant) in self.variants.into_iter().enumerate() {
             let prefix = format!("variants[{i}]");
-            let Some(fields) = variant.check_into(&mut v, &prefix) else { continue };
+            let Some(fields) = variant.check_into(&mut v, &prefix, currency) else { continue };
             if skus.insert(fields.sku.to_ascii_lowercase()) {
                 variants.push(fields);
             } else {
@@ -141,15 +154,15 @@ impl NewProduct {
 }
 
 impl NewVariant {
-    pub(super) fn check(self) -> Result<VariantFields, crate::error::ApiError> {
+    pub(super) fn check(self, currency: &str) -> Result<VariantFields, crate::error::ApiError> {
         let mut v = Validator::new();
-        let fields = self.check_into(&mut v, "");
+        let fields = self.check_into(&mut v, "", currency);
         v.finish()?;
         fields.ok_or_else(|| crate::error::ApiError::internal("a variant passed its checks without fields"))
     }
 
     /// Records problems under `prefix` (`variants[0]`, or "" for a variant on its own).
-    fn check_into(self, v: &mut Validator, prefix: &str) -> Option<VariantFields> {
+    fn check_into(self, v: &mut Validator, prefix: &str, currency: &str) -> Option<VariantFields> {
         let path =
             |field: &str| if prefix.is_empty() { field.to_owned() } else { format!("{prefix}.{field}") };
         let sku = v.check(&path("sku"), sku(&self.sku));
@@ -158,7 +171,7 @@ impl NewVariant {
             Some(title) => v.check(&path("title"), validate::text(title, 1, 200)),
             None => options.as_ref().map(default_title),
         };
-        let price = v.check(&path("price"), money::parse_amount(self.price));
+        let price = v.check(&path("price"), self.price.amount_in(currency));
         let stock = v.check(
             &path("stock"),
             if (0..=MAX_STOCK).contains(&self.stock) {
@@ -191,13 +204,14 @@ impl ProductPatch {
 }
 
 impl VariantPatch {
-    pub(super) fn check(self) -> Result<Self, crate::error::ApiError> {
+    /// The patch cleaned, with a price in minor units of `currency` (the store's).
+    pub(super) fn check(self, currency: &str) -> Result<VariantChanges, crate::error::ApiError> {
         let mut v = Validator::new();
-        let patch = Self {
+        let patch = VariantChanges {
             sku: self.sku.and_then(|s| v.check("sku", sku(&s))),
             title: self.title.and_then(|t| v.check("title", validate::text(&t, 1, 200))),
             options: self.options.and_then(|o| v.check("options", options(&o))),
-            price: self.price.and_then(|p| v.check("price", money::parse_amount(p))),
+            price: self.price.and_then(|p| v.check("price", p.amount_in(currency))),
         };
         v.finish()?;
         Ok(patch)
@@ -289,7 +303,7 @@ mod tests {
             ]
         }))
         .expect("shape");
-        let err = product.check().err().expect("invalid");
+        let err = product.check("usd").err().expect("invalid");
         let fields: Vec<_> = err.errors().iter().map(|e| e.field.clone()).collect();
         assert_eq!(fields, ["variants[1].price", "variants[1].stock"]);
     }

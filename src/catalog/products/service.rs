@@ -18,8 +18,14 @@ use crate::{
     ids, inventory, time,
 };
 
-pub async fn create_product(db: &Db, actor: &str, input: NewProduct) -> Result<Product, ApiError> {
-    let (fields, variants) = input.check()?;
+/// `currency` is the store's: a price sent as a money object must be in it.
+pub async fn create_product(
+    db: &Db,
+    currency: &str,
+    actor: &str,
+    input: NewProduct,
+) -> Result<Product, ApiError> {
+    let (fields, variants) = input.check(currency)?;
     let id = ids::new_id("prod");
     let now = time::now_ms();
     let mut tx = db.begin().await?;
@@ -79,11 +85,12 @@ pub async fn archive_product(db: &Db, id: &str) -> Result<(), ApiError> {
 
 pub async fn add_variant(
     db: &Db,
+    currency: &str,
     actor: &str,
     product_id: &str,
     input: NewVariant,
 ) -> Result<Variant, ApiError> {
-    let fields = input.check()?;
+    let fields = input.check(currency)?;
     let now = time::now_ms();
     let mut tx = db.begin().await?;
     store::find_row(&mut *tx, KeyColumn::Id, product_id).await?.ok_or_else(ApiError::not_found)?;
@@ -100,8 +107,13 @@ pub async fn add_variant(
     Ok(variant)
 }
 
-pub async fn update_variant(db: &Db, id: &str, patch: VariantPatch) -> Result<Variant, ApiError> {
-    let patch = patch.check()?;
+pub async fn update_variant(
+    db: &Db,
+    currency: &str,
+    id: &str,
+    patch: VariantPatch,
+) -> Result<Variant, ApiError> {
+    let patch = patch.check(currency)?;
     let now = time::now_ms();
     let mut tx = db.begin().await?;
     let current = store::find_variant(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;

@@ -167,17 +167,22 @@ class Shoppers:
     def visit(self, rng, port, turn):
         status, _ = call(port, "GET", "/v1/products?limit=20")
         self.note(f"GET list {status}")
-        handle, variant, scarce = rng.choice(self.products["scarce"] if rng.random() < 0.4 else self.products["plenty"])
-        status, _ = call(port, "GET", f"/v1/products/{handle}")
+        # One to three different variants, in a random order: carts that share variants in
+        # opposite orders are what would deadlock if stock rows were not locked in one order.
+        lines = rng.sample(self.products["scarce"] + self.products["plenty"], rng.randint(1, 3))
+        status, _ = call(port, "GET", f"/v1/products/{lines[0][0]}")
         self.note(f"GET detail {status}")
         status, cart = call(port, "POST", "/v1/carts")
         self.note(f"POST cart {status}")
         if status != 201:
             return
         items = f"/v1/carts/{cart['id']}/items"
-        status, _ = call(port, "POST", items, {"variant_id": variant, "quantity": rng.randint(1, 3)})
-        self.note(f"POST item {status}")
-        if status != 200:
+        added = 0
+        for _, variant, _ in lines:
+            status, _ = call(port, "POST", items, {"variant_id": variant, "quantity": rng.randint(1, 3)})
+            self.note(f"POST item {status}")
+            added += status == 200
+        if not added:
             return
         card = "pm_card_chargeDeclined" if rng.random() < 0.1 else "pm_card_visa"
         body = {"email": f"shopper{turn}@example.com",

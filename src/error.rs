@@ -49,6 +49,9 @@ pub struct ApiError {
     extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     /// Logged, never sent.
     cause: Option<String>,
+    /// The database aborted the transaction for reasons of concurrency: running it again may
+    /// succeed (`db::Db::transaction` does).
+    transient: bool,
 }
 
 impl ApiError {
@@ -61,6 +64,7 @@ impl ApiError {
             retry_after_secs: None,
             extensions: None,
             cause: None,
+            transient: false,
         }
     }
 
@@ -170,7 +174,15 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        Self::internal(format_args!("database: {e}"))
+        let mut error = Self::internal(format_args!("database: {e}"));
+        error.transient = crate::db::is_transient(&e);
+        error
+    }
+}
+
+impl crate::db::Transient for ApiError {
+    fn is_transient(&self) -> bool {
+        self.transient
     }
 }
 

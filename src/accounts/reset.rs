@@ -7,7 +7,7 @@
 
 use super::{Customer, password, store};
 use crate::{
-    db::Db,
+    db::{Db, retry_transient},
     error::ApiError,
     ids,
     notifications::{self, Topic},
@@ -42,19 +42,25 @@ pub async fn start_password_reset(db: &Db, email: &str) -> Result<Option<(Custom
 /// the customer ends and every other reset token of theirs stops working.
 pub async fn confirm_password_reset(db: &Db, token: &str, new_password: &str) -> Result<(), ApiError> {
     let new_password = super::parse_password(new_password).map_err(|m| ApiError::field("password", m))?;
-    let password_hash = password::hash(new_password).await?;
-    let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    // Using the token is one guarded update: two confirmations racing cannot both pass.
-    let Some(customer_id) = store::use_reset(&mut *tx, &ids::token_hash(token), now).await? else {
-        return Err(ApiError::field(
-            "token",
-            "is not valid: it may be mistyped, used already, or older than an hour",
-        ));
-    };
-    store::set_password(&mut *tx, &customer_id, &password_hash, now).await?;
-    store::delete_sessions_of(&mut *tx, &customer_id).await?;
-    store::expire_resets_of(&mut *tx, &customer_id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    let password_hash = &password::hash(new_password).await?;
+    let token_hash = &ids::token_hash(token);
+    retry_transient(|| async move {
+        let now = time::now_ms();
+        let mut tx = db.begin().await?;
+        // Using the token is one guarded update: two confirmations racing cannot both pass.
+        let Some(customer_id) = store::use_reset(&mut *tx, token_hash, now).await? else {
+            return Err(ApiError::field(
+                "token",
+                "is not valid: it may be mistyped, used already, or older than an hour",
+            ));
+        };
+        // The new credential version ends every session opened with the old password, even
+        // one a login writes after this commits; deleting them only tidies up.
+        store::set_password(&mut *tx, &customer_id, password_hash, now).await?;
+        store::delete_sessions_of(&mut *tx, &customer_id).await?;
+        store::expire_resets_of(&mut *tx, &customer_id, now).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }

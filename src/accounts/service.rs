@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{AuthSession, Customer, NewSession, Role, password, store};
 use crate::{
-    db::{Db, is_unique_violation},
+    db::{Db, is_unique_violation, retry_transient},
     error::ApiError,
     http::query::PageRequest,
     ids, notifications, time,
@@ -74,10 +74,14 @@ async fn create_account(
         }
         other => other?,
     }
-    let token = match session_ttl {
-        Some(ttl) => Some(open_session(&mut tx, &customer.id, ttl, now).await?),
-        None => None,
-    };
+    let token =
+        match session_ttl {
+            // A new account's credentials are at their first version.
+            Some(ttl) => Some(open_session(&mut tx, &customer.id, 0, ttl, now).await?.ok_or_else(|| {
+                ApiError::internal("a new account's first session found other credentials")
+            })?),
+            None => None,
+        };
     if role == Role::Customer {
         let event =
             serde_json::json!({"customer_id": customer.id, "email": customer.email, "name": customer.name});
@@ -87,28 +91,35 @@ async fn create_account(
     Ok((customer, token))
 }
 
+/// A new session token for the customer, if their credentials are still at
+/// `credential_version`, the one the caller checked; `None` when they changed meanwhile.
 async fn open_session(
     tx: &mut crate::db::Tx,
     customer_id: &str,
+    credential_version: i64,
     ttl: Duration,
     now: i64,
-) -> Result<String, ApiError> {
+) -> Result<Option<String>, ApiError> {
     let token = ids::new_token("oxs");
     let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
-    store::insert_session(
-        &mut **tx,
-        &ids::new_id("ses"),
-        &ids::token_hash(&token),
+    let session = store::NewSession {
+        id: &ids::new_id("ses"),
+        token_hash: &ids::token_hash(&token),
         customer_id,
+        credential_version,
         now,
-        now.saturating_add(ttl_ms),
-    )
-    .await?;
-    Ok(token)
+        expires_at: now.saturating_add(ttl_ms),
+    };
+    Ok(store::insert_session(&mut **tx, &session).await?.then_some(token))
 }
 
 /// Checks the password and opens a session. Wrong email and wrong password are the same
 /// error and cost the same time.
+///
+/// The session is bound to the version of the credentials that were checked: if a password
+/// reset commits while the hash is being verified, the session is not written (the answer is
+/// `invalid_credentials`, as for a login after the reset), and if it commits after, the
+/// session is dead at once. Nobody keeps a session through a reset, however they time it.
 pub async fn login(
     db: &Db,
     session_ttl: Duration,
@@ -116,20 +127,28 @@ pub async fn login(
     password: &str,
 ) -> Result<NewSession, ApiError> {
     let found = store::find_credentials(db.pool(), &super::email_key(email)).await?;
-    let (customer, stored) = match found {
-        Some((customer, hash)) => (Some(customer), Some(hash)),
-        None => (None, None),
+    let (customer, stored, version) = match found {
+        Some((customer, credentials)) => {
+            (Some(customer), Some(credentials.password_hash), credentials.version)
+        }
+        None => (None, None, 0),
     };
     let verified = password::verify(password.to_owned(), stored).await?;
     let Some(customer) = customer.filter(|_| verified) else {
         return Err(ApiError::invalid_credentials());
     };
-    let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    store::delete_expired_sessions_of(&mut *tx, &customer.id, now).await?;
-    let token = open_session(&mut tx, &customer.id, session_ttl, now).await?;
-    tx.commit().await?;
-    Ok(NewSession { token, customer })
+    let customer = &customer;
+    let token = retry_transient(|| async move {
+        let now = time::now_ms();
+        let mut tx = db.begin().await?;
+        store::delete_expired_sessions_of(&mut *tx, &customer.id, now).await?;
+        let token = open_session(&mut tx, &customer.id, version, session_ttl, now).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(token)
+    })
+    .await?;
+    let token = token.ok_or_else(ApiError::invalid_credentials)?;
+    Ok(NewSession { token, customer: customer.clone() })
 }
 
 /// The live session for a bearer token or cookie value, if any.

@@ -51,24 +51,34 @@ pub async fn insert_customer<'c>(
     .map(drop)
 }
 
-/// The customer with this email and their password hash, for a login.
+/// A customer's password hash and the version of the credentials it belongs to, read together.
+pub struct Credentials {
+    pub password_hash: String,
+    pub version: i64,
+}
+
+/// The customer with this email and their credentials, for a login.
 pub async fn find_credentials<'c>(
     db: impl Executor<'c, Database = Any>,
     email_key: &str,
-) -> Result<Option<(Customer, String)>, sqlx::Error> {
+) -> Result<Option<(Customer, Credentials)>, sqlx::Error> {
     #[derive(FromRow)]
     struct Row {
         #[sqlx(flatten)]
         customer: CustomerRow,
         password_hash: String,
+        credential_version: i64,
     }
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, email, name, role, created_at, password_hash FROM customers WHERE email_key = $1",
+        "SELECT id, email, name, role, created_at, password_hash, credential_version
+         FROM customers WHERE email_key = $1",
     )
     .bind(email_key)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| (r.customer.into(), r.password_hash)))
+    Ok(row.map(|r| {
+        (r.customer.into(), Credentials { password_hash: r.password_hash, version: r.credential_version })
+    }))
 }
 
 pub async fn find_customer<'c>(
@@ -125,26 +135,40 @@ pub async fn list_customers<'c>(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub async fn insert_session<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-    token_hash: &str,
-    customer_id: &str,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO sessions (id, token_hash, customer_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(token_hash)
-        .bind(customer_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(db)
-        .await
-        .map(drop)
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub token_hash: &'a str,
+    pub customer_id: &'a str,
+    /// The credentials the caller checked: the session is written only if they are still
+    /// the customer's.
+    pub credential_version: i64,
+    pub now: i64,
+    pub expires_at: i64,
 }
 
-/// The live session whose token hashes to `token_hash`, with its customer.
+/// Opens the session if the customer's credentials are still at `credential_version`; false
+/// when they changed since they were checked (the session would be born dead).
+pub async fn insert_session<'c>(
+    db: impl Executor<'c, Database = Any>,
+    s: &NewSession<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO sessions (id, token_hash, customer_id, credential_version, created_at, expires_at)
+         SELECT $1, $2, id, credential_version, $5, $6 FROM customers WHERE id = $3 AND credential_version = $4",
+    )
+    .bind(s.id)
+    .bind(s.token_hash)
+    .bind(s.customer_id)
+    .bind(s.credential_version)
+    .bind(s.now)
+    .bind(s.expires_at)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The live session whose token hashes to `token_hash`, with its customer: unexpired, and
+/// opened with the customer's current credentials.
 pub async fn find_session<'c>(
     db: impl Executor<'c, Database = Any>,
     token_hash: &str,
@@ -158,7 +182,7 @@ pub async fn find_session<'c>(
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT s.id AS session_id, c.id, c.email, c.name, c.role, c.created_at
-         FROM sessions s JOIN customers c ON c.id = s.customer_id
+         FROM sessions s JOIN customers c ON c.id = s.customer_id AND c.credential_version = s.credential_version
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(token_hash)
@@ -234,13 +258,18 @@ pub async fn expire_resets_of<'c>(
         .map(drop)
 }
 
+/// Replaces the password and moves the credentials to a new version, which ends every session
+/// opened with the old one, including any a login is writing at this moment.
 pub async fn set_password<'c>(
     db: impl Executor<'c, Database = Any>,
     customer_id: &str,
     password_hash: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET password_hash = $2, updated_at = $3 WHERE id = $1")
+    sqlx::query(
+        "UPDATE customers SET password_hash = $2, credential_version = credential_version + 1, updated_at = $3
+         WHERE id = $1",
+    )
         .bind(customer_id)
         .bind(password_hash)
         .bind(now)

@@ -10,7 +10,7 @@ pub mod routes;
 mod store;
 
 use crate::{
-    db::{Db, Tx, is_check_violation},
+    db::{Db, Tx, is_check_violation, retry_transient},
     error::{ApiError, FieldError},
     ids, time,
 };
@@ -78,12 +78,15 @@ impl CartLine {
 /// Opens a cart, owned by `customer_id` when a customer is signed in.
 pub async fn create_cart(db: &Db, customer_id: Option<&str>) -> Result<Cart, ApiError> {
     let now = time::now_ms();
-    let id = ids::new_unguessable_id("cart");
-    let mut tx = db.begin().await?;
-    store::insert_cart(&mut *tx, &id, customer_id, now).await?;
-    let cart = load(&mut tx, &id, customer_id).await?;
-    tx.commit().await?;
-    Ok(cart)
+    let id = &ids::new_unguessable_id("cart");
+    retry_transient(|| async move {
+        let mut tx = db.begin().await?;
+        store::insert_cart(&mut *tx, id, customer_id, now).await?;
+        let cart = load(&mut tx, id, customer_id).await?;
+        tx.commit().await?;
+        Ok(cart)
+    })
+    .await
 }
 
 pub async fn get_cart(db: &Db, id: &str, caller: Option<&str>) -> Result<Cart, ApiError> {
@@ -104,28 +107,31 @@ pub async fn add_item(
 ) -> Result<Cart, ApiError> {
     check_quantity(quantity, 1)?;
     let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    open_cart(&mut tx, cart_id, caller).await?;
-    let variant = store::variant_for_sale(&mut *tx, variant_id)
-        .await?
-        .ok_or_else(|| ApiError::field("variant_id", "is not a variant of a product on sale"))?;
-    let item_id = ids::new_id("item");
-    // The addition happens in SQL, so two adds racing on one line both count; the CHECK
-    // on the column refuses a sum over the maximum.
-    let total = match store::add_quantity(&mut *tx, &item_id, cart_id, variant_id, quantity, now).await {
-        Err(e) if is_check_violation(&e) => MAX_QUANTITY + 1,
-        other => other?,
-    };
-    if total > MAX_QUANTITY {
-        return Err(ApiError::field("quantity", format!("a line holds at most {MAX_QUANTITY} units")));
-    }
-    if total > variant.available {
-        return Err(out_of_stock(variant.available));
-    }
-    store::touch(&mut *tx, cart_id, now).await?;
-    let cart = load(&mut tx, cart_id, caller).await?;
-    tx.commit().await?;
-    Ok(cart)
+    retry_transient(|| async move {
+        let mut tx = db.begin().await?;
+        open_cart(&mut tx, cart_id, caller).await?;
+        let variant = store::variant_for_sale(&mut *tx, variant_id)
+            .await?
+            .ok_or_else(|| ApiError::field("variant_id", "is not a variant of a product on sale"))?;
+        let item_id = &ids::new_id("item");
+        // The addition happens in SQL, so two adds racing on one line both count; the CHECK
+        // on the column refuses a sum over the maximum.
+        let total = match store::add_quantity(&mut *tx, item_id, cart_id, variant_id, quantity, now).await {
+            Err(e) if is_check_violation(&e) => MAX_QUANTITY + 1,
+            other => other?,
+        };
+        if total > MAX_QUANTITY {
+            return Err(ApiError::field("quantity", format!("a line holds at most {MAX_QUANTITY} units")));
+        }
+        if total > variant.available {
+            return Err(out_of_stock(variant.available));
+        }
+        store::touch(&mut *tx, cart_id, now).await?;
+        let cart = load(&mut tx, cart_id, caller).await?;
+        tx.commit().await?;
+        Ok(cart)
+    })
+    .await
 }
 
 /// Sets a line's quantity; 0 removes the line.
@@ -138,25 +144,28 @@ pub async fn set_quantity(
 ) -> Result<Cart, ApiError> {
     check_quantity(quantity, 0)?;
     let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    open_cart(&mut tx, cart_id, caller).await?;
-    let line = store::lines(&mut *tx, cart_id)
-        .await?
-        .into_iter()
-        .find(|l| l.id == item_id)
-        .ok_or_else(ApiError::not_found)?;
-    if quantity == 0 {
-        store::delete_item(&mut *tx, cart_id, item_id).await?;
-    } else {
-        if quantity > line.quantity && quantity > line.available {
-            return Err(out_of_stock(line.available));
+    retry_transient(|| async move {
+        let mut tx = db.begin().await?;
+        open_cart(&mut tx, cart_id, caller).await?;
+        let line = store::lines(&mut *tx, cart_id)
+            .await?
+            .into_iter()
+            .find(|l| l.id == item_id)
+            .ok_or_else(ApiError::not_found)?;
+        if quantity == 0 {
+            store::delete_item(&mut *tx, cart_id, item_id).await?;
+        } else {
+            if quantity > line.quantity && quantity > line.available {
+                return Err(out_of_stock(line.available));
+            }
+            store::set_quantity(&mut *tx, cart_id, item_id, quantity, now).await?;
         }
-        store::set_quantity(&mut *tx, cart_id, item_id, quantity, now).await?;
-    }
-    store::touch(&mut *tx, cart_id, now).await?;
-    let cart = load(&mut tx, cart_id, caller).await?;
-    tx.commit().await?;
-    Ok(cart)
+        store::touch(&mut *tx, cart_id, now).await?;
+        let cart = load(&mut tx, cart_id, caller).await?;
+        tx.commit().await?;
+        Ok(cart)
+    })
+    .await
 }
 
 pub async fn remove_item(
@@ -166,15 +175,18 @@ pub async fn remove_item(
     item_id: &str,
 ) -> Result<Cart, ApiError> {
     let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    open_cart(&mut tx, cart_id, caller).await?;
-    if !store::delete_item(&mut *tx, cart_id, item_id).await? {
-        return Err(ApiError::not_found());
-    }
-    store::touch(&mut *tx, cart_id, now).await?;
-    let cart = load(&mut tx, cart_id, caller).await?;
-    tx.commit().await?;
-    Ok(cart)
+    retry_transient(|| async move {
+        let mut tx = db.begin().await?;
+        open_cart(&mut tx, cart_id, caller).await?;
+        if !store::delete_item(&mut *tx, cart_id, item_id).await? {
+            return Err(ApiError::not_found());
+        }
+        store::touch(&mut *tx, cart_id, now).await?;
+        let cart = load(&mut tx, cart_id, caller).await?;
+        tx.commit().await?;
+        Ok(cart)
+    })
+    .await
 }
 
 fn check_quantity(quantity: i64, min: i64) -> Result<(), ApiError> {
@@ -230,6 +242,11 @@ pub async fn claim_for_checkout(
     };
     let lines = store::lines(&mut **tx, id).await?;
     Ok(row.into_cart(lines))
+}
+
+/// The cart's lines as they stand now, inside the caller's transaction.
+pub async fn current_lines(tx: &mut Tx, id: &str) -> Result<Vec<CartLine>, sqlx::Error> {
+    store::lines(&mut **tx, id).await
 }
 
 /// The order was paid: the cart is done.

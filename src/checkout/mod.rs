@@ -26,7 +26,7 @@ use crate::{
     accounts,
     cart::{self, Cart},
     config::Config,
-    db::Db,
+    db::{Db, retry_transient},
     error::{ApiError, FieldError},
     ids,
     inventory::{self, StockMove},
@@ -193,6 +193,30 @@ fn country(value: &str) -> Result<String, String> {
     }
 }
 
+/// The lines that ask for more than is available (or for a product no longer on sale), named
+/// by their place in the cart.
+fn shortages(lines: &[cart::CartLine]) -> Vec<FieldError> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| !line.purchasable || line.available < line.quantity)
+        .map(|(i, line)| FieldError {
+            field: format!("items[{i}].quantity"),
+            message: format!(
+                "only {} of {} ({}) available",
+                if line.purchasable { line.available.max(0) } else { 0 },
+                line.product_title,
+                line.variant_title
+            ),
+        })
+        .collect()
+}
+
+fn out_of_stock(short: Vec<FieldError>) -> ApiError {
+    ApiError::conflict("out_of_stock", "Some lines have less stock than the cart asks for.")
+        .with_errors(short)
+}
+
 /// The pending order as `mark_paid` left it at `paid_at`: what the database now holds, without
 /// reading it back.
 fn paid(mut order: orders::Order, reference: String, paid_at: i64) -> orders::Order {
@@ -206,7 +230,10 @@ fn paid(mut order: orders::Order, reference: String, paid_at: i64) -> orders::Or
 }
 
 /// Step 1, one transaction: claim the cart, reserve every line, record the pending order.
-/// Returns that order, as written.
+/// Returns that order, as written. A short line is found from the cart's own read before
+/// anything is reserved, so a checkout that cannot succeed writes nothing; units are reserved
+/// in variant-id order, the one order every transaction that moves stock locks rows in, so two
+/// carts sharing variants never wait on each other in a circle.
 #[allow(clippy::too_many_arguments)]
 async fn reserve(
     db: &Db,
@@ -220,71 +247,82 @@ async fn reserve(
     provider: &str,
 ) -> Result<orders::Order, ApiError> {
     let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    // The claim comes first: concurrent checkouts of one cart queue on this row, and all but
-    // the first find it taken.
-    let cart: Cart = cart::claim_for_checkout(&mut tx, cart_id, caller, order_id, now).await?;
-    if cart.lines.is_empty() {
-        return Err(ApiError::field("items", "the cart is empty"));
-    }
-    let reason = format!("order {order_id}");
-    let mut short = Vec::new();
-    for (i, line) in cart.lines.iter().enumerate() {
-        let reserved = line.purchasable
-            && inventory::move_stock(&mut tx, &line.variant_id, StockMove::Reserve, line.quantity, &reason)
-                .await?;
-        if !reserved {
-            let available =
-                if line.purchasable { inventory::available(&mut tx, &line.variant_id).await? } else { 0 };
-            short.push(FieldError {
-                field: format!("items[{i}].quantity"),
-                message: format!(
-                    "only {available} of {} ({}) available",
-                    line.product_title, line.variant_title
-                ),
-            });
+    let token_hash = &ids::token_hash(access_token);
+    let payment_id = &ids::new_id("pay");
+    let (cart, number, items) = retry_transient(|| async move {
+        let mut transaction = db.begin().await?;
+        let tx = &mut transaction;
+        // The claim comes first: concurrent checkouts of one cart queue on this row, and all
+        // but the first find it taken.
+        let cart: Cart = cart::claim_for_checkout(tx, cart_id, caller, order_id, now).await?;
+        if cart.lines.is_empty() {
+            return Err(ApiError::field("items", "the cart is empty"));
         }
-    }
-    if !short.is_empty() {
-        // Dropping the transaction undoes the claim and every reservation made above.
-        return Err(ApiError::conflict("out_of_stock", "Some lines have less stock than the cart asks for.")
-            .with_errors(short));
-    }
-    let token_hash = ids::token_hash(access_token);
+        let short = shortages(&cart.lines);
+        if !short.is_empty() {
+            // Dropping the transaction undoes the claim.
+            return Err(out_of_stock(short));
+        }
+        let reason = format!("order {order_id}");
+        let mut by_variant: Vec<&cart::CartLine> = cart.lines.iter().collect();
+        by_variant.sort_by(|a, b| a.variant_id.cmp(&b.variant_id));
+        for line in by_variant {
+            let movement = StockMove::Reserve;
+            if !inventory::move_stock(tx, &line.variant_id, movement, line.quantity, &reason).await? {
+                // Another checkout took the units since the cart was read: say how every
+                // line stands now. The rollback undoes what was reserved.
+                let mut now_short = shortages(&cart::current_lines(tx, cart_id).await?);
+                if now_short.is_empty() {
+                    // The other checkout gave its units back meanwhile; this one still lost.
+                    let at = cart.lines.iter().position(|l| l.variant_id == line.variant_id);
+                    now_short.push(FieldError {
+                        field: format!("items[{}].quantity", at.unwrap_or(0)),
+                        message: "was taken by another checkout; try again".into(),
+                    });
+                }
+                return Err(out_of_stock(now_short));
+            }
+        }
+        let customer_id = cart.customer_id.as_deref().or(caller);
+        let new_order = order_store::NewOrder {
+            id: order_id,
+            cart_id,
+            // A guest cart checked out after signing in becomes that customer's order.
+            customer_id,
+            email,
+            currency,
+            total: cart.subtotal(),
+            shipping_address: address,
+            access_token_hash: token_hash,
+            now,
+        };
+        let engine = tx.engine();
+        let number = order_store::insert_order(&mut **tx, engine, &new_order).await?;
+        let mut items = Vec::with_capacity(cart.lines.len());
+        for (position, line) in cart.lines.iter().enumerate() {
+            let item = OrderItem {
+                id: ids::new_id("oi"),
+                line_total: line.line_total(),
+                variant_id: line.variant_id.clone(),
+                product_id: line.product_id.clone(),
+                product_title: line.product_title.clone(),
+                variant_title: line.variant_title.clone(),
+                sku: line.sku.clone(),
+                quantity: line.quantity,
+                unit_price: line.unit_price,
+            };
+            order_store::insert_item(&mut **tx, order_id, i64::try_from(position).unwrap_or(0), &item)
+                .await?;
+            items.push(item);
+        }
+        let total = cart.subtotal();
+        order_store::insert_payment(&mut **tx, payment_id, order_id, provider, total, currency, now).await?;
+        transaction.commit().await?;
+        Ok((cart, number, items))
+    })
+    .await?;
     let total = cart.subtotal();
     let customer_id = cart.customer_id.as_deref().or(caller);
-    let new_order = order_store::NewOrder {
-        id: order_id,
-        cart_id,
-        // A guest cart checked out after signing in becomes that customer's order.
-        customer_id,
-        email,
-        currency,
-        total,
-        shipping_address: address,
-        access_token_hash: &token_hash,
-        now,
-    };
-    let number = order_store::insert_order(&mut *tx, db.engine(), &new_order).await?;
-    let mut items = Vec::with_capacity(cart.lines.len());
-    for (position, line) in cart.lines.into_iter().enumerate() {
-        let item = OrderItem {
-            id: ids::new_id("oi"),
-            line_total: line.line_total(),
-            variant_id: line.variant_id,
-            product_id: line.product_id,
-            product_title: line.product_title,
-            variant_title: line.variant_title,
-            sku: line.sku,
-            quantity: line.quantity,
-            unit_price: line.unit_price,
-        };
-        order_store::insert_item(&mut *tx, order_id, i64::try_from(position).unwrap_or(0), &item).await?;
-        items.push(item);
-    }
-    let payment_id = ids::new_id("pay");
-    order_store::insert_payment(&mut *tx, &payment_id, order_id, provider, total, currency, now).await?;
-    tx.commit().await?;
     Ok(orders::Order {
         id: order_id.to_owned(),
         number,
@@ -299,7 +337,7 @@ async fn reserve(
         tracking_number: None,
         items,
         payment: Some(orders::Payment {
-            id: payment_id,
+            id: payment_id.clone(),
             provider: provider.to_owned(),
             reference: None,
             status: "pending".into(),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::{
     cart,
     config::Reconcile,
-    db::Db,
+    db::{Db, retry_transient},
     error::ApiError,
     inventory::{self, StockMove},
     notifications,
@@ -32,36 +32,46 @@ pub async fn mark_paid(
     reference: &str,
     items: Option<&[OrderItem]>,
 ) -> Result<Option<i64>, ApiError> {
-    let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    let from = OrderStatus::PendingPayment;
-    let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Paid, now).await? else {
-        return Ok(None);
-    };
-    store::settle_payment(&mut *tx, order_id, "succeeded", Some(reference), None, now).await?;
-    cart::complete(&mut tx, &order.cart_id, now).await?;
-    let event = serde_json::json!({"order_id": order_id, "email": order.email});
-    notifications::enqueue(&mut *tx, notifications::Topic::OrderPaid, &event).await?;
-    // Stock last: a popular variant's row stays locked from its update to the commit, and
-    // every other checkout of it waits that long.
-    let lines = match items {
-        Some(items) => items
-            .iter()
-            .map(|i| StockLine { variant_id: i.variant_id.clone(), sku: i.sku.clone(), quantity: i.quantity })
-            .collect(),
-        None => store::stock_lines(&mut *tx, order_id).await?,
-    };
-    let reason = format!("order {order_id}");
-    for line in lines {
-        if !inventory::move_stock(&mut tx, &line.variant_id, StockMove::Sell, line.quantity, &reason).await? {
-            return Err(ApiError::internal(format_args!(
-                "order {order_id}: reserved units of {} missing",
-                line.sku
-            )));
+    retry_transient(|| async move {
+        let now = time::now_ms();
+        let mut tx = db.begin().await?;
+        let from = OrderStatus::PendingPayment;
+        let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Paid, now).await? else {
+            return Ok(None);
+        };
+        store::settle_payment(&mut *tx, order_id, "succeeded", Some(reference), None, now).await?;
+        cart::complete(&mut tx, &order.cart_id, now).await?;
+        let event = serde_json::json!({"order_id": order_id, "email": order.email});
+        notifications::enqueue(&mut *tx, notifications::Topic::OrderPaid, &event).await?;
+        // Stock last: a popular variant's row stays locked from its update to the commit, and
+        // every other checkout of it waits that long.
+        let mut lines = match items {
+            Some(items) => items
+                .iter()
+                .map(|i| StockLine {
+                    variant_id: i.variant_id.clone(),
+                    sku: i.sku.clone(),
+                    quantity: i.quantity,
+                })
+                .collect(),
+            None => store::stock_lines(&mut *tx, order_id).await?,
+        };
+        lines.sort_by(|a, b| a.variant_id.cmp(&b.variant_id));
+        let reason = format!("order {order_id}");
+        for line in lines {
+            if !inventory::move_stock(&mut tx, &line.variant_id, StockMove::Sell, line.quantity, &reason)
+                .await?
+            {
+                return Err(ApiError::internal(format_args!(
+                    "order {order_id}: reserved units of {} missing",
+                    line.sku
+                )));
+            }
         }
-    }
-    tx.commit().await?;
-    Ok(Some(now))
+        tx.commit().await?;
+        Ok(Some(now))
+    })
+    .await
 }
 
 /// Remembers the provider's id for a charge still in progress.
@@ -73,21 +83,25 @@ pub async fn note_reference(db: &Db, order_id: &str, reference: &str) -> Result<
 /// The charge did not happen: release the reserved units and reopen the cart. Does nothing if
 /// the order was settled already.
 pub async fn mark_failed(db: &Db, order_id: &str, code: &str) -> Result<(), ApiError> {
-    let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    let from = OrderStatus::PendingPayment;
-    let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Failed, now).await? else {
-        return Ok(());
-    };
-    store::settle_payment(&mut *tx, order_id, "failed", None, Some(code), now).await?;
-    cart::reopen(&mut tx, &order.cart_id, order_id, now).await?;
-    // Stock last, as in `mark_paid`.
-    let reason = format!("order {order_id}: payment {code}");
-    for line in store::stock_lines(&mut *tx, order_id).await? {
-        inventory::move_stock(&mut tx, &line.variant_id, StockMove::Release, line.quantity, &reason).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    retry_transient(|| async move {
+        let now = time::now_ms();
+        let mut tx = db.begin().await?;
+        let from = OrderStatus::PendingPayment;
+        let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Failed, now).await? else {
+            return Ok(());
+        };
+        store::settle_payment(&mut *tx, order_id, "failed", None, Some(code), now).await?;
+        cart::reopen(&mut tx, &order.cart_id, order_id, now).await?;
+        // Stock last, as in `mark_paid`, and in variant-id order (`stock_lines`).
+        let reason = format!("order {order_id}: payment {code}");
+        for line in store::stock_lines(&mut *tx, order_id).await? {
+            inventory::move_stock(&mut tx, &line.variant_id, StockMove::Release, line.quantity, &reason)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Settles orders left `pending_payment` (a crash, a lost connection) for longer than

@@ -35,6 +35,15 @@ impl Engine {
         format!("{url}{separator}mode=rwc")
     }
 
+    /// Whether a database error code (SQLSTATE on PostgreSQL, the result code on SQLite) means
+    /// "this transaction lost a race; run it again": PostgreSQL's `40P01` (deadlock detected)
+    /// and `40001` (serialization failure); SQLite's `SQLITE_BUSY` (5) and its extended codes
+    /// (`BUSY_RECOVERY` 261, `BUSY_SNAPSHOT` 517, `BUSY_TIMEOUT` 773) and `SQLITE_LOCKED` (6).
+    /// The codes of the engines do not overlap, so no engine is needed to read them.
+    pub fn is_transient_code(code: &str) -> bool {
+        matches!(code, "40P01" | "40001" | "5" | "261" | "517" | "773" | "6")
+    }
+
     /// Appended to "cannot open the database": what an operator most likely has to fix.
     pub fn open_failure_hint(self) -> &'static str {
         match self {

@@ -130,6 +130,60 @@ impl Db {
     }
 }
 
+/// How many times [`retry_transient`] runs a transaction the database keeps aborting.
+pub const TRANSACTION_ATTEMPTS: u64 = 5;
+
+/// Runs `transaction` (a whole transaction: it begins, and commits or rolls back, its own) and
+/// runs it again from the start when the database aborted it for reasons of concurrency
+/// ([`is_transient`]: a deadlock victim, a serialization failure, SQLite still busy after its
+/// timeout), up to [`TRANSACTION_ATTEMPTS`] times, after a short jittered pause. Never half of
+/// one: nothing of an aborted attempt remains. `transaction` must therefore do nothing outside
+/// its transaction that it would regret doing twice.
+///
+/// Written as `retry_transient(|| async move { let mut tx = db.begin().await?; … })`, capturing
+/// only references, so that each attempt starts from the same inputs.
+pub async fn retry_transient<T, E, F, Fut>(mut transaction: F) -> Result<T, E>
+where
+    E: Transient,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let mut attempt = 1;
+    loop {
+        match transaction().await {
+            Err(e) if e.is_transient() && attempt < TRANSACTION_ATTEMPTS => {
+                tracing::debug!(attempt, "transaction aborted by the database; running it again");
+                let jitter = u64::from(crate::ids::random_bytes::<1>()[0] % 20);
+                tokio::time::sleep(Duration::from_millis(attempt * 10 + jitter)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// An error that may go away if the whole transaction runs again.
+pub trait Transient {
+    fn is_transient(&self) -> bool;
+}
+
+impl Transient for sqlx::Error {
+    fn is_transient(&self) -> bool {
+        is_transient(self)
+    }
+}
+
+/// True when the database aborted the statement's transaction for reasons of concurrency, not
+/// of the statement: it chose it as a deadlock victim, could not serialize it, or (SQLite)
+/// another process held the write lock past the busy timeout. The codes are in
+/// [`Engine::is_transient_code`]; running the transaction again is the cure.
+pub fn is_transient(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| Engine::is_transient_code(&code)),
+        _ => false,
+    }
+}
+
 /// True when the error is a unique-constraint violation on the given constraint or index
 /// (PostgreSQL names the constraint; SQLite names the columns, so both are accepted).
 pub fn is_unique_violation(err: &sqlx::Error, names: &[&str]) -> bool {

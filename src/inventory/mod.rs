@@ -9,7 +9,7 @@ pub mod routes;
 mod store;
 
 use crate::{
-    db::{Db, Tx},
+    db::{Db, Tx, retry_transient},
     error::{ApiError, FieldError},
     ids, time,
     validate::{self, Validator},
@@ -144,31 +144,35 @@ pub async fn adjust(
     );
     let reason = v.check("reason", validate::text(reason, 1, 200));
     v.finish()?;
-    let mut tx = db.begin().await?;
-    let change = store::Change {
-        variant_id,
-        kind: "adjustment",
-        on_hand_delta: delta,
-        reserved_delta: 0,
-        reason: &reason.unwrap_or_default(),
-        actor,
-        at: time::now_ms(),
-    };
-    if !store::change_level(&mut tx, &change).await? {
+    let reason = &reason.unwrap_or_default();
+    retry_transient(|| async move {
+        let mut tx = db.begin().await?;
+        let change = store::Change {
+            variant_id,
+            kind: "adjustment",
+            on_hand_delta: delta,
+            reserved_delta: 0,
+            reason,
+            actor,
+            at: time::now_ms(),
+        };
+        if !store::change_level(&mut tx, &change).await? {
+            let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
+            let available = level.available();
+            return Err(ApiError::conflict(
+                "out_of_stock",
+                format!("Only {available} units are available; the adjustment would take stock below zero."),
+            )
+            .with_errors(vec![FieldError {
+                field: "delta".into(),
+                message: format!("at most {available} units can be removed"),
+            }]));
+        }
         let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
-        let available = level.available();
-        return Err(ApiError::conflict(
-            "out_of_stock",
-            format!("Only {available} units are available; the adjustment would take stock below zero."),
-        )
-        .with_errors(vec![FieldError {
-            field: "delta".into(),
-            message: format!("at most {available} units can be removed"),
-        }]));
-    }
-    let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
-    tx.commit().await?;
-    Ok(level)
+        tx.commit().await?;
+        Ok(level)
+    })
+    .await
 }
 
 fn entry(

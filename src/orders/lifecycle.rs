@@ -2,7 +2,7 @@
 
 use super::{Order, OrderStatus, Reader, store};
 use crate::{
-    db::Db,
+    db::{Db, retry_transient},
     error::ApiError,
     inventory::{self, StockMove},
     notifications,
@@ -25,17 +25,22 @@ pub async fn fulfill(db: &Db, id: &str, tracking_number: Option<&str>) -> Result
         None => None,
     };
     let order = super::get_order(db, id, Reader::ADMIN).await?;
-    let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    if store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Fulfilled, now).await?.is_none() {
-        return Err(invalid_state(&order, "fulfilled"));
-    }
-    if let Some(tracking) = &tracking {
-        store::set_tracking(&mut *tx, id, tracking).await?;
-    }
-    let event = serde_json::json!({"order_id": id, "tracking_number": tracking});
-    notifications::enqueue(&mut *tx, notifications::Topic::OrderFulfilled, &event).await?;
-    tx.commit().await?;
+    let (order, tracking) = (&order, &tracking);
+    retry_transient(|| async move {
+        let now = time::now_ms();
+        let mut tx = db.begin().await?;
+        if store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Fulfilled, now).await?.is_none() {
+            return Err(invalid_state(order, "fulfilled"));
+        }
+        if let Some(tracking) = tracking {
+            store::set_tracking(&mut *tx, id, tracking).await?;
+        }
+        let event = serde_json::json!({"order_id": id, "tracking_number": tracking});
+        notifications::enqueue(&mut *tx, notifications::Topic::OrderFulfilled, &event).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await?;
     super::get_order(db, id, Reader::ADMIN).await
 }
 
@@ -64,22 +69,25 @@ pub async fn cancel(db: &Db, payments: &Payments, id: &str) -> Result<Order, Api
             "The payment provider could not refund the payment; the order is unchanged. Try again.",
         )
     })?;
-    let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    if store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now).await?.is_none() {
-        return Err(invalid_state(&order, "cancelled"));
-    }
-    let reason = format!("order {id} cancelled");
-    for item in &order.items {
-        inventory::move_stock(&mut tx, &item.variant_id, StockMove::Return, item.quantity, &reason).await?;
-    }
-    store::settle_payment(&mut *tx, id, "refunded", None, None, now).await?;
-    notifications::enqueue(
-        &mut *tx,
-        notifications::Topic::OrderCancelled,
-        &serde_json::json!({"order_id": id}),
-    )
+    let order = &order;
+    retry_transient(|| async move {
+        let now = time::now_ms();
+        let mut tx = db.begin().await?;
+        if store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now).await?.is_none() {
+            return Err(invalid_state(order, "cancelled"));
+        }
+        store::settle_payment(&mut *tx, id, "refunded", None, None, now).await?;
+        let event = serde_json::json!({"order_id": id});
+        notifications::enqueue(&mut *tx, notifications::Topic::OrderCancelled, &event).await?;
+        // Stock last and in variant-id order, as everywhere stock moves.
+        let reason = format!("order {id} cancelled");
+        for line in store::stock_lines(&mut *tx, id).await? {
+            inventory::move_stock(&mut tx, &line.variant_id, StockMove::Return, line.quantity, &reason)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
     super::get_order(db, id, Reader::ADMIN).await
 }

@@ -302,14 +302,18 @@ pub struct StockLine {
     pub quantity: i64,
 }
 
+/// What each line of the order takes from stock, in variant-id order: the order every
+/// transaction that moves stock locks its rows in.
 pub async fn stock_lines<'c>(
     db: impl Executor<'c, Database = Any>,
     order_id: &str,
 ) -> Result<Vec<StockLine>, sqlx::Error> {
-    sqlx::query_as("SELECT variant_id, sku, quantity FROM order_items WHERE order_id = $1 ORDER BY position")
-        .bind(order_id)
-        .fetch_all(db)
-        .await
+    sqlx::query_as(
+        "SELECT variant_id, sku, quantity FROM order_items WHERE order_id = $1 ORDER BY variant_id",
+    )
+    .bind(order_id)
+    .fetch_all(db)
+    .await
 }
 
 pub async fn set_tracking<'c>(

@@ -2,7 +2,12 @@
 //!
 //! Every problem is reported as one readable line (`ConfigError`) before anything starts.
 
-use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+use std::{
+    fmt,
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    time::Duration,
+};
 
 use serde::Deserialize;
 
@@ -25,6 +30,71 @@ impl<T> fmt::Debug for Secret<T> {
     }
 }
 
+/// Which reverse proxies in front of Oxcart are believed about the client's address
+/// (`X-Forwarded-For`); see `http::rate_limit::client_ip`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProxyTrust {
+    /// How many proxies append to `X-Forwarded-For` in front of Oxcart; 0 believes none.
+    pub hops: u8,
+    /// The proxies' own networks. When set, only a peer inside them is believed, and the client
+    /// is the rightmost forwarded address outside them (whatever `hops` says).
+    pub networks: Vec<ipnet::IpNet>,
+}
+
+impl ProxyTrust {
+    /// Whether `X-Forwarded-For` from this peer is read at all.
+    pub fn trusts(&self, peer: IpAddr) -> bool {
+        if self.networks.is_empty() { self.hops > 0 } else { self.networks.iter().any(|n| n.contains(&peer)) }
+    }
+
+    /// `false`, `true` (one proxy) or a number of proxies; then a comma-separated list of
+    /// networks (`10.0.0.0/8, 127.0.0.1`), which may be empty.
+    fn parse(trust: Option<&str>, networks: Option<&str>) -> Result<Self, ConfigError> {
+        let hops = match trust.map(str::trim) {
+            None | Some("false") => 0,
+            Some("true") => 1,
+            Some(n) => n.parse::<u8>().ok().filter(|n| *n <= 10).ok_or_else(|| {
+                ConfigError(format!(
+                    "OXCART_TRUST_PROXY `{n}` must be true, false or a number of proxies (0-10)"
+                ))
+            })?,
+        };
+        let networks = networks
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                n.parse::<ipnet::IpNet>().or_else(|_| n.parse::<IpAddr>().map(ipnet::IpNet::from)).map_err(
+                    |_| {
+                        ConfigError(format!(
+                            "OXCART_TRUSTED_PROXIES `{n}` is not an address or a network like 10.0.0.0/8"
+                        ))
+                    },
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { hops, networks })
+    }
+}
+
+/// `trust_proxy` in `oxcart.toml`: `true`/`false`, or a number of proxies.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+enum TrustProxySetting {
+    Flag(bool),
+    Hops(u8),
+}
+
+impl TrustProxySetting {
+    fn as_text(self) -> String {
+        match self {
+            Self::Flag(flag) => flag.to_string(),
+            Self::Hops(hops) => hops.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -38,7 +108,11 @@ pub enum LogFormat {
 pub struct RateLimits {
     /// Window over which attempts are counted, in seconds.
     pub window_secs: u64,
-    /// Failed logins for one email within the window before it answers 429.
+    /// Failed logins for one email from one client IP within the window: what stops one
+    /// attacker guessing one account, without touching the owner's own attempts.
+    pub login_failures_per_email_and_ip: u32,
+    /// Failed logins for one email from everywhere within the window: the ceiling for a
+    /// guesser spread over many addresses.
     pub login_failures_per_email: u32,
     /// Failed logins from one IP within the window before it answers 429.
     pub login_failures_per_ip: u32,
@@ -56,7 +130,8 @@ impl Default for RateLimits {
     fn default() -> Self {
         Self {
             window_secs: 15 * 60,
-            login_failures_per_email: 10,
+            login_failures_per_email_and_ip: 10,
+            login_failures_per_email: 100,
             login_failures_per_ip: 50,
             register_per_ip: 60,
             register_per_email: 5,
@@ -81,8 +156,8 @@ pub struct Config {
     pub log_level: String,
     pub session_ttl: Duration,
     pub cookie_secure: bool,
-    /// Take the client IP from `X-Forwarded-For` (only behind a trusted reverse proxy).
-    pub trust_proxy: bool,
+    /// Which proxies' `X-Forwarded-For` is believed (none by default).
+    pub proxy: ProxyTrust,
     pub db_max_connections: u32,
     pub rate_limits: RateLimits,
     /// The store's one currency, a lower-case ISO 4217 code.
@@ -172,7 +247,8 @@ struct FileConfig {
     log_level: Option<String>,
     session_ttl_hours: Option<u64>,
     cookie_secure: Option<bool>,
-    trust_proxy: Option<bool>,
+    trust_proxy: Option<TrustProxySetting>,
+    trusted_proxies: Option<Vec<String>>,
     db_max_connections: Option<u32>,
     rate_limits: Option<RateLimits>,
     currency: Option<String>,
@@ -328,7 +404,10 @@ impl Config {
             log_format,
             log_level: env("OXCART_LOG_LEVEL").or(file.log_level).unwrap_or_else(|| "info".into()),
             session_ttl: Duration::from_secs(session_hours * 3600),
-            trust_proxy: parse_env(&env, "OXCART_TRUST_PROXY")?.or(file.trust_proxy).unwrap_or(false),
+            proxy: ProxyTrust::parse(
+                env("OXCART_TRUST_PROXY").or(file.trust_proxy.map(TrustProxySetting::as_text)).as_deref(),
+                env("OXCART_TRUSTED_PROXIES").or(file.trusted_proxies.map(|n| n.join(","))).as_deref(),
+            )?,
             db_max_connections,
             rate_limits: file.rate_limits.unwrap_or_default(),
         })
@@ -414,6 +493,23 @@ mod tests {
     fn database_password_never_shows_in_debug_output() {
         let c = load(&[("OXCART_DATABASE_URL", "postgres://u:hunter2@db/x")]).expect("pg");
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn proxies_are_trusted_only_when_declared() {
+        assert_eq!(load(&[]).expect("default").proxy, ProxyTrust::default());
+        assert_eq!(load(&[("OXCART_TRUST_PROXY", "true")]).expect("one").proxy.hops, 1);
+        assert_eq!(load(&[("OXCART_TRUST_PROXY", "2")]).expect("two").proxy.hops, 2);
+        let nets = load(&[("OXCART_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]).expect("nets").proxy;
+        assert!(
+            nets.trusts("10.1.2.3".parse().expect("ip")) && nets.trusts("127.0.0.1".parse().expect("ip"))
+        );
+        assert!(!nets.trusts("198.51.100.1".parse().expect("ip")));
+        assert!(load(&[("OXCART_TRUST_PROXY", "yes")]).is_err());
+        assert!(load(&[("OXCART_TRUSTED_PROXIES", "10.0.0.0/33")]).is_err());
+        let file: FileConfig =
+            toml::from_str("trust_proxy = 2\ntrusted_proxies = [\"10.0.0.0/8\"]").expect("toml");
+        assert!(matches!(file.trust_proxy, Some(TrustProxySetting::Hops(2))));
     }
 
     #[test]

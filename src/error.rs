@@ -117,6 +117,18 @@ impl ApiError {
         e
     }
 
+    /// `503 busy`: the server is at its limit for work of this kind (password hashing) and
+    /// answers at once rather than queue without bound. Retry shortly.
+    pub fn busy() -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Too many passwords are being checked right now. Retry in a moment.",
+        );
+        e.retry_after_secs = Some(1);
+        e
+    }
+
     pub fn payload_too_large() -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -8,7 +8,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     app::AppState,
     error::{ApiError, Problem},
-    http::{json::Json, rate_limit::ClientIp},
+    http::{
+        json::Json,
+        rate_limit::{ClientIp, LimitKey},
+    },
 };
 
 #[derive(Deserialize, ToSchema)]
@@ -45,13 +48,15 @@ async fn request_reset(
     ip: ClientIp,
     Json(body): Json<ResetRequest>,
 ) -> Result<StatusCode, ApiError> {
+    let email = super::parse_email(&body.email).map_err(|m| ApiError::field("email", m))?;
     let limits = &state.config.rate_limits;
-    if let Some(key) = ip.limit_key("password-reset") {
-        state.auth_limiter.hit(&key, limits.password_reset_per_ip)?;
-    }
-    let email_key = format!("password-reset-email:{}", super::email_key(&body.email));
-    state.auth_limiter.hit(&email_key, limits.password_reset_per_email)?;
-    super::request_password_reset(&state.db, &body.email).await?;
+    let mut counted = vec![(
+        LimitKey::new("password-reset-email", &super::email_key(&email)),
+        limits.password_reset_per_email,
+    )];
+    counted.extend(ip.limit_key("password-reset").map(|key| (key, limits.password_reset_per_ip)));
+    let _attempt = state.auth_limiter.admit(&counted)?;
+    super::request_password_reset(&state.db, &email).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -62,15 +67,16 @@ async fn request_reset(
         (status = 204, description = "Password changed; every session signed out"),
         (status = 400, description = "`validation_failed`: bad password, or a token that is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many passwords are being checked at once; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn confirm_reset(
     State(state): State<AppState>,
     ip: ClientIp,
     Json(body): Json<ResetConfirmation>,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(key) = ip.limit_key("password-reset") {
-        state.auth_limiter.hit(&key, state.config.rate_limits.password_reset_per_ip)?;
-    }
+    let per_ip =
+        ip.limit_key("password-reset").map(|key| (key, state.config.rate_limits.password_reset_per_ip));
+    let _attempt = state.auth_limiter.admit(&Vec::from_iter(per_ip))?;
     super::confirm_password_reset(&state.db, &body.token, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

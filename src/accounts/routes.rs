@@ -17,7 +17,7 @@ use crate::{
         auth::{AdminCaller, Caller, session_cookie},
         json::Json,
         query::{ListParams, Page, Query},
-        rate_limit::ClientIp,
+        rate_limit::{ClientIp, LimitKey},
     },
     validate::Validator,
 };
@@ -102,20 +102,21 @@ fn signed_in(state: &AppState, status: StatusCode, session: NewSession) -> Respo
         (status = 400, description = "`malformed_json` or `validation_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many passwords are being checked at once; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn register(
     State(state): State<AppState>,
     ip: ClientIp,
     Json(body): Json<RegisterRequest>,
 ) -> Result<Response, ApiError> {
-    let limits = &state.config.rate_limits;
-    if let Some(key) = ip.limit_key("register") {
-        state.auth_limiter.hit(&key, limits.register_per_ip)?;
-    }
-    state
-        .auth_limiter
-        .hit(&format!("register-email:{}", super::email_key(&body.email)), limits.register_per_email)?;
+    // Checked first: only a well-formed email becomes a (bounded) rate-limit key.
     let input = Registration::parse(&body.email, &body.password, &body.name)?;
+    let limits = &state.config.rate_limits;
+    let email = LimitKey::new("register-email", &super::email_key(&input.email));
+    let mut counted = vec![(email, limits.register_per_email)];
+    counted.extend(ip.limit_key("register").map(|key| (key, limits.register_per_ip)));
+    // Every registration counts, made or not: that is what stops a flood of new accounts.
+    let _attempt = state.auth_limiter.admit(&counted)?;
     let session = super::register(&state.db, state.config.session_ttl, input).await?;
     Ok(signed_in(&state, StatusCode::CREATED, session))
 }
@@ -127,6 +128,7 @@ async fn register(
         (status = 400, description = "`malformed_json` or `validation_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`invalid_credentials`: wrong email or password", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many passwords are being checked at once; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn login(
     State(state): State<AppState>,
@@ -134,23 +136,29 @@ async fn login(
     Json(body): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let mut v = Validator::new();
-    v.check("email", if body.email.trim().is_empty() { Err("is required".into()) } else { Ok(()) });
+    let email = v.check("email", super::parse_email(&body.email));
     v.check("password", if body.password.is_empty() { Err("is required".into()) } else { Ok(()) });
     v.finish()?;
+    let email = super::email_key(&email.unwrap_or_default());
     let limits = &state.config.rate_limits;
-    // Only failures count, so a customer who types their password right is never slowed.
-    let failure_limits = [
-        Some((format!("login-email:{}", super::email_key(&body.email)), limits.login_failures_per_email)),
-        ip.limit_key("login").map(|key| (key, limits.login_failures_per_ip)),
+    // Failures are counted per email and client together: one attacker is stopped on one
+    // account without locking its owner out elsewhere. The per-email ceiling, ten times
+    // higher, stops guessers spread over many addresses; the per-IP limit, one address trying
+    // many accounts. The attempt is counted before the password is checked, so parallel
+    // guesses all count, and given back unless it turns out a wrong password.
+    let pair = LimitKey::new("login-email-ip", &format!("{email} {}", ip.ip));
+    let mut counted = vec![
+        (pair, limits.login_failures_per_email_and_ip),
+        (LimitKey::new("login-email", &email), limits.login_failures_per_email),
     ];
-    for (key, max) in failure_limits.iter().flatten() {
-        state.auth_limiter.check(key, *max)?;
-    }
-    let result = super::login(&state.db, state.config.session_ttl, &body.email, &body.password).await;
-    if result.as_ref().is_err_and(|e| e.code() == "invalid_credentials") {
-        for (key, _) in failure_limits.iter().flatten() {
-            state.auth_limiter.record(key);
-        }
+    counted.extend(ip.limit_key("login").map(|key| (key, limits.login_failures_per_ip)));
+    let attempt = state.auth_limiter.admit(&counted)?;
+    let result = super::login(&state.db, state.config.session_ttl, &email, &body.password).await;
+    match &result {
+        Ok(_) => attempt.refund_and_clear(pair),
+        Err(e) if e.code() == "invalid_credentials" => drop(attempt),
+        // Busy, or our own failure: not the caller's guess.
+        Err(_) => attempt.refund(),
     }
     Ok(signed_in(&state, StatusCode::OK, result?))
 }

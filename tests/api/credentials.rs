@@ -66,4 +66,77 @@ async fn a_password_reset_ends_every_login_that_raced_it(engine: Engine) {
     expect_status(app.get("/v1/me", Some(&token)).await, StatusCode::OK).await;
 }
 
-crate::db_tests!(a_password_reset_ends_every_login_that_raced_it);
+/// 60 guesses at once against one account from one client: exactly as many are checked as
+/// the limit allows, because each is counted before its password is.
+async fn parallel_guesses_are_counted_before_they_are_checked(engine: Engine) {
+    let app = TestApp::spawn_with(engine, |c| c.proxy.hops = 1).await;
+    app.register("target@example.com").await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..60 {
+        let body = json!({"email": "target@example.com", "password": format!("guess number {i}")});
+        let request = app.client.post(app.url("/v1/auth/login")).header("x-forwarded-for", "203.0.113.50");
+        guesses.spawn(async move { request.json(&body).send().await.expect("sent").status() });
+    }
+    let statuses = guesses.join_all().await;
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((checked, limited), (10, 50), "{statuses:?}");
+}
+
+/// Behind a proxy, the client is the address the proxy appended: rotating what the client
+/// writes to the left changes nothing, and claiming to be 127.0.0.1 earns no exemption.
+async fn a_forwarded_address_cannot_be_chosen_by_the_client(engine: Engine) {
+    let app = TestApp::spawn_with(engine, |c| {
+        c.proxy.hops = 1;
+        c.rate_limits.login_failures_per_ip = 5;
+    })
+    .await;
+    for i in 0..5 {
+        let status = login_status(
+            &app,
+            &format!("10.0.0.{i}"),
+            "203.0.113.60",
+            &format!("u{i}@example.com"),
+            "guess guess",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let rotated = login_status(&app, "10.9.9.9", "203.0.113.60", "u9@example.com", "guess guess").await;
+    assert_eq!(rotated, StatusCode::TOO_MANY_REQUESTS, "a new left-hand address is no new client");
+    for i in 0..6 {
+        let status = login_status(&app, "", "127.0.0.1", &format!("l{i}@example.com"), "guess guess").await;
+        let expected = if i < 5 { StatusCode::UNAUTHORIZED } else { StatusCode::TOO_MANY_REQUESTS };
+        assert_eq!(status, expected, "a forwarded 127.0.0.1 is limited like any client ({i})");
+    }
+    let other = login_status(&app, "", "198.51.100.7", "u1@example.com", "guess guess").await;
+    assert_eq!(other, StatusCode::UNAUTHORIZED, "other clients are unaffected");
+}
+
+/// Someone guessing an account's password from one address is stopped there; the owner, from
+/// their own address, still signs in, and their success does not clear the attacker's count.
+async fn an_attacker_cannot_lock_the_owner_out(engine: Engine) {
+    let app = TestApp::spawn_with(engine, |c| c.proxy.hops = 1).await;
+    app.register("owner@example.com").await;
+    for _ in 0..10 {
+        let status = login_status(&app, "", "203.0.113.66", "owner@example.com", "not the password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let stopped = login_status(&app, "", "203.0.113.66", "owner@example.com", "correct horse").await;
+    assert_eq!(stopped, StatusCode::TOO_MANY_REQUESTS, "the attacker's address is stopped for this account");
+    let owner = login_status(&app, "", "198.51.100.20", "owner@example.com", "correct horse").await;
+    assert_eq!(owner, StatusCode::OK, "the owner signs in from their own address");
+    let still = login_status(&app, "", "203.0.113.66", "owner@example.com", "correct horse").await;
+    assert_eq!(still, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn login_status(app: &TestApp, claimed: &str, ip: &str, email: &str, password: &str) -> StatusCode {
+    app.login_via_proxy(claimed, ip, email, password).await.status()
+}
+
+crate::db_tests!(
+    a_password_reset_ends_every_login_that_raced_it,
+    parallel_guesses_are_counted_before_they_are_checked,
+    a_forwarded_address_cannot_be_chosen_by_the_client,
+    an_attacker_cannot_lock_the_owner_out,
+);

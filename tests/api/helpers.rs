@@ -166,6 +166,15 @@ impl TestApp {
         (body["token"].as_str().expect("token").to_owned(), body["customer"].clone())
     }
 
+    /// A login as the client at `ip` behind one trusted proxy: the client wrote `claimed` (may
+    /// be empty), and the proxy appended the address it saw.
+    pub async fn login_via_proxy(&self, claimed: &str, ip: &str, email: &str, password: &str) -> Response {
+        let body = json!({"email": email, "password": password});
+        let forwarded = if claimed.is_empty() { ip.to_owned() } else { format!("{claimed}, {ip}") };
+        let req = self.client.post(self.url("/v1/auth/login")).header("x-forwarded-for", forwarded);
+        req.json(&body).send().await.expect("sent")
+    }
+
     /// Creates an admin the way `oxcart admin create` does and signs in.
     pub async fn admin_token(&self) -> String {
         let input =
@@ -348,6 +357,30 @@ pub async fn start_server(cmd: &mut std::process::Command) -> (std::process::Chi
         .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_owned))
         .expect(&text);
     (child, base, text)
+}
+
+/// `oxcart serve` as a process of its own on `db`, killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `oxcart serve` on `db` with these extra environment variables.
+pub async fn serve_process(db: &TestDatabase, env: &[(&str, &str)]) -> ServerProcess {
+    let mut cmd = oxcart_command(db.dir());
+    cmd.env("OXCART_DATABASE_URL", &db.url);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let (child, base, _) = start_server(&mut cmd).await;
+    ServerProcess { child, base }
 }
 
 /// An HTTP client for the tests. reqwest is built without a default TLS crypto provider (the

@@ -1,37 +1,15 @@
 //! The guarantees with real server processes: two of them racing on one database, and one
 //! killed between taking the money and recording it.
 
-use std::{process::Child, time::Duration};
+use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Engine, TestDatabase, expect_status, oxcart_command, scalar, start_server};
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn serve(db: &TestDatabase, env: &[(&str, &str)]) -> Server {
-    let mut cmd = oxcart_command(db.dir());
-    cmd.env("OXCART_DATABASE_URL", &db.url);
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    let (child, base, _) = start_server(&mut cmd).await;
-    Server { child, base }
-}
+use crate::helpers::{Engine, ServerProcess, TestDatabase, expect_status, scalar, serve_process};
 
 /// An admin token on `server`, and a published product with `stock` units; returns (token, variant id).
-async fn arrange(db: &TestDatabase, client: &Client, server: &Server, stock: i64) -> (String, String) {
+async fn arrange(db: &TestDatabase, client: &Client, server: &ServerProcess, stock: i64) -> (String, String) {
     let pool = db.connect().await;
     let input =
         oxcart::accounts::Registration::parse("boss@example.com", "admin password", "Boss").expect("valid");
@@ -56,7 +34,7 @@ async fn arrange(db: &TestDatabase, client: &Client, server: &Server, stock: i64
     (token, product["variants"][0]["id"].as_str().expect("variant").to_owned())
 }
 
-async fn guest_cart(client: &Client, server: &Server, variant: &str) -> String {
+async fn guest_cart(client: &Client, server: &ServerProcess, variant: &str) -> String {
     let cart = client.post(format!("{}/v1/carts", server.base)).send().await.expect("cart");
     let id = expect_status(cart, StatusCode::CREATED).await["id"].as_str().expect("id").to_owned();
     let add = client
@@ -77,7 +55,7 @@ fn checkout_body() -> Value {
 
 async fn two_servers_never_sell_more_than_the_stock(engine: Engine) {
     let db = TestDatabase::create(engine).await;
-    let servers = [serve(&db, &[]).await, serve(&db, &[]).await];
+    let servers = [serve_process(&db, &[]).await, serve_process(&db, &[]).await];
     let client = crate::helpers::http_client(Duration::from_secs(60));
     let (_, variant) = arrange(&db, &client, &servers[0], 7).await;
     let mut carts = Vec::new();
@@ -130,7 +108,7 @@ async fn two_servers_never_sell_more_than_the_stock(engine: Engine) {
 /// oversold, nothing stays held.
 async fn carts_sharing_variants_in_opposite_orders_never_fail(engine: Engine) {
     let db = TestDatabase::create(engine).await;
-    let servers = [serve(&db, &[]).await, serve(&db, &[]).await];
+    let servers = [serve_process(&db, &[]).await, serve_process(&db, &[]).await];
     let client = crate::helpers::http_client(Duration::from_secs(90));
     let (token, first) = arrange(&db, &client, &servers[0], 100).await;
     let product = client
@@ -187,7 +165,7 @@ async fn a_crash_after_the_charge_is_settled_by_the_reconciler(engine: Engine) {
     let db = TestDatabase::create(engine).await;
     // The first server pauses after each charge, and does not reconcile.
     let slow = [("OXCART_FAULT_PAUSE_AFTER_CHARGE_MS", "60000"), ("OXCART_RECONCILE_EVERY_SECS", "3600")];
-    let mut first = serve(&db, &slow).await;
+    let mut first = serve_process(&db, &slow).await;
     let client = crate::helpers::http_client(Duration::from_secs(90));
     let (token, variant) = arrange(&db, &client, &first, 5).await;
     let paid_cart = guest_cart(&client, &first, &variant).await;
@@ -225,7 +203,7 @@ async fn a_crash_after_the_charge_is_settled_by_the_reconciler(engine: Engine) {
         ("OXCART_RECONCILE_AFTER_SECS", "1"),
         ("OXCART_RELEASE_UNPAID_AFTER_SECS", "1"),
     ];
-    let second = serve(&db, &fast).await;
+    let second = serve_process(&db, &fast).await;
     let paid_order: String = sqlx::query_scalar("SELECT order_id FROM carts WHERE id = $1")
         .bind(&paid_cart)
         .fetch_one(pool.pool())
@@ -266,7 +244,7 @@ async fn a_crash_mid_delivery_still_sends_exactly_one_email(engine: Engine) {
         ("OXCART_OUTBOX_LEASE_MS", "1000"),
         ("OXCART_RECONCILE_EVERY_SECS", "3600"),
     ];
-    let mut first = serve(&db, &env).await;
+    let mut first = serve_process(&db, &env).await;
     let client = crate::helpers::http_client(Duration::from_secs(60));
     let (_, variant) = arrange(&db, &client, &first, 3).await;
     let cart = guest_cart(&client, &first, &variant).await;
@@ -283,7 +261,7 @@ async fn a_crash_mid_delivery_still_sends_exactly_one_email(engine: Engine) {
     first.child.wait().expect("reaped");
     smtp.set_mode(crate::smtp::Mode::Accept);
 
-    let _second = serve(&db, &env).await;
+    let _second = serve_process(&db, &env).await;
     let messages = smtp.wait_for(1, Duration::from_secs(20)).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let subject = format!("Subject: Order {} confirmed", order["number"]);

@@ -60,6 +60,8 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
 pub struct App {
     state: AppState,
     mailer: Arc<Mailer>,
+    /// `OXCART_METRICS_LISTEN`, once bound.
+    metrics_listener: Option<TcpListener>,
 }
 
 impl App {
@@ -82,7 +84,7 @@ impl App {
             catalog_cache: Arc::new(CatalogCache::new(config.catalog_cache)),
             config: Arc::new(config),
         };
-        Self { state, mailer }
+        Self { state, mailer, metrics_listener: None }
     }
 
     /// The outbox delivery worker over this app's database and mailer.
@@ -99,11 +101,22 @@ impl App {
         &self.state
     }
 
-    /// Binds the listening socket. Unless a public URL was configured, the public URL
-    /// becomes the address actually bound (port 0 picks a free port).
+    /// Where `/metrics` is served on an address of its own, once bound.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    /// Binds the listening socket (and the metrics one, when configured). Unless a public URL
+    /// was configured, the public URL becomes the address actually bound (port 0 picks a free
+    /// port).
     pub async fn bind(&mut self) -> Result<TcpListener, StartError> {
         let addr = self.state.config.listen;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
+        if let Some(addr) = self.state.config.metrics.listen {
+            let metrics =
+                TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
+            self.metrics_listener = Some(metrics);
+        }
         if !self.state.config.public_url_configured
             && let Ok(bound) = listener.local_addr()
         {
@@ -128,10 +141,21 @@ impl App {
             self.state.config.reconcile,
             self.state.catalog_cache.clone(),
         ));
+        let limits = http::server::ConnectionLimits {
+            header_timeout: self.state.config.header_timeout,
+            max_connections: http::server::max_connections(self.state.config.max_connections),
+        };
+        let metrics = self.metrics_listener.map(|metrics_listener| {
+            let router = http::metrics_router(self.state.clone());
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            (stop, tokio::spawn(http::server::serve(metrics_listener, router, limits, wait_for(stopped))))
+        });
         let router = http::router(self.state);
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        http::server::serve(listener, router, limits, shutdown).await?;
+        if let Some((stop, server)) = metrics {
+            let _ = stop.send(true);
+            let _ = server.await;
+        }
         reconciler.abort();
         // The worker finishes the message in hand, so it is not left half-sent.
         let _ = stop_worker.send(true);

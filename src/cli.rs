@@ -124,6 +124,17 @@ async fn serve(config: Config) -> Result<(), String> {
         let mail_dir = state.config.data_dir.join("mail");
         println!("  emails:         written to {}/ (set OXCART_SMTP_URL to send them)", mail_dir.display());
     }
+    let metrics = &state.config.metrics;
+    match (app.metrics_address(), &metrics.token) {
+        (Some(addr), token) => {
+            let guard = if token.is_some() { " (with the bearer token in OXCART_METRICS_TOKEN)" } else { "" };
+            println!("  metrics:        http://{addr}/metrics{guard}");
+        }
+        (None, Some(_)) => {
+            println!("  metrics:        {public_url}/metrics with the bearer token in OXCART_METRICS_TOKEN")
+        }
+        (None, None) => println!("  metrics:        off (set OXCART_METRICS_TOKEN or OXCART_METRICS_LISTEN)"),
+    }
     println!("  stop with Ctrl-C\n");
     tracing::info!(listen = %state.config.listen, engine, "listening");
     app.serve(listener, app::shutdown_signal()).await.map_err(|e| format!("server failed: {e}"))

@@ -158,6 +158,14 @@ pub struct Config {
     pub cookie_secure: bool,
     /// Which proxies' `X-Forwarded-For` is believed (none by default).
     pub proxy: ProxyTrust,
+    /// How long a connection may take to send a request head (and stay idle between requests).
+    pub header_timeout: Duration,
+    /// How long a request body may take to arrive, from its first byte to its last.
+    pub body_timeout: Duration,
+    /// The most connections open at once.
+    pub max_connections: usize,
+    /// Who may read `/metrics`, and where.
+    pub metrics: Metrics,
     pub db_max_connections: u32,
     pub rate_limits: RateLimits,
     /// The store's one currency, a lower-case ISO 4217 code.
@@ -174,6 +182,17 @@ pub struct Config {
     /// Half of the failed charges are made first and only their answer is lost, as happens when
     /// a gateway times out after charging.
     pub fault_test_provider_failure_percent: u8,
+}
+
+/// `/metrics` is not public: it needs this bearer token, or is served on an address of its own
+/// (or both). With neither, it is not served at all.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    /// `Authorization: Bearer <token>` required on `/metrics`, wherever it is served.
+    pub token: Option<Secret<String>>,
+    /// Serve `/metrics` on this address (for instance a private interface), and not on the
+    /// shop's.
+    pub listen: Option<SocketAddr>,
 }
 
 /// Stripe: the `stripe` payment provider and its webhooks.
@@ -382,7 +401,29 @@ impl Config {
         }
         let catalog_cache =
             Duration::from_millis(parse_env(&env, "OXCART_CATALOG_CACHE_MS")?.unwrap_or(1000));
+        let metrics = Metrics {
+            token: env("OXCART_METRICS_TOKEN").filter(|t| !t.is_empty()).map(Secret::new),
+            listen: match env("OXCART_METRICS_LISTEN").filter(|l| !l.is_empty()) {
+                Some(text) => Some(text.parse().map_err(|_| {
+                    ConfigError(format!(
+                        "OXCART_METRICS_LISTEN `{text}` is not an address like 10.0.0.5:9464"
+                    ))
+                })?),
+                None => None,
+            },
+        };
+        if metrics.token.as_ref().is_some_and(|t| t.expose().len() < 16) {
+            return Err(ConfigError("OXCART_METRICS_TOKEN must be at least 16 characters".into()));
+        }
+        let max_connections: usize = parse_env(&env, "OXCART_MAX_CONNECTIONS")?.unwrap_or(8192);
+        if max_connections == 0 {
+            return Err(ConfigError("OXCART_MAX_CONNECTIONS must be at least 1".into()));
+        }
         Ok(Self {
+            header_timeout: secs("OXCART_HEADER_TIMEOUT_SECS", 15)?,
+            body_timeout: secs("OXCART_BODY_TIMEOUT_SECS", 30)?,
+            max_connections,
+            metrics,
             currency,
             reconcile,
             catalog_cache,

@@ -129,6 +129,15 @@ impl ApiError {
         e
     }
 
+    /// `408 request_timeout`: the body did not arrive within `OXCART_BODY_TIMEOUT_SECS`.
+    pub fn request_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "The request body did not arrive in time. Nothing was done; send it again.",
+        )
+    }
+
     pub fn payload_too_large() -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -24,7 +24,7 @@ use argon2::{
 use crate::error::ApiError;
 
 /// Queued hashes per hashing thread; beyond that, `503 busy`.
-const QUEUE_PER_THREAD: usize = 8;
+const QUEUE_PER_THREAD: usize = 16;
 /// The longest a hash may wait in the queue before it is answered `503 busy` instead.
 const MAX_WAIT: Duration = Duration::from_secs(2);
 /// At most this many hashing threads, however many cores: each holds ~19 MiB while it works.

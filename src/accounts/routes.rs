@@ -15,6 +15,7 @@ use crate::{
     error::{ApiError, Problem},
     http::{
         auth::{AdminCaller, Caller, session_cookie},
+        csrf::NoBody,
         json::Json,
         query::{ListParams, Page, Query},
         rate_limit::{ClientIp, LimitKey},
@@ -169,7 +170,11 @@ async fn login(
         (status = 204, description = "Signed out"),
         (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn logout(State(state): State<AppState>, Caller(session): Caller) -> Result<Response, ApiError> {
+async fn logout(
+    State(state): State<AppState>,
+    Caller(session): Caller,
+    _: NoBody,
+) -> Result<Response, ApiError> {
     super::logout(&state.db, &session.session_id).await?;
     let clear = session_cookie("", 0, state.config.cookie_secure);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())

@@ -13,7 +13,7 @@ use crate::{
     app::AppState,
     catalog::products::views::absolute_url,
     error::{ApiError, Problem},
-    http::{auth::MaybeCaller, json::Json},
+    http::{auth::MaybeCaller, csrf::NoBody, json::Json},
     money::Money,
     time::rfc3339,
 };
@@ -132,6 +132,7 @@ fn caller_id(caller: &MaybeCaller) -> Option<&str> {
 async fn create_cart(
     State(state): State<AppState>,
     caller: MaybeCaller,
+    _: NoBody,
 ) -> Result<(StatusCode, axum::Json<CartView>), ApiError> {
     let cart = super::create_cart(&state.db, caller_id(&caller)).await?;
     Ok((StatusCode::CREATED, axum::Json(view(&state, cart))))
@@ -203,6 +204,7 @@ async fn remove_item(
     State(state): State<AppState>,
     caller: MaybeCaller,
     Path((id, item_id)): Path<(String, String)>,
+    _: NoBody,
 ) -> Result<axum::Json<CartView>, ApiError> {
     let cart = super::remove_item(&state.db, &id, caller_id(&caller), &item_id).await?;
     Ok(axum::Json(view(&state, cart)))

@@ -23,7 +23,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::payload_too_large()
             } else {
-                ApiError::malformed_json("The request body could not be read.")
+                unread_body(&rejection)
             }
         })?;
         parse(&bytes).map(Json)
@@ -48,7 +48,23 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::OptionalFromRequest<S> 
     }
 }
 
-fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
+/// Why a body could not be read: it is over the size limit (`413`), it stopped arriving before
+/// the body deadline (`408`), or the client broke it off.
+pub fn unread_body(error: &(dyn std::error::Error + 'static)) -> ApiError {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::request_timeout();
+        }
+        if e.is::<http_body_util::LengthLimitError>() {
+            return ApiError::payload_too_large();
+        }
+        cause = e.source();
+    }
+    ApiError::malformed_json("The request body could not be read.")
+}
+
+pub fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
     let Some(value) = content_type.and_then(|v| v.to_str().ok()) else {
         return false;
     };

@@ -3,20 +3,24 @@
 
 pub mod auth;
 pub mod catalog_cache;
+pub mod csrf;
 pub mod idempotency;
 pub mod json;
 mod middleware;
 pub mod openapi;
 mod ops;
+pub use ops::metrics_router;
 pub mod query;
 pub mod rate_limit;
 pub mod request_context;
+pub mod server;
 
 use axum::{Router, extract::DefaultBodyLimit};
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
     request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::RequestBodyDeadlineLayer,
     trace::TraceLayer,
 };
 use utoipa::OpenApi;
@@ -30,6 +34,7 @@ use crate::{
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    let body_timeout = state.config.body_timeout;
     let admin = OpenApiRouter::new()
         .merge(accounts::routes::admin_router())
         .merge(catalog::categories::routes::admin_router())
@@ -62,6 +67,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), catalog_cache::invalidate_after_writes))
+        // Before idempotency, so a forged request does not even claim a key.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::refuse_cross_site))
         .layer(
             ServiceBuilder::new()
                 .layer(axum::middleware::from_fn(request_context::accept_safe_id))
@@ -78,7 +85,9 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(request_context::scope))
                 .layer(axum::middleware::from_fn(middleware::errors_as_problems))
                 .layer(CatchPanicLayer::custom(middleware::panic_as_problem))
-                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+                // A body trickled in a byte at a time must still arrive within the deadline.
+                .layer(RequestBodyDeadlineLayer::new(body_timeout)),
         )
         .with_state(state)
 }

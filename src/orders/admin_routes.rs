@@ -13,6 +13,7 @@ use crate::{
     app::AppState,
     error::{ApiError, Problem},
     http::{
+        csrf::NoBody,
         json::Json,
         query::{ListParams, Page, Query},
     },
@@ -101,6 +102,7 @@ async fn fulfill(
 async fn cancel(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    _: NoBody,
 ) -> Result<axum::Json<OrderView>, ApiError> {
     Ok(axum::Json(view(super::lifecycle::cancel(&state.db, &state.payments, &id).await?)))
 }

@@ -89,7 +89,7 @@ async fn a_guest_pays_once_and_reads_the_order_with_its_token(engine: Engine) {
     assert_eq!((cart_view["status"].clone(), cart_view["order_id"].clone()), (json!("completed"), json!(id)));
     assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM test_provider_charges").await, 1, "charged once");
     assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM outbox WHERE topic = 'order.paid'").await, 1);
-    let metrics = app.get("/metrics", None).await.text().await.expect("metrics");
+    let metrics = app.metrics().await;
     for line in [
         r#"oxcart_orders{status="paid"} 1"#,
         r#"oxcart_payments{status="succeeded"} 1"#,

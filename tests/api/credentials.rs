@@ -13,6 +13,7 @@ use crate::helpers::{Engine, TestApp, expect_status};
 async fn a_password_reset_ends_every_login_that_raced_it(engine: Engine) {
     let app = TestApp::spawn_with(engine, |c| {
         c.rate_limits.login_failures_per_email = 10_000;
+        c.rate_limits.login_failures_per_email_and_ip = 10_000;
         c.rate_limits.password_reset_per_ip = 10_000;
     })
     .await;
@@ -53,6 +54,8 @@ async fn a_password_reset_ends_every_login_that_raced_it(engine: Engine) {
                     assert_eq!(me, StatusCode::UNAUTHORIZED, "round {round}: a session outlived the reset");
                 }
                 StatusCode::UNAUTHORIZED => refused += 1,
+                // The whole suite shares this process's hashing threads: busy opens nothing.
+                StatusCode::SERVICE_UNAVAILABLE => {}
                 other => panic!("round {round}: login answered {other}: {body}"),
             }
         }

@@ -1,7 +1,12 @@
 //! The HTTP edge with a real server process and real sockets: what a flood of password
-//! guesses costs.
+//! guesses costs, and what slow, idle and too many connections get.
 
 use std::time::{Duration, Instant};
+
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
 
 use reqwest::StatusCode;
 use serde_json::json;
@@ -104,4 +109,101 @@ async fn huge_emails_leave_nothing_behind(engine: Engine) {
     assert!(after < before + 48, "memory grew from {before} to {after} MiB");
 }
 
-crate::db_tests!(a_flood_of_logins_is_bounded_in_memory_and_answered_busy, huge_emails_leave_nothing_behind);
+/// Reads until the server closes the connection (or `limit` passes); returns what it sent and
+/// whether it closed.
+async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (String, bool) {
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + limit;
+    let mut buffer = [0u8; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, stream.read(&mut buffer)).await {
+            Ok(Ok(0) | Err(_)) => return (String::from_utf8_lossy(&seen).into_owned(), true),
+            Ok(Ok(n)) => seen.extend_from_slice(&buffer[..n]),
+            Err(_) => return (String::from_utf8_lossy(&seen).into_owned(), false),
+        }
+    }
+}
+
+/// 200 connections trickling their headers, an idle keep-alive connection and a body that
+/// stops halfway are all closed after their timeouts, while an ordinary client keeps being
+/// served throughout.
+async fn slow_and_idle_connections_are_closed_while_others_are_served(engine: Engine) {
+    let db = TestDatabase::create(engine).await;
+    let env = [("OXCART_HEADER_TIMEOUT_SECS", "2"), ("OXCART_BODY_TIMEOUT_SECS", "2")];
+    let server = serve_process(&db, &env).await;
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..200 {
+        let mut stream = TcpStream::connect(&address).await.expect("connect");
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: shop\r\n").await.expect("write");
+        slow.push(stream);
+    }
+    let trickle = tokio::spawn(async move {
+        for _ in 0..12 {
+            for stream in &mut slow {
+                let _ = stream.write_all(b"X-Slow: 1\r\n").await;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        slow
+    });
+    let client = crate::helpers::http_client(Duration::from_secs(5));
+    for _ in 0..10 {
+        let started = Instant::now();
+        let res = client.get(format!("{}/healthz", server.base)).send().await.expect("served");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(started.elapsed() < Duration::from_secs(1), "waited {:?}", started.elapsed());
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let mut slow = trickle.await.expect("trickled");
+    for stream in &mut slow {
+        let (_, closed) = read_until_closed(stream, Duration::from_secs(2)).await;
+        assert!(closed, "a connection still trickling headers after their timeout was kept open");
+    }
+
+    let mut idle = TcpStream::connect(&address).await.expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: shop\r\n\r\n").await.expect("write");
+    let (answer, closed) = read_until_closed(&mut idle, Duration::from_secs(4)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(closed, "an idle keep-alive connection outlived the timeout");
+
+    let mut half = TcpStream::connect(&address).await.expect("connect");
+    let head = "POST /v1/auth/login HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+    half.write_all(head.as_bytes()).await.expect("write");
+    half.write_all(br#"{"email": "#).await.expect("write");
+    let started = Instant::now();
+    let (answer, closed) = read_until_closed(&mut half, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request_timeout"), "{answer}");
+    assert!(closed && started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+}
+
+/// At the connection cap, a new client waits for a slot (silent connections give theirs up at
+/// the header timeout) instead of the server running out of file descriptors.
+async fn connections_beyond_the_cap_wait_for_a_slot(engine: Engine) {
+    let db = TestDatabase::create(engine).await;
+    let env = [("OXCART_HEADER_TIMEOUT_SECS", "2"), ("OXCART_MAX_CONNECTIONS", "20")];
+    let server = serve_process(&db, &env).await;
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut silent = Vec::new();
+    for _ in 0..20 {
+        silent.push(TcpStream::connect(&address).await.expect("connect"));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let client = crate::helpers::http_client(Duration::from_secs(10));
+    let started = Instant::now();
+    let res = client.get(format!("{}/healthz", server.base)).send().await.expect("served in the end");
+    assert_eq!(res.status(), StatusCode::OK);
+    let waited = started.elapsed();
+    assert!(waited > Duration::from_millis(1200), "the 21st connection was served at once: {waited:?}");
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+    drop(silent);
+}
+
+crate::db_tests!(
+    a_flood_of_logins_is_bounded_in_memory_and_answered_busy,
+    huge_emails_leave_nothing_behind,
+    slow_and_idle_connections_are_closed_while_others_are_served,
+    connections_beyond_the_cap_wait_for_a_slot,
+);

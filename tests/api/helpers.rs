@@ -35,12 +35,17 @@ macro_rules! db_tests {
     };
 }
 
+/// The `OXCART_METRICS_TOKEN` of every test server.
+pub const METRICS_TOKEN: &str = "metrics-token-for-tests";
+
 pub fn postgres_url() -> Option<String> {
     std::env::var("OXCART_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
 }
 
 pub struct TestApp {
     pub base: String,
+    /// `http://…` of `OXCART_METRICS_LISTEN`, when the test set one.
+    pub metrics_base: Option<String>,
     pub client: Client,
     pub db: Db,
     shutdown: Option<oneshot::Sender<()>>,
@@ -96,11 +101,13 @@ impl TestApp {
     pub async fn spawn_with(engine: Engine, tweak: impl FnOnce(&mut Config)) -> Self {
         let database = TestDatabase::create(engine).await;
         let mut config = Config::for_database(&database.url, database.dir().to_path_buf());
+        config.metrics.token = Some(oxcart::config::Secret::new(METRICS_TOKEN.to_owned()));
         tweak(&mut config);
         let mut app = App::build(config).await.expect("app builds");
         let db = app.state().db.clone();
         let listener = app.bind().await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let metrics_base = app.metrics_address().map(|addr| format!("http://{addr}"));
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             app.serve(listener, async move {
@@ -111,6 +118,7 @@ impl TestApp {
         });
         Self {
             base,
+            metrics_base,
             client: http_client(Duration::from_secs(30)),
             db,
             shutdown: Some(tx),
@@ -143,6 +151,13 @@ impl TestApp {
             req = req.json(&body);
         }
         req.send().await.expect("request sent")
+    }
+
+    /// `/metrics` as Prometheus reads it, with the test servers' metrics token.
+    pub async fn metrics(&self) -> String {
+        let res = self.get("/metrics", Some(METRICS_TOKEN)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.text().await.expect("metrics")
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {

@@ -112,7 +112,7 @@ async fn an_outage_delays_the_email_but_never_doubles_it(engine: Engine) {
     smtp.wait_for(1, Duration::from_secs(10)).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(about_order(&smtp.messages(), order["number"].as_i64().expect("number")).len(), 1);
-    let metrics = app.get("/metrics", None).await.text().await.expect("metrics");
+    let metrics = app.metrics().await;
     assert!(metrics.contains(r#"oxcart_emails_total{status="sent"} 1"#), "{metrics}");
     assert!(metrics.contains(r#"oxcart_emails_total{status="failed"}"#), "{metrics}");
 }
@@ -166,7 +166,7 @@ async fn a_message_that_keeps_failing_is_parked_as_dead(engine: Engine) {
     assert_eq!(dead.len(), 1);
     assert_eq!((dead[0]["topic"].clone(), dead[0]["attempts"].clone()), (json!("order.paid"), json!(2)));
     assert!(dead[0]["last_error"].as_str().expect("error").contains("smtp"), "{dead:?}");
-    let metrics = app.get("/metrics", None).await.text().await.expect("metrics");
+    let metrics = app.metrics().await;
     assert!(metrics.contains(r#"oxcart_outbox{status="dead"} 1"#), "{metrics}");
     let bad = app.get("/v1/admin/outbox?status=lost", Some(&admin)).await;
     expect_problem(bad, StatusCode::BAD_REQUEST, "validation_failed").await;

@@ -12,6 +12,7 @@ mod checkout;
 mod cli;
 mod conventions;
 mod credentials;
+mod csrf;
 mod edge;
 mod fake_stripe;
 mod idempotency;

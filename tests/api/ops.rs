@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Engine, TestApp, expect_status};
+use crate::helpers::{Engine, TestApp, expect_problem, expect_status};
 
 async fn health_and_readiness(engine: Engine) {
     let app = TestApp::spawn(engine).await;
@@ -22,7 +22,7 @@ async fn metrics_count_requests_by_route_and_status(engine: Engine) {
     app.get("/v1/me", None).await;
     app.get("/v1/me", None).await;
     app.get("/healthz", None).await;
-    let res = app.get("/metrics", None).await;
+    let res = app.get("/metrics", Some(crate::helpers::METRICS_TOKEN)).await;
     assert!(res.headers()["content-type"].to_str().unwrap_or("").contains("text"));
     let text = res.text().await.expect("body");
     assert!(
@@ -30,6 +30,43 @@ async fn metrics_count_requests_by_route_and_status(engine: Engine) {
         "{text}"
     );
     assert!(text.contains(r#"oxcart_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/healthz",status="200"}"#), "{text}");
+}
+
+/// `/metrics` is not public: off by default, behind its bearer token, or on an address of its
+/// own where it is nowhere else.
+async fn metrics_are_not_public(engine: Engine) {
+    let off = TestApp::spawn_with(engine, |c| c.metrics.token = None).await;
+    expect_problem(off.get("/metrics", None).await, StatusCode::NOT_FOUND, "not_found").await;
+    let admin = off.admin_token().await;
+    expect_problem(off.get("/metrics", Some(&admin)).await, StatusCode::NOT_FOUND, "not_found").await;
+
+    let guarded = TestApp::spawn(engine).await;
+    let admin = guarded.admin_token().await;
+    for token in [None, Some("wrong-token-of-enough-length"), Some(admin.as_str())] {
+        let res = guarded.get("/metrics", token).await;
+        assert_eq!(res.headers().get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Bearer"));
+        expect_problem(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+    assert!(guarded.metrics().await.contains("oxcart_http_requests_total"));
+
+    let apart = TestApp::spawn_with(engine, |c| {
+        c.metrics.token = None;
+        c.metrics.listen = Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
+    })
+    .await;
+    apart.get("/healthz", None).await;
+    expect_problem(apart.get("/metrics", None).await, StatusCode::NOT_FOUND, "not_found").await;
+    let own = apart.metrics_base.clone().expect("a metrics address");
+    let res = apart.client.get(format!("{own}/metrics")).send().await.expect("sent");
+    let text = expect_status_text(res).await;
+    assert!(text.contains(r#"route="/healthz""#), "{text}");
+    let shop = apart.client.get(format!("{own}/v1/products")).send().await.expect("sent");
+    expect_problem(shop, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+async fn expect_status_text(res: reqwest::Response) -> String {
+    assert_eq!(res.status(), StatusCode::OK);
+    res.text().await.expect("text")
 }
 
 async fn openapi_documents_every_route(engine: Engine) {
@@ -92,6 +129,7 @@ async fn openapi_documents_every_route(engine: Engine) {
 }
 
 crate::db_tests!(
+    metrics_are_not_public,
     health_and_readiness,
     metrics_count_requests_by_route_and_status,
     openapi_documents_every_route

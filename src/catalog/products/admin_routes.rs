@@ -17,6 +17,7 @@ use crate::{
     error::{ApiError, Problem},
     http::{
         auth::AdminCaller,
+        csrf::NoBody,
         json::Json,
         query::{Page, Query},
     },
@@ -115,6 +116,7 @@ async fn update_product(
 async fn archive_product(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    _: NoBody,
 ) -> Result<StatusCode, ApiError> {
     super::archive_product(&state.db, &id).await?;
     Ok(StatusCode::NO_CONTENT)

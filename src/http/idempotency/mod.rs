@@ -44,7 +44,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let scope = scope_of(&mut parts, &state).await;
     let bytes = match axum::body::to_bytes(body, super::MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
-        Err(_) => return ApiError::payload_too_large().into_response(),
+        Err(e) => return super::json::unread_body(&e).into_response(),
     };
     let request_hash = fingerprint(&parts, &bytes);
     let claimed_at = match claim(&state.db, &scope, &key, &request_hash).await {

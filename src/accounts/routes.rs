@@ -93,7 +93,10 @@ fn signed_in(state: &AppState, status: StatusCode, session: NewSession) -> Respo
     let cookie =
         session_cookie(&session.token, state.config.session_ttl.as_secs(), state.config.cookie_secure);
     let body = AuthResponse { token: session.token, customer: session.customer.into() };
-    (status, [(header::SET_COOKIE, cookie)], axum::Json(body)).into_response()
+    // A session token is a fresh credential: not kept for idempotent replays, not even sealed.
+    let mut response = (status, [(header::SET_COOKIE, cookie)], axum::Json(body)).into_response();
+    response.extensions_mut().insert(crate::http::idempotency::DoNotKeep);
+    response
 }
 
 /// Create a customer account and sign in.

@@ -233,6 +233,61 @@ async fn a_crash_after_the_charge_is_settled_by_the_reconciler(engine: Engine) {
     pool.close().await;
 }
 
+/// While a request with an `Idempotency-Key` runs, its process renews its claim, so a retry
+/// elsewhere is told `409 idempotency_key_in_use` however long it takes. Killed with SIGKILL,
+/// the process stops renewing, and the next retry takes the key over within the lease (10 s),
+/// not minutes later: here it runs the checkout again, which finds the cart taken by the
+/// pending order and charges nothing more.
+async fn a_killed_request_gives_up_its_key_within_seconds(engine: Engine) {
+    let db = TestDatabase::create(engine).await;
+    let slow = [("OXCART_FAULT_PAUSE_AFTER_CHARGE_MS", "60000"), ("OXCART_RECONCILE_EVERY_SECS", "3600")];
+    let mut first = serve_process(&db, &slow).await;
+    let second = serve_process(&db, &[("OXCART_RECONCILE_EVERY_SECS", "3600")]).await;
+    let client = crate::helpers::http_client(Duration::from_secs(90));
+    let (_, variant) = arrange(&db, &client, &first, 5).await;
+    let cart = guest_cart(&client, &first, &variant).await;
+    let checkout = |server: &ServerProcess| {
+        client
+            .post(format!("{}/v1/carts/{cart}/checkout", server.base))
+            .header("Idempotency-Key", "3b1f0c52-crash-test")
+            .json(&checkout_body())
+            .send()
+    };
+    let running = checkout(&first);
+    let running = tokio::spawn(running);
+    let pool = db.connect().await;
+    for _ in 0..200 {
+        if scalar(&pool, "SELECT COUNT(*) FROM test_provider_charges").await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM test_provider_charges").await, 1, "charged");
+    // Longer than a lease: the running request keeps renewing its claim.
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    let meanwhile = checkout(&second).await.expect("sent");
+    crate::helpers::expect_problem(meanwhile, StatusCode::CONFLICT, "idempotency_key_in_use").await;
+
+    first.child.kill().expect("kill -9");
+    first.child.wait().expect("reaped");
+    let _ = running.await;
+    let killed_at = std::time::Instant::now();
+    let answer = loop {
+        let res = checkout(&second).await.expect("sent");
+        let status = res.status();
+        let body: Value = res.json().await.expect("problem");
+        if body["code"] != "idempotency_key_in_use" {
+            break (status, body);
+        }
+        assert!(killed_at.elapsed() < Duration::from_secs(15), "the dead request still holds its key");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(answer.0, StatusCode::CONFLICT, "{:?}", answer.1);
+    assert_eq!(answer.1["code"], "cart_completed", "{:?}", answer.1);
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM test_provider_charges").await, 1, "never charged twice");
+    pool.close().await;
+}
+
 async fn a_crash_mid_delivery_still_sends_exactly_one_email(engine: Engine) {
     let db = TestDatabase::create(engine).await;
     let smtp = crate::smtp::SmtpServer::start().await;
@@ -280,5 +335,6 @@ crate::db_tests!(
     two_servers_never_sell_more_than_the_stock,
     carts_sharing_variants_in_opposite_orders_never_fail,
     a_crash_after_the_charge_is_settled_by_the_reconciler,
+    a_killed_request_gives_up_its_key_within_seconds,
     a_crash_mid_delivery_still_sends_exactly_one_email,
 );

@@ -7,22 +7,34 @@
 //! `422 idempotency_key_reused`; the same key while the first still runs is
 //! `409 idempotency_key_in_use`.
 //!
-//! Keys are scoped to the caller: the signed-in customer, else the cart in the path (guest
-//! checkout), else the client's IP. Server errors (5xx) and 429s are not stored: the key is
-//! released so a retry does the work, which is safe because every write is guarded on its own
-//! (checkout answers `cart_completed` rather than charging twice). A claim left by a crashed
-//! process is taken over after 5 minutes.
+//! Keys are scoped to the caller: the signed-in customer, else the cart in the path (a guest's
+//! cart id is its secret). A guest request with neither (creating a cart, registering, signing
+//! in) is not kept at all: two guests behind one address may well send the same key, and the
+//! second must never receive the first's cart id or session. It runs as if it had no key.
+//!
+//! Nothing kept is usable without the key (`seal.rs`): the key is stored as a digest, the
+//! request as an HMAC under it, the response sealed under it. Answers that are fresh
+//! credentials (a login's or a registration's session token) are not kept even sealed: the
+//! handler marks them [`DoNotKeep`], and a retry simply runs again. Server errors (5xx) and
+//! 429s are not kept either: a retry does the work, which is safe because every write is
+//! guarded on its own (checkout answers `cart_completed` rather than charging twice).
+//!
+//! A running request holds its claim under a lease it renews every few seconds; a claim whose
+//! process died stops being renewed and is taken over by the next retry within
+//! [`LEASE_MS`], never while its request still runs.
 
+mod seal;
 mod store;
+
+use std::time::Duration;
 
 use axum::{
     body::Body,
-    extract::{ConnectInfo, FromRequestParts, Request, State},
+    extract::{FromRequestParts, Request, State},
     http::{HeaderValue, Method, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use sha2::{Digest, Sha256};
 
 use super::auth::MaybeCaller;
 use crate::{app::AppState, db::Db, error::ApiError, time};
@@ -30,7 +42,15 @@ use crate::{app::AppState, db::Db, error::ApiError, time};
 pub const HEADER: &str = "idempotency-key";
 const REPLAYED: &str = "idempotent-replayed";
 const KEEP_MS: i64 = 24 * 60 * 60 * 1000;
-const STALE_CLAIM_MS: i64 = 5 * 60 * 1000;
+/// How long a claim stays its request's without being renewed.
+pub const LEASE_MS: i64 = 10_000;
+/// How often a running request renews its claim.
+const RENEW_EVERY: Duration = Duration::from_secs(3);
+
+/// A response extension: this answer carries a new credential (a session token) and is not
+/// kept, not even sealed; a retry runs the request again.
+#[derive(Clone, Copy, Debug)]
+pub struct DoNotKeep;
 
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST {
@@ -41,104 +61,132 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return ApiError::field("Idempotency-Key", "must be 1–255 visible ASCII characters").into_response();
     };
     let (mut parts, body) = request.into_parts();
-    let scope = scope_of(&mut parts, &state).await;
+    let Some(scope) = scope_of(&mut parts, &state).await else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
     let bytes = match axum::body::to_bytes(body, super::MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
         Err(e) => return super::json::unread_body(&e).into_response(),
     };
-    let request_hash = fingerprint(&parts, &bytes);
-    let claimed_at = match claim(&state.db, &scope, &key, &request_hash).await {
-        Ok(Claim::Mine(at)) => at,
-        Ok(Claim::Answer(response)) => return response,
-        Err(e) => return e.into_response(),
+    let path = parts.uri.path_and_query().map_or("", |p| p.as_str());
+    let request = Keyed {
+        scope,
+        key_digest: seal::key_digest(&key),
+        fingerprint: seal::fingerprint(&key, parts.method.as_str(), path, &bytes),
+        owner: crate::ids::new_token("idem"),
+        key,
     };
+    match claim(&state.db, &request).await {
+        Ok(None) => {}
+        Ok(Some(answer)) => return answer,
+        Err(e) => return e.into_response(),
+    }
 
+    let renewing = tokio::spawn(renew_while_running(state.db.clone(), request.clone()));
     let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    renewing.abort();
     let (mut head, body) = response.into_parts();
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
-        let _ = store::forget(state.db.pool(), &scope, &key, claimed_at).await;
+        let _ = store::forget(state.db.pool(), &request.scope, &request.key_digest, &request.owner).await;
         return ApiError::internal("a response body could not be read").into_response();
     };
     let status = head.status;
-    let text = std::str::from_utf8(&body).ok();
-    let keep = !status.is_server_error() && status != StatusCode::TOO_MANY_REQUESTS;
-    let content_type =
-        head.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let saved = match (keep, text) {
-        (true, Some(text)) => {
-            let now = time::now_ms();
-            store::complete(
-                state.db.pool(),
-                &scope,
-                &key,
-                i64::from(status.as_u16()),
-                content_type.as_deref(),
-                text,
-                now,
-            )
-            .await
+    let keep = !status.is_server_error()
+        && status != StatusCode::TOO_MANY_REQUESTS
+        && head.extensions.get::<DoNotKeep>().is_none();
+    let sealed = keep.then(|| seal::seal(&request.key, &request.scope, &body)).flatten();
+    let saved = match sealed {
+        Some(sealed) => {
+            let content_type = head.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+            let done = store::Completion {
+                status: i64::from(status.as_u16()),
+                content_type,
+                body: &sealed,
+                now: time::now_ms(),
+            };
+            store::complete(state.db.pool(), &request.scope, &request.key_digest, &request.owner, &done).await
         }
-        _ => store::forget(state.db.pool(), &scope, &key, claimed_at).await,
+        None => store::forget(state.db.pool(), &request.scope, &request.key_digest, &request.owner).await,
     };
     if let Err(e) = saved {
-        // The work is done and answered; a retry will find the key still claimed until it
-        // goes stale, and the work itself is guarded against repeats.
+        // The work is done and answered; a retry will find the key claimed until its lease
+        // runs out, and the work itself is guarded against repeats.
         tracing::warn!(error = %e, "could not store an idempotent response");
     }
     head.headers.remove(REPLAYED);
     Response::from_parts(head, Body::from(body))
 }
 
+/// One request's claim on its key.
+#[derive(Clone)]
+struct Keyed {
+    scope: String,
+    key: String,
+    key_digest: String,
+    fingerprint: String,
+    /// Who holds the claim: this request, and no other, may renew, complete or drop it.
+    owner: String,
+}
+
+impl Keyed {
+    fn claim_at(&self, now: i64) -> store::NewClaim<'_> {
+        store::NewClaim {
+            scope: &self.scope,
+            key_digest: &self.key_digest,
+            fingerprint: &self.fingerprint,
+            owner: &self.owner,
+            now,
+            locked_until: now + LEASE_MS,
+        }
+    }
+}
+
+/// Keeps the claim while the request runs. If renewing fails, the claim may be taken over once
+/// its lease ends; the request's own writes are guarded, so a second run cannot repeat them.
+async fn renew_while_running(db: Db, request: Keyed) {
+    loop {
+        tokio::time::sleep(RENEW_EVERY).await;
+        let until = time::now_ms() + LEASE_MS;
+        match store::renew(db.pool(), &request.scope, &request.key_digest, &request.owner, until).await {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => tracing::warn!(error = %e, "could not renew an idempotency claim"),
+        }
+    }
+}
+
 fn valid_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
 
-async fn scope_of(parts: &mut Parts, state: &AppState) -> String {
+/// Whose key this is: the signed-in customer's, else the cart's in the path; `None` for a guest
+/// request with no cart, which is not kept (see the module comment).
+async fn scope_of(parts: &mut Parts, state: &AppState) -> Option<String> {
     if let Ok(MaybeCaller(Some(session))) = MaybeCaller::from_request_parts(parts, state).await {
-        return format!("customer:{}", session.customer.id);
+        return Some(format!("customer:{}", session.customer.id));
     }
-    if let Some(cart) = parts.uri.path().strip_prefix("/v1/carts/").and_then(|rest| rest.split('/').next())
-        && !cart.is_empty()
-    {
-        return format!("cart:{cart}");
-    }
-    let ip = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
-    format!("ip:{}", ip.unwrap_or_default())
+    let cart = parts.uri.path().strip_prefix("/v1/carts/").and_then(|rest| rest.split('/').next());
+    cart.filter(|cart| !cart.is_empty()).map(|cart| format!("cart:{cart}"))
 }
 
-/// What makes two requests "the same": method, path with query, and body bytes.
-fn fingerprint(parts: &Parts, body: &[u8]) -> String {
-    let mut hash = Sha256::new();
-    hash.update(parts.method.as_str());
-    hash.update([0]);
-    hash.update(parts.uri.path_and_query().map_or("", |p| p.as_str()));
-    hash.update([0]);
-    hash.update(body);
-    crate::ids::hex(&hash.finalize())
-}
-
-enum Claim {
-    /// This request owns the key (claimed at this time) and runs.
-    Mine(i64),
-    /// Answer this instead of running: a replay, or why not.
-    Answer(Response),
-}
-
-async fn claim(db: &Db, scope: &str, key: &str, request_hash: &str) -> Result<Claim, ApiError> {
-    // Twice at most: the second try follows the removal of an expired or abandoned claim.
+/// Claims the key for this request (`None`: run it), or the answer to give instead: a replay,
+/// or why not.
+async fn claim(db: &Db, request: &Keyed) -> Result<Option<Response>, ApiError> {
+    // Twice at most: the second try follows the removal of an answer past its 24 hours.
     for _ in 0..2 {
         let now = time::now_ms();
-        if store::claim(db.pool(), scope, key, request_hash, now).await? {
-            return Ok(Claim::Mine(now));
+        if store::claim(db.pool(), &request.claim_at(now)).await? {
+            return Ok(None);
         }
-        let Some(stored) = store::find(db.pool(), scope, key).await? else { continue };
-        let abandoned = stored.status.is_none() && stored.created_at < now - STALE_CLAIM_MS;
-        if stored.created_at < now - KEEP_MS || abandoned {
-            store::forget(db.pool(), scope, key, stored.created_at).await?;
+        let Some(stored) = store::find(db.pool(), &request.scope, &request.key_digest).await? else {
+            continue;
+        };
+        if stored.created_at < now - KEEP_MS && stored.status.is_some() {
+            store::forget_expired(db.pool(), &request.scope, &request.key_digest, stored.created_at).await?;
             continue;
         }
-        if stored.request_hash != request_hash {
-            return Ok(Claim::Answer(
+        if stored.request_hash != request.fingerprint {
+            return Ok(Some(
                 ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "idempotency_key_reused",
@@ -148,24 +196,30 @@ async fn claim(db: &Db, scope: &str, key: &str, request_hash: &str) -> Result<Cl
             ));
         }
         let Some(status) = stored.status else {
-            return Ok(Claim::Answer(
-                ApiError::conflict(
-                    "idempotency_key_in_use",
-                    "A request with this Idempotency-Key is still running. Retry when it has finished.",
-                )
-                .into_response(),
-            ));
+            // Its request stopped renewing the claim (its process died): this retry runs it.
+            if stored.locked_until < now && store::take_over(db.pool(), &request.claim_at(now)).await? {
+                return Ok(None);
+            }
+            return Ok(Some(in_use()));
         };
-        return Ok(Claim::Answer(replay(
-            status,
-            stored.content_type.as_deref(),
-            stored.body.unwrap_or_default(),
-        )));
+        let body = stored.body.as_deref().and_then(|sealed| seal::open(&request.key, &request.scope, sealed));
+        let Some(body) = body else {
+            return Err(ApiError::internal("a kept idempotent answer could not be opened"));
+        };
+        return Ok(Some(replay(status, stored.content_type.as_deref(), body)));
     }
-    Err(ApiError::conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still running."))
+    Ok(Some(in_use()))
 }
 
-fn replay(status: i64, content_type: Option<&str>, body: String) -> Response {
+fn in_use() -> Response {
+    ApiError::conflict(
+        "idempotency_key_in_use",
+        "A request with this Idempotency-Key is still running. Retry when it has finished.",
+    )
+    .into_response()
+}
+
+fn replay(status: i64, content_type: Option<&str>, body: Vec<u8>) -> Response {
     let status =
         u16::try_from(status).ok().and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::OK);
     let mut response = (status, body).into_response();

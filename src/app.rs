@@ -135,12 +135,7 @@ impl App {
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let worker =
             self.state.config.mail.worker.then(|| tokio::spawn(self.worker().run(wait_for(stopped))));
-        let reconciler = tokio::spawn(reconcile_forever(
-            db.clone(),
-            self.state.payments.clone(),
-            self.state.config.reconcile,
-            self.state.catalog_cache.clone(),
-        ));
+        let reconciler = tokio::spawn(reconcile_forever(self.state.clone()));
         let limits = http::server::ConnectionLimits {
             header_timeout: self.state.config.header_timeout,
             max_connections: http::server::max_connections(self.state.config.max_connections),
@@ -167,16 +162,14 @@ impl App {
     }
 }
 
-/// Every `settings.every` (30 s by default): forgets idempotency keys older than a day, and
-/// settles orders a crash or a lost connection left `pending_payment` (see
-/// `checkout::reconcile_pending`). Every process runs it; settling an order is guarded, so
-/// they never settle one twice.
-async fn reconcile_forever(
-    db: Db,
-    payments: Payments,
-    settings: crate::config::Reconcile,
-    catalog_cache: Arc<CatalogCache>,
-) {
+/// Every `settings.every` (30 s by default): settles orders a crash or a lost connection left
+/// `pending_payment` (see `checkout::reconcile_pending`), forgets idempotency keys older than a
+/// day, and sweeps guest carts abandoned longer than `OXCART_GUEST_CART_TTL_HOURS`. Every
+/// process runs it; settling an order and deleting a cart are guarded, so they never do either
+/// twice.
+async fn reconcile_forever(state: AppState) {
+    let AppState { db, payments, catalog_cache, config, .. } = state;
+    let (settings, guest_cart_ttl) = (config.reconcile, config.guest_cart_ttl);
     let mut tick = tokio::time::interval(settings.every);
     loop {
         tick.tick().await;
@@ -191,6 +184,12 @@ async fn reconcile_forever(
         if let Err(e) = http::idempotency::sweep(&db).await {
             tracing::warn!(error = %e, "sweeping expired idempotency keys failed");
         }
+        let ttl_ms = i64::try_from(guest_cart_ttl.as_millis()).unwrap_or(i64::MAX);
+        match crate::cart::sweep_abandoned(&db, crate::time::now_ms().saturating_sub(ttl_ms)).await {
+            Ok(0) => {}
+            Ok(swept) => tracing::info!(swept, "swept abandoned guest carts"),
+            Err(e) => tracing::warn!(error = %e, "sweeping abandoned guest carts failed"),
+        }
     }
 }
 
@@ -203,12 +202,7 @@ pub(crate) async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
 /// the reconciler, until `shutdown` resolves.
 pub async fn run_worker(app: App, shutdown: impl Future<Output = ()> + Send + 'static) {
     let db = app.state.db.clone();
-    let reconciler = tokio::spawn(reconcile_forever(
-        db.clone(),
-        app.state.payments.clone(),
-        app.state.config.reconcile,
-        app.state.catalog_cache.clone(),
-    ));
+    let reconciler = tokio::spawn(reconcile_forever(app.state.clone()));
     app.worker().run(shutdown).await;
     reconciler.abort();
     db.close().await;

@@ -124,6 +124,8 @@ pub struct RateLimits {
     pub password_reset_per_email: u32,
     /// Password reset requests and confirmations from one IP within the window.
     pub password_reset_per_ip: u32,
+    /// Carts created from one IP within the window.
+    pub carts_per_ip: u32,
 }
 
 impl Default for RateLimits {
@@ -137,6 +139,7 @@ impl Default for RateLimits {
             register_per_email: 5,
             password_reset_per_email: 5,
             password_reset_per_ip: 30,
+            carts_per_ip: 300,
         }
     }
 }
@@ -173,6 +176,8 @@ pub struct Config {
     pub reconcile: Reconcile,
     /// How long a shoppers' catalog answer may be served from memory (zero: not at all).
     pub catalog_cache: Duration,
+    /// How long a guest cart nobody changes is kept before it is swept away.
+    pub guest_cart_ttl: Duration,
     pub mail: Mail,
     pub stripe: Stripe,
     /// Testing only: checkout sleeps this long after the charge and before recording it, so a
@@ -424,6 +429,9 @@ impl Config {
             body_timeout: secs("OXCART_BODY_TIMEOUT_SECS", 30)?,
             max_connections,
             metrics,
+            guest_cart_ttl: Duration::from_secs(
+                3600 * parse_env::<u64>(&env, "OXCART_GUEST_CART_TTL_HOURS")?.unwrap_or(24 * 30).max(1),
+            ),
             currency,
             reconcile,
             catalog_cache,

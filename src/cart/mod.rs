@@ -16,6 +16,11 @@ use crate::{
 };
 
 pub const MAX_QUANTITY: i64 = 999;
+/// The most lines (different variants) one cart holds: what a read, a checkout and a declined
+/// checkout's bookkeeping cost stays bounded by it.
+pub const MAX_LINES: i64 = 100;
+/// Guest carts swept at most this many per round, so one round stays short.
+const SWEEP_BATCH: i64 = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CartStatus {
@@ -109,7 +114,7 @@ pub async fn add_item(
     let now = time::now_ms();
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
-        open_cart(&mut tx, cart_id, caller).await?;
+        open_cart(&mut tx, cart_id, caller, now).await?;
         let variant = store::variant_for_sale(&mut *tx, variant_id)
             .await?
             .ok_or_else(|| ApiError::field("variant_id", "is not a variant of a product on sale"))?;
@@ -126,7 +131,14 @@ pub async fn add_item(
         if total > variant.available {
             return Err(out_of_stock(variant.available));
         }
-        store::touch(&mut *tx, cart_id, now).await?;
+        // A new line must fit; the cart's row is held (`open_cart`), so the count is exact.
+        if total == quantity && store::count_lines(&mut *tx, cart_id).await? > MAX_LINES {
+            return Err(ApiError::conflict(
+                "cart_full",
+                format!("A cart holds at most {MAX_LINES} different variants. Remove a line to add another."),
+            )
+            .with_extension("max_lines", MAX_LINES));
+        }
         let cart = load(&mut tx, cart_id, caller).await?;
         tx.commit().await?;
         Ok(cart)
@@ -146,7 +158,7 @@ pub async fn set_quantity(
     let now = time::now_ms();
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
-        open_cart(&mut tx, cart_id, caller).await?;
+        open_cart(&mut tx, cart_id, caller, now).await?;
         let line = store::lines(&mut *tx, cart_id)
             .await?
             .into_iter()
@@ -160,7 +172,6 @@ pub async fn set_quantity(
             }
             store::set_quantity(&mut *tx, cart_id, item_id, quantity, now).await?;
         }
-        store::touch(&mut *tx, cart_id, now).await?;
         let cart = load(&mut tx, cart_id, caller).await?;
         tx.commit().await?;
         Ok(cart)
@@ -177,11 +188,10 @@ pub async fn remove_item(
     let now = time::now_ms();
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
-        open_cart(&mut tx, cart_id, caller).await?;
+        open_cart(&mut tx, cart_id, caller, now).await?;
         if !store::delete_item(&mut *tx, cart_id, item_id).await? {
             return Err(ApiError::not_found());
         }
-        store::touch(&mut *tx, cart_id, now).await?;
         let cart = load(&mut tx, cart_id, caller).await?;
         tx.commit().await?;
         Ok(cart)
@@ -214,8 +224,13 @@ fn check_owner(row: &store::CartRow, caller: Option<&str>) -> Result<(), ApiErro
     }
 }
 
-/// The cart, if the caller may change it: theirs (or a guest cart) and still open.
-async fn open_cart(tx: &mut Tx, id: &str, caller: Option<&str>) -> Result<(), ApiError> {
+/// The cart, if the caller may change it: theirs (or a guest cart) and still open. Marks it
+/// changed first, which holds its row until the transaction ends: changes to one cart take
+/// turns, and a cart swept away meanwhile is `404`, never a line without a cart.
+async fn open_cart(tx: &mut Tx, id: &str, caller: Option<&str>, now: i64) -> Result<(), ApiError> {
+    if !store::touch(&mut **tx, id, now).await? {
+        return Err(ApiError::not_found());
+    }
     let row = store::cart_row(&mut **tx, id).await?.ok_or_else(ApiError::not_found)?;
     check_owner(&row, caller)?;
     // A cart being checked out (claimed by an order) is as closed as a completed one.
@@ -257,6 +272,24 @@ pub async fn complete(tx: &mut Tx, id: &str, now: i64) -> Result<(), sqlx::Error
 /// The order's payment failed: the cart is the shopper's to change and retry again.
 pub async fn reopen(tx: &mut Tx, id: &str, order_id: &str, now: i64) -> Result<(), sqlx::Error> {
     store::release_claim(&mut **tx, id, order_id, now).await
+}
+
+/// Deletes guest carts nobody has changed since `before` and that never became an order, in
+/// batches, each cart in its own short transaction. Returns how many went.
+pub async fn sweep_abandoned(db: &Db, before: i64) -> Result<u64, ApiError> {
+    let mut swept = 0;
+    for id in store::abandoned(db.pool(), before, SWEEP_BATCH).await? {
+        let id = &id;
+        let deleted = retry_transient(|| async move {
+            let mut tx = db.begin().await?;
+            let deleted = store::delete_abandoned(&mut tx, id, before).await?;
+            tx.commit().await?;
+            Ok::<_, ApiError>(deleted)
+        })
+        .await?;
+        swept += u64::from(deleted);
+    }
+    Ok(swept)
 }
 
 /// `409 cart_completed`, naming the order the cart became.

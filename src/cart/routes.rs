@@ -13,7 +13,7 @@ use crate::{
     app::AppState,
     catalog::products::views::absolute_url,
     error::{ApiError, Problem},
-    http::{auth::MaybeCaller, csrf::NoBody, json::Json},
+    http::{auth::MaybeCaller, csrf::NoBody, json::Json, rate_limit::ClientIp},
     money::Money,
     time::rfc3339,
 };
@@ -128,12 +128,20 @@ fn caller_id(caller: &MaybeCaller) -> Option<&str> {
 /// Open a cart. Signed in, it belongs to you and only you can use it; as a guest, its id is
 /// the key to it, so keep it private.
 #[utoipa::path(post, path = "/v1/carts", tag = "cart",
-    responses((status = 201, body = CartView)))]
+    responses(
+        (status = 201, body = CartView),
+        (status = 400, description = "`validation_failed`: this endpoint takes no body", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many carts from this address; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn create_cart(
     State(state): State<AppState>,
     caller: MaybeCaller,
+    ip: ClientIp,
     _: NoBody,
 ) -> Result<(StatusCode, axum::Json<CartView>), ApiError> {
+    // Every cart counts against its client's address: one client cannot fill the table.
+    let per_ip = ip.limit_key("cart").map(|key| (key, state.config.rate_limits.carts_per_ip));
+    let _attempt = state.auth_limiter.admit(&Vec::from_iter(per_ip))?;
     let cart = super::create_cart(&state.db, caller_id(&caller)).await?;
     Ok((StatusCode::CREATED, axum::Json(view(&state, cart))))
 }
@@ -161,7 +169,7 @@ async fn get_cart(
         (status = 200, body = CartView),
         (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`out_of_stock` (with `available`) or `cart_completed` (with `order_id`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`out_of_stock` (with `available`), `cart_completed` (with `order_id`), or `cart_full` (with `max_lines`: a cart holds at most 100 different variants)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn add_item(
     State(state): State<AppState>,

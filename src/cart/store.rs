@@ -109,13 +109,16 @@ pub async fn set_status<'c>(
         .map(drop)
 }
 
-pub async fn touch<'c>(db: impl Executor<'c, Database = Any>, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE carts SET updated_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(now)
-        .execute(db)
-        .await
-        .map(drop)
+/// Marks the cart changed now, locking its row until the transaction ends (so changes to one
+/// cart take turns, and its line count stays exact); false when there is no such cart.
+pub async fn touch<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("UPDATE carts SET updated_at = $2 WHERE id = $1").bind(id).bind(now).execute(db).await?;
+    Ok(done.rows_affected() == 1)
 }
 
 #[derive(FromRow)]
@@ -245,5 +248,59 @@ pub async fn delete_item<'c>(
         .bind(item_id)
         .execute(db)
         .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count_lines<'c>(
+    db: impl Executor<'c, Database = Any>,
+    cart_id: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM cart_items WHERE cart_id = $1")
+        .bind(cart_id)
+        .fetch_one(db)
+        .await
+}
+
+/// Up to `limit` guest carts nobody has changed since `before`, that never became an order
+/// (not even a failed one, which still names its cart).
+pub async fn abandoned<'c>(
+    db: impl Executor<'c, Database = Any>,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT c.id FROM carts c
+         WHERE c.customer_id IS NULL AND c.order_id IS NULL AND c.updated_at < $1
+           AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.cart_id = c.id)
+         ORDER BY c.updated_at LIMIT $2",
+    )
+    .bind(before)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Deletes the cart and its lines if it is still abandoned (nothing changed it since `before`);
+/// true when it did.
+pub async fn delete_abandoned(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+    before: i64,
+) -> Result<bool, sqlx::Error> {
+    // Locks the cart, if it is still abandoned: a shopper adding a line at this moment waits,
+    // then finds no cart (`touch` answers false) rather than a line without one.
+    let still = "UPDATE carts SET updated_at = updated_at
+         WHERE id = $1 AND customer_id IS NULL AND order_id IS NULL AND updated_at < $2";
+    if sqlx::query(still).bind(id).bind(before).execute(&mut *tx).await?.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM cart_items WHERE cart_id = $1").bind(id).execute(&mut *tx).await?;
+    let done = sqlx::query(
+        "DELETE FROM carts WHERE id = $1 AND customer_id IS NULL AND order_id IS NULL AND updated_at < $2",
+    )
+    .bind(id)
+    .bind(before)
+    .execute(&mut *tx)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -2,6 +2,7 @@
 //!
 //! `routes` speaks HTTP, `service` holds the rules, `store` the SQL, `password` the hashing.
 
+mod devices;
 mod password;
 mod reset;
 pub mod reset_routes;
@@ -9,6 +10,7 @@ pub mod routes;
 mod service;
 mod store;
 
+pub use devices::{DEVICE_COOKIE, is_known as is_known_device, remember as remember_device};
 pub use reset::{confirm_password_reset, request_password_reset, start_password_reset};
 pub use service::{
     Registration, any_admin, authenticate, create_admin, list_customers, login, logout, register, rename,

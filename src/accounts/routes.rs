@@ -2,7 +2,7 @@
 
 use axum::{
     extract::State,
-    http::{StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use crate::{
     app::AppState,
     error::{ApiError, Problem},
     http::{
-        auth::{AdminCaller, Caller, session_cookie},
+        auth::{self, AdminCaller, Caller, session_cookie},
         csrf::NoBody,
         json::Json,
         query::{ListParams, Page, Query},
@@ -89,14 +89,26 @@ pub fn admin_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_customers))
 }
 
-fn signed_in(state: &AppState, status: StatusCode, session: NewSession) -> Response {
-    let cookie =
-        session_cookie(&session.token, state.config.session_ttl.as_secs(), state.config.cookie_secure);
+/// The answer to a sign-in or sign-up: the session as a token and a cookie, and the device
+/// remembered as the customer's (a new `oxcart_device` cookie when it was not known yet).
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    session: NewSession,
+) -> Result<Response, ApiError> {
+    let secure = state.config.cookie_secure;
+    let cookie = session_cookie(&session.token, state.config.session_ttl.as_secs(), secure);
+    let presented = auth::cookie(headers, super::DEVICE_COOKIE);
+    let new_device = super::remember_device(&state.db, &session.customer.id, presented).await?;
     let body = AuthResponse { token: session.token, customer: session.customer.into() };
     // A session token is a fresh credential: not kept for idempotent replays, not even sealed.
     let mut response = (status, [(header::SET_COOKIE, cookie)], axum::Json(body)).into_response();
+    if let Some(device) = new_device {
+        response.headers_mut().append(header::SET_COOKIE, auth::device_cookie(&device, secure));
+    }
     response.extensions_mut().insert(crate::http::idempotency::DoNotKeep);
-    response
+    Ok(response)
 }
 
 /// Create a customer account and sign in.
@@ -111,6 +123,7 @@ fn signed_in(state: &AppState, status: StatusCode, session: NewSession) -> Respo
 async fn register(
     State(state): State<AppState>,
     ip: ClientIp,
+    headers: HeaderMap,
     Json(body): Json<RegisterRequest>,
 ) -> Result<Response, ApiError> {
     // Checked first: only a well-formed email becomes a (bounded) rate-limit key.
@@ -122,7 +135,7 @@ async fn register(
     // Every registration counts, made or not: that is what stops a flood of new accounts.
     let _attempt = state.auth_limiter.admit(&counted)?;
     let session = super::register(&state.db, state.config.session_ttl, input).await?;
-    Ok(signed_in(&state, StatusCode::CREATED, session))
+    signed_in(&state, &headers, StatusCode::CREATED, session).await
 }
 
 /// Sign in with email and password.
@@ -137,6 +150,7 @@ async fn register(
 async fn login(
     State(state): State<AppState>,
     ip: ClientIp,
+    headers: HeaderMap,
     Json(body): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let mut v = Validator::new();
@@ -148,13 +162,23 @@ async fn login(
     // Failures are counted per email and client together: one attacker is stopped on one
     // account without locking its owner out elsewhere. The per-email ceiling, ten times
     // higher, stops guessers spread over many addresses; the per-IP limit, one address trying
-    // many accounts. The attempt is counted before the password is checked, so parallel
-    // guesses all count, and given back unless it turns out a wrong password.
-    let pair = LimitKey::new("login-email-ip", &format!("{email} {}", ip.ip));
-    let mut counted = vec![
-        (pair, limits.login_failures_per_email_and_ip),
-        (LimitKey::new("login-email", &email), limits.login_failures_per_email),
-    ];
+    // many accounts. A device that signed in to this account before counts on its own limit
+    // instead of the pair and the ceiling, so no one can keep its owner out. The attempt is
+    // counted before the password is checked, so parallel guesses all count, and given back
+    // unless it turns out a wrong password.
+    let device = auth::cookie(&headers, super::DEVICE_COOKIE);
+    let known = match device {
+        Some(token) => super::is_known_device(&state.db, token, &email).await?,
+        None => false,
+    };
+    let pair = match device.filter(|_| known) {
+        Some(token) => LimitKey::new("login-device", token),
+        None => LimitKey::new("login-email-ip", &format!("{email} {}", ip.ip)),
+    };
+    let mut counted = vec![(pair, limits.login_failures_per_email_and_ip)];
+    if !known {
+        counted.push((LimitKey::new("login-email", &email), limits.login_failures_per_email));
+    }
     counted.extend(ip.limit_key("login").map(|key| (key, limits.login_failures_per_ip)));
     let attempt = state.auth_limiter.admit(&counted)?;
     let result = super::login(&state.db, state.config.session_ttl, &email, &body.password).await;
@@ -164,7 +188,7 @@ async fn login(
         // Busy, or our own failure: not the caller's guess.
         Err(_) => attempt.refund(),
     }
-    Ok(signed_in(&state, StatusCode::OK, result?))
+    signed_in(&state, &headers, StatusCode::OK, result?).await
 }
 
 /// End this session: its token stops working at once.

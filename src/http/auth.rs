@@ -78,15 +78,30 @@ fn token_of(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         }
         return Ok(Some(token.trim().to_owned()));
     }
-    let cookie = headers
+    Ok(cookie(headers, SESSION_COOKIE).map(str::to_owned))
+}
+
+/// The value of the cookie called `name`, if the request has a non-empty one.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
-        .map(|(_, value)| value.to_owned());
-    Ok(cookie)
+        .find(|(cookie, value)| *cookie == name && !value.is_empty())
+        .map(|(_, value)| value)
+}
+
+/// `Set-Cookie` for a known-device token (see `accounts::devices`): a year, sent only to
+/// `/v1/auth`, where sign-in reads it.
+pub fn device_cookie(token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!(
+        "{}={token}; HttpOnly; SameSite=Lax; Path=/v1/auth; Max-Age=31536000{secure}",
+        accounts::DEVICE_COOKIE
+    );
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `Set-Cookie` for a new session (`max_age_secs > 0`) or for clearing it (`0`).

@@ -44,13 +44,7 @@ pub async fn refuse_cross_site(State(state): State<AppState>, request: Request, 
 }
 
 fn has_session_cookie(headers: &HeaderMap) -> bool {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).any(
-        |pair| {
-            pair.trim()
-                .split_once('=')
-                .is_some_and(|(name, value)| name == SESSION_COOKIE && !value.is_empty())
-        },
-    )
+    super::auth::cookie(headers, SESSION_COOKIE).is_some()
 }
 
 fn is_cross_site(headers: &HeaderMap, public_url: &str) -> bool {

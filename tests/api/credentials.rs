@@ -133,6 +133,63 @@ async fn an_attacker_cannot_lock_the_owner_out(engine: Engine) {
     assert_eq!(still, StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// Someone failing logins for an account from many addresses reaches the account's ceiling:
+/// strangers (and the owner on a new device) are held, but the owner's browser that signed in
+/// before is counted on its own and signs in, from wherever it is.
+async fn a_known_device_is_never_locked_out(engine: Engine) {
+    let app = TestApp::spawn_with(engine, |c| {
+        c.proxy.hops = 1;
+        c.rate_limits.login_failures_per_email = 30;
+    })
+    .await;
+    let email = "famous@example.com";
+    app.register(email).await;
+    let home = app.login_via_proxy("", "198.51.100.30", email, "correct horse").await;
+    let device = home
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("oxcart_device="))
+        .and_then(|c| c.split(';').next())
+        .expect("a device cookie")
+        .to_owned();
+    expect_status(home, StatusCode::OK).await;
+    for n in 0..4 {
+        for _ in 0..10 {
+            let status = login_status(&app, "", &format!("203.0.113.{n}"), email, "wrong password").await;
+            assert!(matches!(status.as_u16(), 401 | 429), "{status}");
+        }
+    }
+    let stranger = login_status(&app, "", "192.0.2.44", email, "correct horse").await;
+    assert_eq!(stranger, StatusCode::TOO_MANY_REQUESTS, "the account's ceiling holds for new devices");
+    let owner = app
+        .client
+        .post(app.url("/v1/auth/login"))
+        .header("x-forwarded-for", "192.0.2.99")
+        .header("cookie", format!("oxcart_device={device}"))
+        .json(&json!({"email": email, "password": "correct horse"}))
+        .send()
+        .await
+        .expect("sent");
+    assert!(owner.headers().get("set-cookie").is_some());
+    expect_status(owner, StatusCode::OK).await;
+    let forged = app
+        .client
+        .post(app.url("/v1/auth/login"))
+        .header("x-forwarded-for", "192.0.2.98")
+        .header("cookie", "oxcart_device=oxd_made_up")
+        .json(&json!({"email": email, "password": "correct horse"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        forged.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "only a device that signed in counts as known"
+    );
+}
+
 async fn login_status(app: &TestApp, claimed: &str, ip: &str, email: &str, password: &str) -> StatusCode {
     app.login_via_proxy(claimed, ip, email, password).await.status()
 }
@@ -142,4 +199,5 @@ crate::db_tests!(
     parallel_guesses_are_counted_before_they_are_checked,
     a_forwarded_address_cannot_be_chosen_by_the_client,
     an_attacker_cannot_lock_the_owner_out,
+    a_known_device_is_never_locked_out,
 );

@@ -78,6 +78,41 @@ impl ProxyTrust {
     }
 }
 
+/// Origins other than the shop's own that browsers may call the API from (CORS), as Medusa's
+/// `STORE_CORS` and `ADMIN_CORS`. An origin is `scheme://host[:port]`, lower case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cors {
+    /// May call the store API (`/v1/…` but `/v1/admin/…`).
+    pub store: Vec<String>,
+    /// May call the admin API (`/v1/admin/…`), and sign in (`/v1/auth/…`, `/v1/me`).
+    pub admin: Vec<String>,
+}
+
+impl Cors {
+    fn parse(key: &str, value: Option<&str>) -> Result<Vec<String>, ConfigError> {
+        value
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(|origin| {
+                let lower = origin.trim_end_matches('/').to_ascii_lowercase();
+                let (scheme, rest) = lower.split_once("://").unwrap_or(("", ""));
+                let valid = matches!(scheme, "http" | "https")
+                    && !rest.is_empty()
+                    && !rest.contains(['/', '?', '#', '*', ' ', '@']);
+                if valid {
+                    Ok(lower)
+                } else {
+                    Err(ConfigError(format!(
+                        "{key} `{origin}` is not an origin like https://shop.example or http://localhost:3000"
+                    )))
+                }
+            })
+            .collect()
+    }
+}
+
 /// `trust_proxy` in `oxcart.toml`: `true`/`false`, or a number of proxies.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(untagged)]
@@ -91,6 +126,24 @@ impl TrustProxySetting {
         match self {
             Self::Flag(flag) => flag.to_string(),
             Self::Hops(hops) => hops.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CookieSameSite {
+    Lax,
+    Strict,
+    None,
+}
+
+impl CookieSameSite {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Lax => "Lax",
+            Self::Strict => "Strict",
+            Self::None => "None",
         }
     }
 }
@@ -169,6 +222,11 @@ pub struct Config {
     pub max_connections: usize,
     /// Who may read `/metrics`, and where.
     pub metrics: Metrics,
+    /// Other origins browsers may call the API from.
+    pub cors: Cors,
+    /// The session cookie's `SameSite`: `Lax` (default), `Strict`, or `None` (for a storefront
+    /// on another site that signs in with the cookie; always `Secure` then).
+    pub cookie_same_site: CookieSameSite,
     pub db_max_connections: u32,
     pub rate_limits: RateLimits,
     /// The store's one currency, a lower-case ISO 4217 code.
@@ -273,6 +331,9 @@ struct FileConfig {
     cookie_secure: Option<bool>,
     trust_proxy: Option<TrustProxySetting>,
     trusted_proxies: Option<Vec<String>>,
+    store_cors: Option<Vec<String>>,
+    admin_cors: Option<Vec<String>>,
+    cookie_same_site: Option<CookieSameSite>,
     db_max_connections: Option<u32>,
     rate_limits: Option<RateLimits>,
     currency: Option<String>,
@@ -420,6 +481,27 @@ impl Config {
         if metrics.token.as_ref().is_some_and(|t| t.expose().len() < 16) {
             return Err(ConfigError("OXCART_METRICS_TOKEN must be at least 16 characters".into()));
         }
+        let cors = Cors {
+            store: Cors::parse(
+                "OXCART_STORE_CORS",
+                env("OXCART_STORE_CORS").or(file.store_cors.map(|o| o.join(","))).as_deref(),
+            )?,
+            admin: Cors::parse(
+                "OXCART_ADMIN_CORS",
+                env("OXCART_ADMIN_CORS").or(file.admin_cors.map(|o| o.join(","))).as_deref(),
+            )?,
+        };
+        let cookie_same_site = match env("OXCART_COOKIE_SAME_SITE").map(|v| v.trim().to_ascii_lowercase()) {
+            None => file.cookie_same_site.unwrap_or(CookieSameSite::Lax),
+            Some(v) if v == "lax" => CookieSameSite::Lax,
+            Some(v) if v == "strict" => CookieSameSite::Strict,
+            Some(v) if v == "none" => CookieSameSite::None,
+            Some(v) => {
+                return Err(ConfigError(format!(
+                    "OXCART_COOKIE_SAME_SITE `{v}` must be lax, strict or none"
+                )));
+            }
+        };
         let max_connections: usize = parse_env(&env, "OXCART_MAX_CONNECTIONS")?.unwrap_or(8192);
         if max_connections == 0 {
             return Err(ConfigError("OXCART_MAX_CONNECTIONS must be at least 1".into()));
@@ -429,6 +511,8 @@ impl Config {
             body_timeout: secs("OXCART_BODY_TIMEOUT_SECS", 30)?,
             max_connections,
             metrics,
+            cors,
+            cookie_same_site,
             guest_cart_ttl: Duration::from_secs(
                 3600 * parse_env::<u64>(&env, "OXCART_GUEST_CART_TTL_HOURS")?.unwrap_or(24 * 30).max(1),
             ),
@@ -445,9 +529,11 @@ impl Config {
                 .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("oxcart-data")),
             listen,
-            cookie_secure: parse_env(&env, "OXCART_COOKIE_SECURE")?
-                .or(file.cookie_secure)
-                .unwrap_or(public_url.starts_with("https://")),
+            // A `SameSite=None` cookie is only accepted by browsers when it is `Secure`.
+            cookie_secure: cookie_same_site == CookieSameSite::None
+                || parse_env(&env, "OXCART_COOKIE_SECURE")?
+                    .or(file.cookie_secure)
+                    .unwrap_or(public_url.starts_with("https://")),
             public_url,
             public_url_configured,
             log_format,
@@ -559,6 +645,18 @@ mod tests {
         let file: FileConfig =
             toml::from_str("trust_proxy = 2\ntrusted_proxies = [\"10.0.0.0/8\"]").expect("toml");
         assert!(matches!(file.trust_proxy, Some(TrustProxySetting::Hops(2))));
+    }
+
+    #[test]
+    fn cors_origins_are_checked_and_normalised() {
+        let c = load(&[("OXCART_STORE_CORS", "https://Shop.example/, http://localhost:3000")]).expect("cors");
+        assert_eq!(c.cors.store, ["https://shop.example", "http://localhost:3000"]);
+        assert!(c.cors.admin.is_empty());
+        for bad in ["*", "shop.example", "https://shop.example/path", "ftp://x"] {
+            assert!(load(&[("OXCART_ADMIN_CORS", bad)]).is_err(), "{bad}");
+        }
+        let none = load(&[("OXCART_COOKIE_SAME_SITE", "None")]).expect("none");
+        assert!(none.cookie_secure, "SameSite=None cookies must be Secure");
     }
 
     #[test]

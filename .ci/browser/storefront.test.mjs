@@ -1,6 +1,8 @@
 // The storefront as a shopper uses it, in headless Chromium: browse, search, add two variants,
 // sign up, pay, see the confirmation and "my orders"; a declined card; and two shoppers racing
-// for the last unit. Takes the README's screenshots on the way.
+// for the last unit. Takes the README's screenshots on the way. Then a storefront on another
+// origin (listed in OXCART_STORE_CORS) signs in with the cookie and with a token, browses and
+// checks out, while a page from an unlisted origin is refused.
 //
 //   node storefront.test.mjs --binary <path to oxcart> [--screenshots <dir>]
 //
@@ -8,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,13 +25,22 @@ if (!existsSync(CHROMIUM)) {
 assert.ok(args.binary, '--binary is required');
 const shots = args.screenshots;
 
-const port = await new Promise((resolve) => {
+const freePort = () => new Promise((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
 });
+const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
+// Two other origins with an empty page each: one the store lists for CORS, one it does not.
+const otherSite = () => new Promise((resolve) => {
+  const s = createHttpServer((_, res) => { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><title>elsewhere</title>'); });
+  s.listen(0, '127.0.0.1', () => resolve({ server: s, origin: `http://127.0.0.1:${s.address().port}` }));
+});
+const listedSite = await otherSite();
+const unlistedSite = await otherSite();
 const dataDir = mkdtempSync(join(tmpdir(), 'oxcart-browser-'));
 const server = spawn(args.binary, ['serve'], {
-  env: { ...process.env, OXCART_DATA_DIR: dataDir, OXCART_LISTEN: `127.0.0.1:${port}`, OXCART_LOG_LEVEL: 'warn' },
+  env: { ...process.env, OXCART_DATA_DIR: dataDir, OXCART_LISTEN: `127.0.0.1:${port}`, OXCART_LOG_LEVEL: 'warn',
+    OXCART_STORE_CORS: listedSite.origin },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const browser = await chromium.launch({
@@ -197,7 +209,63 @@ try {
     await a.context.close();
     await b.context.close();
   });
+  await scenario('a storefront on another origin signs in with the cookie and a token, browses and checks out', async () => {
+    const { context, page } = await shopper();
+    await page.goto(`${listedSite.origin}/`);
+    const email = `far.${Date.now()}@example.com`;
+    const seen = await page.evaluate(async ({ base, email }) => {
+      const json = { 'content-type': 'application/json' };
+      const out = {};
+      let r = await fetch(`${base}/v1/auth/register`, { method: 'POST', credentials: 'include', headers: json,
+        body: JSON.stringify({ email, password: 'correct horse battery', name: 'Far Shopper' }) });
+      out.register = r.status;
+      const { token } = await r.json();
+      r = await fetch(`${base}/v1/me`, { credentials: 'include' });
+      out.meByCookie = r.status;
+      out.requestIdExposed = /^req_/.test(r.headers.get('x-request-id') || '');
+      r = await fetch(`${base}/v1/me`, { method: 'PATCH', credentials: 'include', headers: json,
+        body: JSON.stringify({ name: 'Renamed Far' }) });
+      out.renameByCookie = r.status;
+      const auth = { authorization: `Bearer ${token}` };
+      const products = await (await fetch(`${base}/v1/products?limit=5`, { headers: auth })).json();
+      out.products = products.data.length;
+      const inStock = products.data.find((p) => p.in_stock);
+      const detail = await (await fetch(`${base}/v1/products/${inStock.handle}`)).json();
+      const variant = detail.variants.find((v) => v.in_stock).id;
+      const cart = await (await fetch(`${base}/v1/carts`, { method: 'POST', headers: auth })).json();
+      r = await fetch(`${base}/v1/carts/${cart.id}/items`, { method: 'POST', headers: { ...auth, ...json },
+        body: JSON.stringify({ variant_id: variant, quantity: 1 }) });
+      out.add = r.status;
+      r = await fetch(`${base}/v1/carts/${cart.id}/checkout`, { method: 'POST',
+        headers: { ...auth, ...json, 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ email, payment: { provider: 'test', payment_method: 'pm_card_visa' },
+          shipping_address: { name: 'Far Shopper', line1: '1 Far Road', city: 'Oslo', postal_code: '0150', country: 'NO' } }) });
+      out.checkout = r.status;
+      out.order = (await r.json()).status;
+      return out;
+    }, { base, email });
+    assert.deepEqual(seen, { register: 201, meByCookie: 200, requestIdExposed: true, renameByCookie: 200,
+      products: 5, add: 200, checkout: 201, order: 'paid' });
+
+    // The same browser on an unlisted origin: it cannot read the API, and a request it sends
+    // anyway with the cookie (no-cors, as a form would) changes nothing.
+    await page.goto(`${unlistedSite.origin}/`);
+    const refused = await page.evaluate(async (base) => {
+      const out = {};
+      try { await fetch(`${base}/v1/products`); out.read = 'allowed'; } catch { out.read = 'refused'; }
+      try { await fetch(`${base}/v1/me`, { credentials: 'include' }); out.me = 'allowed'; } catch { out.me = 'refused'; }
+      await fetch(`${base}/v1/auth/logout`, { method: 'POST', mode: 'no-cors', credentials: 'include' });
+      return out;
+    }, base);
+    assert.deepEqual(refused, { read: 'refused', me: 'refused' });
+    await page.goto(`${listedSite.origin}/`);
+    const still = await page.evaluate(async (base) => (await fetch(`${base}/v1/me`, { credentials: 'include' })).status, base);
+    assert.equal(still, 200, 'the forged sign-out from the unlisted origin did nothing');
+    await context.close();
+  });
 } finally {
+  listedSite.server.close();
+  unlistedSite.server.close();
   await browser.close();
   server.kill('SIGTERM');
   await new Promise((r) => server.on('exit', r));

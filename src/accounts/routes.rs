@@ -97,15 +97,14 @@ async fn signed_in(
     status: StatusCode,
     session: NewSession,
 ) -> Result<Response, ApiError> {
-    let secure = state.config.cookie_secure;
-    let cookie = session_cookie(&session.token, state.config.session_ttl.as_secs(), secure);
+    let cookie = session_cookie(&session.token, state.config.session_ttl.as_secs(), &state.config);
     let presented = auth::cookie(headers, super::DEVICE_COOKIE);
     let new_device = super::remember_device(&state.db, &session.customer.id, presented).await?;
     let body = AuthResponse { token: session.token, customer: session.customer.into() };
     // A session token is a fresh credential: not kept for idempotent replays, not even sealed.
     let mut response = (status, [(header::SET_COOKIE, cookie)], axum::Json(body)).into_response();
     if let Some(device) = new_device {
-        response.headers_mut().append(header::SET_COOKIE, auth::device_cookie(&device, secure));
+        response.headers_mut().append(header::SET_COOKIE, auth::device_cookie(&device, &state.config));
     }
     response.extensions_mut().insert(crate::http::idempotency::DoNotKeep);
     Ok(response)
@@ -203,7 +202,7 @@ async fn logout(
     _: NoBody,
 ) -> Result<Response, ApiError> {
     super::logout(&state.db, &session.session_id).await?;
-    let clear = session_cookie("", 0, state.config.cookie_secure);
+    let clear = session_cookie("", 0, &state.config);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }
 

@@ -10,6 +10,7 @@ use axum::{
 use crate::{
     accounts::{self, AuthSession, Role},
     app::AppState,
+    config::Config,
     error::ApiError,
 };
 
@@ -95,20 +96,25 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 
 /// `Set-Cookie` for a known-device token (see `accounts::devices`): a year, sent only to
 /// `/v1/auth`, where sign-in reads it.
-pub fn device_cookie(token: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
+pub fn device_cookie(token: &str, config: &Config) -> HeaderValue {
+    let secure = if config.cookie_secure { "; Secure" } else { "" };
+    let same_site = config.cookie_same_site.as_str();
     let cookie = format!(
-        "{}={token}; HttpOnly; SameSite=Lax; Path=/v1/auth; Max-Age=31536000{secure}",
+        "{}={token}; HttpOnly; SameSite={same_site}; Path=/v1/auth; Max-Age=31536000{secure}",
         accounts::DEVICE_COOKIE
     );
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `Set-Cookie` for a new session (`max_age_secs > 0`) or for clearing it (`0`).
-pub fn session_cookie(token: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let cookie =
-        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_secs}{secure}");
+/// `SameSite` and `Secure` follow the configuration (`OXCART_COOKIE_SAME_SITE`,
+/// `OXCART_COOKIE_SECURE`).
+pub fn session_cookie(token: &str, max_age_secs: u64, config: &Config) -> HeaderValue {
+    let secure = if config.cookie_secure { "; Secure" } else { "" };
+    let same_site = config.cookie_same_site.as_str();
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite={same_site}; Path=/; Max-Age={max_age_secs}{secure}"
+    );
     // Tokens are base64url, so the value is always a valid header.
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }

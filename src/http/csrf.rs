@@ -6,10 +6,12 @@
 //! and is authenticated by the cookie must come from one of our own origins.
 //!
 //! - `Sec-Fetch-Site` (every current browser sends it): `same-origin` and `none` (typed,
-//!   bookmarked) pass; `cross-site` is refused; `same-site` must also carry an allowed `Origin`.
-//! - Without it, an `Origin` (or failing that a `Referer`) that is not ours is refused.
-//! - A request with neither is not from a browser page, which always says where it comes from
-//!   on a `POST`, so it passes.
+//!   bookmarked) pass at once.
+//! - Otherwise the `Origin` decides (or failing that the `Referer`): ours are the public URL's,
+//!   the `Host` the request was sent to, and the origins CORS lists for the path (`cors.rs`).
+//!   Any other is refused, and so is a cross-site request that names no origin at all.
+//! - A request with none of these headers is not from a browser page, which always says where
+//!   it comes from on a `POST`, so it passes.
 //!
 //! Requests with `Authorization: Bearer …` are never affected: a browser does not add that
 //! header by itself, so whoever sends it holds the token.
@@ -30,7 +32,10 @@ pub async fn refuse_cross_site(State(state): State<AppState>, request: Request, 
     if !safe
         && !headers.contains_key(header::AUTHORIZATION)
         && has_session_cookie(headers)
-        && is_cross_site(headers, &state.config.public_url)
+        && is_cross_site(headers, &|origin| {
+            is_ours(origin, headers, &state.config.public_url)
+                || super::cors::allows(&state.config.cors, origin, request.uri().path())
+        })
     {
         return ApiError::new(
             axum::http::StatusCode::FORBIDDEN,
@@ -47,22 +52,21 @@ fn has_session_cookie(headers: &HeaderMap) -> bool {
     super::auth::cookie(headers, SESSION_COOKIE).is_some()
 }
 
-fn is_cross_site(headers: &HeaderMap, public_url: &str) -> bool {
+fn is_cross_site(headers: &HeaderMap, ours: &dyn Fn(&str) -> bool) -> bool {
     let text = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
-    match text("sec-fetch-site") {
-        Some("same-origin" | "none") => return false,
-        Some("cross-site") => return true,
-        _ => {}
+    let fetch_site = text("sec-fetch-site");
+    if matches!(fetch_site, Some("same-origin" | "none")) {
+        return false;
     }
-    let host = text("host");
     if let Some(origin) = text("origin") {
-        return !is_ours(origin, host, public_url);
+        return !ours(origin);
     }
     if let Some(referer) = text("referer") {
-        return !is_ours(origin_of(referer), host, public_url);
+        return !ours(origin_of(referer));
     }
-    // `same-site` with no Origin is not something a browser sends on a POST: refuse it.
-    text("sec-fetch-site").is_some()
+    // A browser says where a cross-site or same-site POST comes from; one that does not is
+    // not to be trusted.
+    fetch_site.is_some()
 }
 
 /// `scheme://host[:port]` of a URL.
@@ -74,12 +78,13 @@ fn origin_of(url: &str) -> &str {
     }
 }
 
-/// Our own origins: the public URL's, and the one the request was addressed to (`Host`), which
-/// is where the storefront served by this process lives.
-fn is_ours(origin: &str, host: Option<&str>, public_url: &str) -> bool {
+/// The shop's own origins: the public URL's, and the one the request was addressed to
+/// (`Host`), which is where the storefront served by this process lives.
+fn is_ours(origin: &str, headers: &HeaderMap, public_url: &str) -> bool {
     if origin.eq_ignore_ascii_case(origin_of(public_url)) {
         return true;
     }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let authority = origin.split_once("://").map(|(_, rest)| rest);
     matches!((authority, host), (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host))
 }
@@ -117,24 +122,29 @@ mod tests {
 
     const PUBLIC: &str = "https://shop.example";
 
+    fn cross(pairs: &[(&'static str, &'static str)]) -> bool {
+        let h = headers(pairs);
+        is_cross_site(&h, &|origin| is_ours(origin, &h, PUBLIC) || origin == "https://listed.example")
+    }
+
     #[test]
-    fn fetch_metadata_decides_when_present() {
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")]), PUBLIC));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site"), ("origin", PUBLIC)]), PUBLIC));
-        let sibling = [("sec-fetch-site", "same-site"), ("origin", "https://evil.shop.example")];
-        assert!(is_cross_site(&headers(&sibling), PUBLIC));
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-site"), ("origin", PUBLIC)]), PUBLIC));
+    fn fetch_metadata_and_origin_decide() {
+        assert!(!cross(&[("sec-fetch-site", "same-origin")]));
+        assert!(cross(&[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")]));
+        assert!(!cross(&[("sec-fetch-site", "cross-site"), ("origin", "https://listed.example")]));
+        assert!(cross(&[("sec-fetch-site", "same-site"), ("origin", "https://evil.shop.example")]));
+        assert!(!cross(&[("sec-fetch-site", "same-site"), ("origin", PUBLIC)]));
+        assert!(cross(&[("sec-fetch-site", "cross-site")]), "a cross-site request that names no origin");
     }
 
     #[test]
     fn origin_and_referer_decide_for_older_browsers() {
-        assert!(is_cross_site(&headers(&[("origin", "https://evil.example")]), PUBLIC));
-        assert!(is_cross_site(&headers(&[("origin", "null")]), PUBLIC));
-        assert!(!is_cross_site(&headers(&[("origin", "https://shop.example")]), PUBLIC));
-        let own_host = [("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")];
-        assert!(!is_cross_site(&headers(&own_host), PUBLIC));
-        assert!(is_cross_site(&headers(&[("referer", "https://evil.example/page")]), PUBLIC));
-        assert!(!is_cross_site(&headers(&[("referer", "https://shop.example/cart")]), PUBLIC));
-        assert!(!is_cross_site(&headers(&[]), PUBLIC), "not a browser page");
+        assert!(cross(&[("origin", "https://evil.example")]));
+        assert!(cross(&[("origin", "null")]));
+        assert!(!cross(&[("origin", "https://shop.example")]));
+        assert!(!cross(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")]));
+        assert!(cross(&[("referer", "https://evil.example/page")]));
+        assert!(!cross(&[("referer", "https://shop.example/cart")]));
+        assert!(!cross(&[]), "not a browser page");
     }
 }

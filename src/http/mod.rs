@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod catalog_cache;
+pub mod cors;
 pub mod csrf;
 pub mod idempotency;
 pub mod json;
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(request_context::scope))
                 .layer(axum::middleware::from_fn(middleware::errors_as_problems))
                 .layer(CatchPanicLayer::custom(middleware::panic_as_problem))
+                .layer(cors::layer(state.config.cors.clone()))
                 .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
                 // A body trickled in a byte at a time must still arrive within the deadline.
                 .layer(RequestBodyDeadlineLayer::new(body_timeout)),

@@ -136,4 +136,78 @@ async fn bodyless_endpoints_refuse_bodies(engine: Engine) {
     expect_status(app.post("/v1/carts", None, json!({})).await, StatusCode::CREATED).await;
 }
 
-crate::db_tests!(another_site_cannot_use_the_session_cookie, bodyless_endpoints_refuse_bodies);
+/// Listed origins get CORS answers for their API (the store's or the admin's) and may use the
+/// session cookie; any other origin gets no CORS headers, and its cookie requests stay refused.
+async fn cors_lets_listed_origins_in_and_no_others(engine: Engine) {
+    let shop = "https://shop.example";
+    let admin_ui = "https://admin.example";
+    let app = TestApp::spawn_with(engine, |c| {
+        c.cors.store = vec![shop.to_owned()];
+        c.cors.admin = vec![admin_ui.to_owned()];
+    })
+    .await;
+    let preflight = |origin: &str, path: &str| {
+        app.client
+            .request(Method::OPTIONS, app.url(path))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type, idempotency-key, authorization")
+            .send()
+    };
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_lowercase()
+    };
+    let res = preflight(shop, "/v1/carts").await.expect("sent");
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(header(&res, "access-control-allow-origin"), shop);
+    assert_eq!(header(&res, "access-control-allow-credentials"), "true");
+    for wanted in ["content-type", "idempotency-key", "authorization"] {
+        assert!(header(&res, "access-control-allow-headers").contains(wanted), "{wanted}");
+    }
+    for (origin, path) in
+        [(shop, "/v1/admin/orders"), (admin_ui, "/v1/carts"), ("https://evil.example", "/v1/carts")]
+    {
+        let res = preflight(origin, path).await.expect("sent");
+        assert_eq!(header(&res, "access-control-allow-origin"), "", "{origin} on {path}");
+    }
+    let res = preflight(admin_ui, "/v1/auth/login").await.expect("sent");
+    assert_eq!(header(&res, "access-control-allow-origin"), admin_ui, "the admin UI signs in");
+
+    let listed = app.client.get(app.url("/v1/products")).header("origin", shop).send().await.expect("sent");
+    assert_eq!(header(&listed, "access-control-allow-origin"), shop);
+    let exposed = header(&listed, "access-control-expose-headers");
+    for wanted in ["x-request-id", "idempotent-replayed", "retry-after"] {
+        assert!(exposed.contains(wanted), "{wanted} not exposed: {exposed}");
+    }
+
+    // The cookie from a listed origin is not cross-site; from any other it still is.
+    let (customer, _) = app.register("far@example.com").await;
+    let from = |origin: &str| {
+        with_cookie(&app, Method::PATCH, "/v1/me", &customer)
+            .header("origin", origin)
+            .header("sec-fetch-site", "cross-site")
+            .json(&json!({"name": "Far Away"}))
+            .send()
+    };
+    expect_status(from(shop).await.expect("sent"), StatusCode::OK).await;
+    expect_problem(
+        from("https://evil.example").await.expect("sent"),
+        StatusCode::FORBIDDEN,
+        "cross_site_request",
+    )
+    .await;
+    let admin = app.admin_token().await;
+    let admin_from_shop = with_cookie(&app, Method::POST, "/v1/admin/categories", &admin)
+        .header("origin", shop)
+        .json(&json!({"name": "Sneaky"}))
+        .send()
+        .await
+        .expect("sent");
+    expect_problem(admin_from_shop, StatusCode::FORBIDDEN, "cross_site_request").await;
+}
+
+crate::db_tests!(
+    another_site_cannot_use_the_session_cookie,
+    bodyless_endpoints_refuse_bodies,
+    cors_lets_listed_origins_in_and_no_others,
+);

@@ -98,10 +98,10 @@ def main():
         confirmations = [m for m in messages(maildir) if subject in m[0]]
         if len(confirmations) != 1:
             sys.exit(f"FAIL: expected one confirmation, got {len(confirmations)}")
-        link = re.search(r"(/v1/orders/\S+token=\S+)", confirmations[0][2])
+        link = re.search(r"/#/order/(ord_[A-Za-z0-9]+)\?token=([A-Za-z0-9_-]+)", confirmations[0][2])
         if not link:
-            sys.exit("FAIL: the confirmation has no order link")
-        call(base, "GET", link.group(1), expect=200)
+            sys.exit("FAIL: the confirmation has no link to the order page")
+        call(base, "GET", f"/v1/orders/{link.group(1)}?token={link.group(2)}", expect=200)
         print(f"ok: one confirmation for order {order['number']} ({confirmations[0][1]}), and its link opens the order")
 
         call(base, "POST", "/v1/auth/register", {"email": "ann@example.com", "password": "correct horse", "name": "Ann"}, expect=201)

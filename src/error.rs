@@ -176,6 +176,12 @@ impl ApiError {
         self
     }
 
+    /// `Retry-After`, in seconds, on any answer (`409 idempotency_key_in_use` has one).
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs.max(1));
+        self
+    }
+
     /// Adds a member to the problem body (`"order_id": "ord_…"`).
     pub fn with_extension(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
         const STANDARD: [&str; 7] = ["type", "title", "status", "detail", "code", "errors", "request_id"];

@@ -49,9 +49,15 @@ pub struct Cart {
 }
 
 impl Cart {
-    /// Sum of the lines at current prices, in minor units.
+    /// Sum of the purchasable lines at current prices, in minor units. A line whose product was
+    /// withdrawn from sale stays visible but counts for nothing: checkout refuses it.
     pub fn subtotal(&self) -> i64 {
-        self.lines.iter().map(CartLine::line_total).sum()
+        self.lines.iter().filter(|l| l.purchasable).map(CartLine::line_total).sum()
+    }
+
+    /// Units across the purchasable lines.
+    pub fn item_count(&self) -> i64 {
+        self.lines.iter().filter(|l| l.purchasable).map(|l| l.quantity).sum()
     }
 }
 

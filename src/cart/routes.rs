@@ -28,9 +28,9 @@ pub struct CartView {
     /// The order this cart became, once completed.
     pub order_id: Option<String>,
     pub items: Vec<CartItemView>,
-    /// Units across all lines.
+    /// Units across the lines that can be bought.
     pub item_count: i64,
-    /// Lines at the variants' current prices.
+    /// Lines at the variants' current prices; lines with `purchasable: false` do not count.
     pub subtotal: Money,
     /// What checkout would charge now (no shipping or tax yet, so equal to `subtotal`).
     pub total: Money,
@@ -83,7 +83,7 @@ fn view(state: &AppState, cart: Cart) -> CartView {
         purchasable: l.purchasable,
     };
     CartView {
-        item_count: cart.lines.iter().map(|l| l.quantity).sum(),
+        item_count: cart.item_count(),
         items: cart.lines.into_iter().map(line).collect(),
         subtotal: money(subtotal),
         total: money(subtotal),

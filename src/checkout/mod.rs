@@ -193,18 +193,33 @@ fn country(value: &str) -> Result<String, String> {
     }
 }
 
-/// The lines that ask for more than is available (or for a product no longer on sale), named
-/// by their place in the cart.
+/// The lines whose product is no longer on sale, named by their place in the cart.
+fn unavailable(lines: &[cart::CartLine]) -> Vec<FieldError> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| !line.purchasable)
+        .map(|(i, line)| FieldError {
+            field: format!("items[{i}]"),
+            message: format!(
+                "{} ({}) is no longer for sale; remove line {}",
+                line.product_title, line.variant_title, line.id
+            ),
+        })
+        .collect()
+}
+
+/// The lines that ask for more than is available, named by their place in the cart.
 fn shortages(lines: &[cart::CartLine]) -> Vec<FieldError> {
     lines
         .iter()
         .enumerate()
-        .filter(|(_, line)| !line.purchasable || line.available < line.quantity)
+        .filter(|(_, line)| line.available < line.quantity)
         .map(|(i, line)| FieldError {
             field: format!("items[{i}].quantity"),
             message: format!(
                 "only {} of {} ({}) available",
-                if line.purchasable { line.available.max(0) } else { 0 },
+                line.available.max(0),
                 line.product_title,
                 line.variant_title
             ),
@@ -257,6 +272,14 @@ async fn reserve(
         let cart: Cart = cart::claim_for_checkout(tx, cart_id, caller, order_id, now).await?;
         if cart.lines.is_empty() {
             return Err(ApiError::field("items", "the cart is empty"));
+        }
+        let withdrawn = unavailable(&cart.lines);
+        if !withdrawn.is_empty() {
+            return Err(ApiError::conflict(
+                "items_unavailable",
+                "Some lines are no longer for sale. Remove them from the cart and check out again.",
+            )
+            .with_errors(withdrawn));
         }
         let short = shortages(&cart.lines);
         if !short.is_empty() {

@@ -15,10 +15,11 @@ pub struct Json<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
+    /// An empty body means `{}`, with or without a JSON content type: where every field is
+    /// optional that is a complete request, and elsewhere the missing fields are named. A body
+    /// that is there must be JSON (`415` otherwise).
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        if !is_json(request.headers().get(header::CONTENT_TYPE)) {
-            return Err(ApiError::unsupported_media_type());
-        }
+        let json = is_json(request.headers().get(header::CONTENT_TYPE));
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::payload_too_large()
@@ -26,6 +27,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
                 unread_body(&rejection)
             }
         })?;
+        if bytes.is_empty() {
+            return parse(b"{}").map(Json);
+        }
+        if !json {
+            return Err(ApiError::unsupported_media_type());
+        }
         parse(&bytes).map(Json)
     }
 }

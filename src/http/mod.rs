@@ -48,7 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(catalog::categories::routes::router())
         .merge(catalog::products::routes::router())
         .layer(axum::middleware::from_fn_with_state(state.clone(), catalog_cache::serve_from_cache));
-    let (routes, api) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (routes, mut api) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(accounts::routes::router())
         .merge(accounts::reset_routes::router())
         .merge(catalog)
@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin)
         .merge(ops::router())
         .split_for_parts();
+    openapi::document_idempotency_key(&mut api);
 
     routes
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))

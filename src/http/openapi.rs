@@ -42,3 +42,36 @@ impl Modify for SecuritySchemes {
         );
     }
 }
+
+/// Documents `Idempotency-Key` on every `POST`: the middleware reads it on all of them, so the
+/// annotations of each handler need not repeat it.
+pub fn document_idempotency_key(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        Required,
+        path::{ParameterBuilder, ParameterIn},
+        schema::{ObjectBuilder, Type},
+    };
+    for item in api.paths.paths.values_mut() {
+        let Some(post) = item.post.as_mut() else { continue };
+        let key = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "1–255 visible ASCII characters, unguessable (a UUIDv4 per attempt). A retry with the same key \
+                 and the same JSON within 24 h gets the first answer back (`Idempotent-Replayed: true`); the same \
+                 key with another request is `422 idempotency_key_reused`; while the first still runs, \
+                 `409 idempotency_key_in_use` with `Retry-After`. Kept per signed-in customer, or per cart in \
+                 the path; other guest requests and sign-in answers are not kept.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(255))
+                    .pattern(Some("^[!-~]{1,255}$")),
+            ))
+            .build();
+        post.parameters.get_or_insert_with(Vec::new).push(key.into());
+    }
+}

@@ -77,7 +77,9 @@ fn money(amount: i64, currency: &str) -> String {
 }
 
 pub fn order_confirmation(config: &Config, order: &Order, access_token: &str, message_id: String) -> Email {
-    let link = format!("{}/v1/orders/{}?token={access_token}", config.public_url, order.id);
+    // The storefront's order page, which reads the order with the token: a person clicking
+    // the link wants a page, not the API's JSON.
+    let link = format!("{}/#/order/{}?token={access_token}", config.public_url, order.id);
     let text_lines: Vec<String> = order
         .items
         .iter()

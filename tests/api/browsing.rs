@@ -123,7 +123,6 @@ async fn filters_narrow_the_list(engine: Engine) {
         (format!("category={}", home["id"].as_str().expect("id")), vec![id(&rug), id(&pan)]),
         ("category=home".to_owned(), vec![id(&rug), id(&pan)]),
         ("category=kitchen".to_owned(), vec![id(&pan)]),
-        ("category=nowhere".to_owned(), vec![]),
         ("min_price=3000".to_owned(), vec![id(&rug), id(&pan)]),
         ("max_price=4000".to_owned(), vec![id(&hose), id(&pan)]),
         ("min_price=10000&max_price=20000".to_owned(), vec![id(&rug)]),
@@ -135,6 +134,10 @@ async fn filters_narrow_the_list(engine: Engine) {
         let list = expect_status(app.get(&format!("/v1/products?{query}"), None).await, StatusCode::OK).await;
         assert_eq!(ids_of(list["data"].as_array().expect("data")), expected, "{query}");
     }
+    // A category nobody has is a mistake, not an empty shelf.
+    let res = app.get("/v1/products?category=nowhere", None).await;
+    let problem = crate::helpers::expect_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await;
+    assert_eq!(crate::helpers::fields_of(&problem), ["category"]);
 }
 
 async fn search_is_ranked_full_text(engine: Engine) {

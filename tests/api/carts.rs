@@ -172,6 +172,23 @@ async fn cart_lines_respect_stock_and_limits(engine: Engine) {
     let cart = expect_status(app.get(&items.replace("/items", ""), None).await, StatusCode::OK).await;
     assert_eq!(cart["items"][0]["purchasable"], false, "a withdrawn product's line is flagged");
     assert_eq!(cart["items"][1]["purchasable"], true);
+    // The withdrawn line counts for nothing, and checkout says which line to remove.
+    let buyable = &cart["items"][1];
+    assert_eq!(cart["subtotal"]["amount"], buyable["line_total"]["amount"]);
+    assert_eq!(cart["total"]["amount"], buyable["line_total"]["amount"]);
+    assert_eq!(cart["item_count"], buyable["quantity"]);
+    let body = json!({"email": "g@example.com",
+        "shipping_address": {"name": "G", "line1": "1 St", "city": "Oslo", "postal_code": "0150", "country": "NO"},
+        "payment": {"provider": "test", "payment_method": "pm_card_visa"}});
+    let checkout = app.post(&items.replace("/items", "/checkout"), None, body).await;
+    let problem = expect_problem(checkout, StatusCode::CONFLICT, "items_unavailable").await;
+    assert_eq!(fields_of(&problem), ["items[0]"]);
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains(cart["items"][0]["id"].as_str().expect("id"))
+    );
 }
 
 crate::db_tests!(

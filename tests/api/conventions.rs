@@ -46,6 +46,25 @@ async fn bodies_must_be_json(engine: Engine) {
     expect_problem(not_object, StatusCode::BAD_REQUEST, "validation_failed").await;
 }
 
+/// An empty body means `{}`: complete where every field is optional, and elsewhere the missing
+/// fields are named, instead of `malformed_json`.
+async fn an_empty_body_is_an_empty_object(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (token, customer) = app.register("empty@example.com").await;
+    for content_type in [Some("application/json"), None] {
+        let mut req = app.client.patch(app.url("/v1/me")).bearer_auth(&token);
+        if let Some(content_type) = content_type {
+            req = req.header("content-type", content_type);
+        }
+        let me = crate::helpers::expect_status(req.send().await.expect("sent"), StatusCode::OK).await;
+        assert_eq!(me["name"], customer["name"], "nothing changed");
+    }
+    let login = app.client.post(app.url("/v1/auth/login")).header("content-type", "application/json");
+    let problem =
+        expect_problem(login.send().await.expect("sent"), StatusCode::BAD_REQUEST, "validation_failed").await;
+    assert!(crate::helpers::fields_of(&problem).contains(&"email".to_owned()), "{problem}");
+}
+
 async fn bodies_over_one_mebibyte_are_refused(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let huge = json!({"email": "a@example.com", "password": "x".repeat(1024 * 1024), "name": "A"});
@@ -108,6 +127,7 @@ async fn server_errors_carry_a_request_id_and_no_internals(engine: Engine) {
 
 crate::db_tests!(
     bodies_must_be_json,
+    an_empty_body_is_an_empty_object,
     bodies_over_one_mebibyte_are_refused,
     unknown_routes_and_methods_are_problems,
     every_response_carries_a_unique_request_id,

@@ -44,6 +44,21 @@ async fn a_retried_post_replays_the_first_answer_byte_for_byte(engine: Engine) {
     .await;
     assert_eq!(cart["items"][0]["quantity"], 1, "added once");
 
+    // The same JSON written differently is the same request.
+    let respaced = format!(" {{ \"quantity\" : 1 ,\n \"variant_id\": {} }} ", product["variants"][0]["id"]);
+    let retry = app
+        .client
+        .post(app.url(&items))
+        .bearer_auth(&ann)
+        .header("Idempotency-Key", "add-1")
+        .header("content-type", "application/json")
+        .body(respaced)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    assert_eq!(retry.bytes().await.expect("body"), first_body);
+
     let other = json!({"variant_id": product["variants"][0]["id"], "quantity": 2});
     let reused = post_with_key(&app, &items, Some(&ann), "add-1", other).await;
     expect_problem(reused, StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused").await;
@@ -221,6 +236,7 @@ async fn checkout_with_a_key_charges_once(engine: Engine) {
     .await
     .expect("claim");
     let busy = post_with_key(&app, &path, None, "busy", busy_body).await;
+    assert_eq!(busy.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
     expect_problem(busy, StatusCode::CONFLICT, "idempotency_key_in_use").await;
 }
 

@@ -73,14 +73,19 @@ async fn a_paid_order_sends_exactly_one_confirmation(engine: Engine) {
         mail.contains("text/html") && mail.contains("Buyer &lt;b&gt;Bold&lt;/b&gt;"),
         "HTML is escaped: {mail}"
     );
+    // The link opens the storefront's order page, which reads the order with the token.
     let link = mail
         .split_whitespace()
-        .find(|w| w.contains("/v1/orders/") && w.contains("token="))
-        .expect("a link to the order")
+        .find(|w| w.contains("/#/order/") && w.contains("token="))
+        .expect("a link to the order page")
+        .trim_start_matches("href=\"")
         .trim_end_matches(['"', '>'])
         .to_owned();
-    let path = link.split_once("/v1/").map(|(_, rest)| format!("/v1/{rest}")).expect("path");
-    let seen = expect_status(app.get(&path, None).await, StatusCode::OK).await;
+    assert!(link.starts_with(&app.base), "{link}");
+    let (id, token) =
+        link.split_once("/#/order/").and_then(|(_, rest)| rest.split_once("?token=")).expect("id and token");
+    let seen =
+        expect_status(app.get(&format!("/v1/orders/{id}?token={token}"), None).await, StatusCode::OK).await;
     assert_eq!(seen["id"], order["id"], "the email's link opens the order");
     assert_eq!(
         scalar(&app.db, "SELECT COUNT(*) FROM outbox WHERE status = 'delivered' AND topic = 'order.paid'")

@@ -117,6 +117,13 @@ async fn openapi_documents_every_route(engine: Engine) {
     for (path, method) in expected {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from /openapi.json");
     }
+    for (path, operations) in doc["paths"].as_object().expect("paths") {
+        let Some(post) = operations.get("post") else { continue };
+        let documented = post["parameters"].as_array().is_some_and(|params| {
+            params.iter().any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
+        });
+        assert!(documented, "POST {path} does not document Idempotency-Key");
+    }
     for schema in ["Problem", "ProductView", "VariantView", "Money", "NewProduct", "StockLevelView"] {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
     }

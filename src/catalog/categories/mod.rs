@@ -63,6 +63,11 @@ pub async fn create_category(db: &Db, input: NewCategory) -> Result<Category, Ap
     Ok(category)
 }
 
+/// Whether `key` (an id or a handle) names a category.
+pub async fn category_key_exists(db: &Db, key: &str) -> Result<bool, ApiError> {
+    Ok(store::key_exists(db.pool(), key).await?)
+}
+
 pub async fn list_categories(db: &Db, page: &PageRequest) -> Result<Vec<Category>, ApiError> {
     Ok(store::list_categories(db.pool(), page).await?)
 }

@@ -46,6 +46,15 @@ pub async fn category_exists<'c>(
     Ok(found.is_some())
 }
 
+/// Whether a category has this id or this handle.
+pub async fn key_exists<'c>(db: impl Executor<'c, Database = Any>, key: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM categories WHERE id = $1 OR handle = $1")
+        .bind(key)
+        .fetch_optional(db)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Oldest first, so a tree reads parents before children; `limit + 1` rows.
 pub async fn list_categories<'c>(
     db: impl Executor<'c, Database = Any>,

@@ -172,6 +172,14 @@ pub async fn list_products(
         let seen: HashSet<String> = rows.iter().map(|r| r.product.id.clone()).collect();
         rows.extend(found.into_iter().filter(|r| !seen.contains(&r.product.id)));
     }
+    // An empty page for a category nobody has is a typo, not an empty shelf: say so. Checked
+    // only when nothing was found, so a filter that matches costs nothing more.
+    if rows.is_empty()
+        && let Some(category) = &query.category
+        && !crate::catalog::categories::category_key_exists(db, category).await?
+    {
+        return Err(ApiError::field("category", "is not the id or handle of a category"));
+    }
     let next = if take_page(&mut rows, query.limit) {
         rows.last().map(|r| r.cursor(query.sort).encode())
     } else {

@@ -72,7 +72,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let request = Keyed {
         scope,
         key_digest: seal::key_digest(&key),
-        fingerprint: seal::fingerprint(&key, parts.method.as_str(), path, &bytes),
+        fingerprint: seal::fingerprint(&key, parts.method.as_str(), path, &canonical(&bytes)),
         owner: crate::ids::new_token("idem"),
         key,
     };
@@ -216,7 +216,52 @@ fn in_use() -> Response {
         "idempotency_key_in_use",
         "A request with this Idempotency-Key is still running. Retry when it has finished.",
     )
+    .with_retry_after(1)
     .into_response()
+}
+
+/// "The same request" means the same JSON, not the same bytes: a body that is JSON is compared
+/// with its object keys sorted and without insignificant white space, so a client that
+/// re-serialises its retry differently is not told `idempotency_key_reused`. Anything else is
+/// compared as it is.
+fn canonical(body: &[u8]) -> Vec<u8> {
+    fn write(value: &serde_json::Value, out: &mut String) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                out.push('{');
+                for (i, (key, value)) in entries.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                    out.push(':');
+                    write(value, out);
+                }
+                out.push('}');
+            }
+            serde_json::Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => {
+            let mut out = String::new();
+            write(&value, &mut out);
+            out.into_bytes()
+        }
+        Err(_) => body.to_vec(),
+    }
 }
 
 fn replay(status: i64, content_type: Option<&str>, body: Vec<u8>) -> Response {
@@ -235,4 +280,16 @@ fn replay(status: i64, content_type: Option<&str>, body: Vec<u8>) -> Response {
 /// Drops keys past their 24 hours (run by the background loop).
 pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
     store::delete_older_than(db.pool(), time::now_ms() - KEEP_MS).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_same_json_is_the_same_request() {
+        let a = super::canonical(br#"{"b": [1, {"y": 2, "x": 1}], "a": "s"}"#);
+        let b = super::canonical(br#"{"a":"s","b":[1,{"x":1,"y":2}]}"#);
+        assert_eq!(a, b);
+        assert_ne!(a, super::canonical(br#"{"a":"s","b":[{"x":1,"y":2},1]}"#), "order in arrays counts");
+        assert_eq!(super::canonical(b"not json"), b"not json");
+    }
 }

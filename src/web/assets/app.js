@@ -240,8 +240,10 @@ async function checkoutPage() {
   show(at, 'Checkout', h('h1', {}, 'Checkout'), h('p', { class: 'muted' }, `${cart.item_count} items · ${money(cart.total)}`), form);
 }
 
-async function orderPage(id) {
+// The confirmation email links here with the order's token (`#/order/ord_…?token=…`).
+async function orderPage(id, linkToken) {
   const at = location.hash;
+  if (linkToken) orderTokens.set(id, linkToken);
   const token = orderTokens.get(id);
   const order = await api('GET', `/v1/orders/${encodeURIComponent(id)}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
   const a = order.shipping_address;
@@ -331,7 +333,7 @@ async function route() {
     if (parts[0] === 'p' && parts[1]) await productPage(decodeURIComponent(parts[1]));
     else if (parts[0] === 'cart') await cartPage();
     else if (parts[0] === 'checkout') await checkoutPage();
-    else if (parts[0] === 'order' && parts[1]) await orderPage(parts[1]);
+    else if (parts[0] === 'order' && parts[1]) await orderPage(parts[1], params.get('token'));
     else if (parts[0] === 'orders') await ordersPage();
     else if (parts[0] === 'signin') signinPage();
     else if (parts[0] === 'signup') signupPage();

@@ -219,9 +219,17 @@ impl From<tokio::task::JoinError> for ApiError {
     }
 }
 
+/// `400 validation_failed: The request has invalid fields. (password: must be 8 to 128
+/// characters)`: the CLI prints this, so it names every field and its rule.
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)?;
+        if !self.errors.is_empty() {
+            let fields: Vec<String> =
+                self.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+            write!(f, " ({})", fields.join("; "))?;
+        }
+        Ok(())
     }
 }
 

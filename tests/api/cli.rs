@@ -52,6 +52,16 @@ async fn admin_create_takes_the_password_from_the_environment_only() {
     assert!(!no_password.status.success());
     assert!(String::from_utf8_lossy(&no_password.stderr).contains("OXCART_ADMIN_PASSWORD"));
 
+    let short = oxcart(dir.path())
+        .args(["admin", "create", "--email", "root@example.com", "--name", "Root"])
+        .env("OXCART_DATABASE_URL", &url)
+        .env("OXCART_ADMIN_PASSWORD", "short")
+        .output()
+        .expect("runs");
+    let said = String::from_utf8_lossy(&short.stderr);
+    assert!(!short.status.success());
+    assert!(said.contains("password: must be 8 to 128 characters"), "the field and its rule: {said}");
+
     let created = oxcart(dir.path())
         .args(["admin", "create", "--email", "root@example.com", "--name", "Root"])
         .env("OXCART_DATABASE_URL", &url)

@@ -11,6 +11,9 @@ use std::{
 
 use serde::Deserialize;
 
+mod sources;
+use sources::Sources;
+
 /// A value that must never be printed: `Debug` and `Display` show `[redacted]`.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret<T>(T);
@@ -110,23 +113,6 @@ impl Cors {
                 }
             })
             .collect()
-    }
-}
-
-/// `trust_proxy` in `oxcart.toml`: `true`/`false`, or a number of proxies.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(untagged)]
-enum TrustProxySetting {
-    Flag(bool),
-    Hops(u8),
-}
-
-impl TrustProxySetting {
-    fn as_text(self) -> String {
-        match self {
-            Self::Flag(flag) => flag.to_string(),
-            Self::Hops(hops) => hops.to_string(),
-        }
     }
 }
 
@@ -317,58 +303,47 @@ pub struct Reconcile {
 #[error("configuration error: {0}")]
 pub struct ConfigError(pub String);
 
-/// The shape of `oxcart.toml`; every key optional, unknown keys rejected.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    database_url: Option<String>,
-    data_dir: Option<PathBuf>,
-    listen: Option<String>,
-    public_url: Option<String>,
-    log: Option<LogFormat>,
-    log_level: Option<String>,
-    session_ttl_hours: Option<u64>,
-    cookie_secure: Option<bool>,
-    trust_proxy: Option<TrustProxySetting>,
-    trusted_proxies: Option<Vec<String>>,
-    store_cors: Option<Vec<String>>,
-    admin_cors: Option<Vec<String>>,
-    cookie_same_site: Option<CookieSameSite>,
-    db_max_connections: Option<u32>,
-    rate_limits: Option<RateLimits>,
-    currency: Option<String>,
-}
-
 impl Config {
     /// Loads from `OXCART_CONFIG` (or `./oxcart.toml` when present) and the process environment.
     pub fn load() -> Result<Self, ConfigError> {
         let explicit = std::env::var("OXCART_CONFIG").ok();
         let path = PathBuf::from(explicit.as_deref().unwrap_or("oxcart.toml"));
         let file = match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str::<FileConfig>(&text)
-                .map_err(|e| ConfigError(format!("{}: {}", path.display(), one_line(&e))))?,
-            Err(e) if explicit.is_none() && e.kind() == std::io::ErrorKind::NotFound => FileConfig::default(),
+            Ok(text) => text,
+            Err(e) if explicit.is_none() && e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => return Err(ConfigError(format!("cannot read {}: {e}", path.display()))),
         };
-        Self::from_sources(file, |key| std::env::var(key).ok())
+        let env = |key: &str| std::env::var(key).ok();
+        let sources =
+            Sources::new(&file, &env).map_err(|e| ConfigError(format!("{}: {}", path.display(), e.0)))?;
+        Self::from_sources(&sources).map_err(|e| match e {
+            unknown if unknown.0.starts_with("unknown key") => {
+                ConfigError(format!("{}: {}", path.display(), unknown.0))
+            }
+            other => sources.locate(other, &path.display().to_string()),
+        })
     }
 
     /// Defaults for a test or embedding: the given database, a random port, quiet logs.
     pub fn for_database(database_url: &str, data_dir: PathBuf) -> Self {
-        let mut config =
-            Self::from_sources(FileConfig::default(), |_| None).expect("the built-in defaults are valid");
+        let none = |_: &str| None;
+        let sources = Sources::new("", &none).expect("no file");
+        let mut config = Self::from_sources(&sources).expect("the built-in defaults are valid");
         config.database_url = Some(Secret::new(database_url.to_owned()));
         config.data_dir = data_dir;
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         config
     }
 
-    fn from_sources(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let listen_text = env("OXCART_LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+    /// Every setting, from the environment (`OXCART_LISTEN`) or else the file (`listen = …`),
+    /// else its default; a file key that no setting read is an error.
+    fn from_sources(src: &Sources<'_>) -> Result<Self, ConfigError> {
+        let env = |key: &str| src.get(key);
+        let listen_text = env("OXCART_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
         let listen: SocketAddr = listen_text.parse().map_err(|_| {
             ConfigError(format!("OXCART_LISTEN `{listen_text}` is not an address like 127.0.0.1:8080"))
         })?;
-        let configured_url = env("OXCART_PUBLIC_URL").or(file.public_url);
+        let configured_url = env("OXCART_PUBLIC_URL");
         let public_url_configured = configured_url.is_some();
         let public_url = configured_url.unwrap_or_else(|| format!("http://{listen}"));
         let public_url = public_url.trim_end_matches('/').to_owned();
@@ -379,19 +354,17 @@ impl Config {
         }
         let log_format = match env("OXCART_LOG") {
             Some(v) => parse_log_format(&v)?,
-            None => file.log.unwrap_or(LogFormat::Pretty),
+            None => LogFormat::Pretty,
         };
-        let database_url = env("OXCART_DATABASE_URL").or(file.database_url);
+        let database_url = env("OXCART_DATABASE_URL");
         if let Some(url) = &database_url {
             crate::db::Engine::from_url(url).map_err(ConfigError)?;
         }
-        let session_hours =
-            parse_env(&env, "OXCART_SESSION_TTL_HOURS")?.or(file.session_ttl_hours).unwrap_or(24 * 30);
+        let session_hours = parse_env(&env, "OXCART_SESSION_TTL_HOURS")?.unwrap_or(24 * 30);
         if session_hours == 0 {
             return Err(ConfigError("OXCART_SESSION_TTL_HOURS must be at least 1".into()));
         }
-        let db_max_connections =
-            parse_env(&env, "OXCART_DB_MAX_CONNECTIONS")?.or(file.db_max_connections).unwrap_or(10);
+        let db_max_connections = parse_env(&env, "OXCART_DB_MAX_CONNECTIONS")?.unwrap_or(10);
         if db_max_connections == 0 {
             return Err(ConfigError("OXCART_DB_MAX_CONNECTIONS must be at least 1".into()));
         }
@@ -458,7 +431,7 @@ impl Config {
                 .to_owned(),
             timeout: millis("OXCART_STRIPE_TIMEOUT_MS", 20_000)?,
         };
-        let currency = env("OXCART_CURRENCY").or(file.currency).unwrap_or_else(|| "usd".into());
+        let currency = env("OXCART_CURRENCY").unwrap_or_else(|| "usd".into());
         let currency = currency.trim().to_ascii_lowercase();
         if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_lowercase()) {
             return Err(ConfigError(format!(
@@ -482,17 +455,11 @@ impl Config {
             return Err(ConfigError("OXCART_METRICS_TOKEN must be at least 16 characters".into()));
         }
         let cors = Cors {
-            store: Cors::parse(
-                "OXCART_STORE_CORS",
-                env("OXCART_STORE_CORS").or(file.store_cors.map(|o| o.join(","))).as_deref(),
-            )?,
-            admin: Cors::parse(
-                "OXCART_ADMIN_CORS",
-                env("OXCART_ADMIN_CORS").or(file.admin_cors.map(|o| o.join(","))).as_deref(),
-            )?,
+            store: Cors::parse("OXCART_STORE_CORS", env("OXCART_STORE_CORS").as_deref())?,
+            admin: Cors::parse("OXCART_ADMIN_CORS", env("OXCART_ADMIN_CORS").as_deref())?,
         };
         let cookie_same_site = match env("OXCART_COOKIE_SAME_SITE").map(|v| v.trim().to_ascii_lowercase()) {
-            None => file.cookie_same_site.unwrap_or(CookieSameSite::Lax),
+            None => CookieSameSite::Lax,
             Some(v) if v == "lax" => CookieSameSite::Lax,
             Some(v) if v == "strict" => CookieSameSite::Strict,
             Some(v) if v == "none" => CookieSameSite::None,
@@ -506,7 +473,7 @@ impl Config {
         if max_connections == 0 {
             return Err(ConfigError("OXCART_MAX_CONNECTIONS must be at least 1".into()));
         }
-        Ok(Self {
+        let config = Self {
             header_timeout: secs("OXCART_HEADER_TIMEOUT_SECS", 15)?,
             body_timeout: secs("OXCART_BODY_TIMEOUT_SECS", 30)?,
             max_connections,
@@ -526,26 +493,25 @@ impl Config {
             database_url: database_url.map(Secret::new),
             data_dir: env("OXCART_DATA_DIR")
                 .map(PathBuf::from)
-                .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("oxcart-data")),
             listen,
             // A `SameSite=None` cookie is only accepted by browsers when it is `Secure`.
             cookie_secure: cookie_same_site == CookieSameSite::None
-                || parse_env(&env, "OXCART_COOKIE_SECURE")?
-                    .or(file.cookie_secure)
-                    .unwrap_or(public_url.starts_with("https://")),
+                || parse_env(&env, "OXCART_COOKIE_SECURE")?.unwrap_or(public_url.starts_with("https://")),
             public_url,
             public_url_configured,
             log_format,
-            log_level: env("OXCART_LOG_LEVEL").or(file.log_level).unwrap_or_else(|| "info".into()),
+            log_level: env("OXCART_LOG_LEVEL").unwrap_or_else(|| "info".into()),
             session_ttl: Duration::from_secs(session_hours * 3600),
             proxy: ProxyTrust::parse(
-                env("OXCART_TRUST_PROXY").or(file.trust_proxy.map(TrustProxySetting::as_text)).as_deref(),
-                env("OXCART_TRUSTED_PROXIES").or(file.trusted_proxies.map(|n| n.join(","))).as_deref(),
+                env("OXCART_TRUST_PROXY").as_deref(),
+                env("OXCART_TRUSTED_PROXIES").as_deref(),
             )?,
             db_max_connections,
-            rate_limits: file.rate_limits.unwrap_or_default(),
-        })
+            rate_limits: src.rate_limits()?,
+        };
+        src.refuse_unread()?;
+        Ok(config)
     }
 
     /// The database URL to connect to: the configured one, or the embedded default.
@@ -587,9 +553,8 @@ mod tests {
     use super::*;
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        Config::from_sources(FileConfig::default(), |k| {
-            vars.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())
-        })
+        let env = |k: &str| vars.iter().find(|(key, _)| *key == k).map(|(_, v)| (*v).to_string());
+        Config::from_sources(&Sources::new("", &env)?)
     }
 
     #[test]
@@ -642,9 +607,9 @@ mod tests {
         assert!(!nets.trusts("198.51.100.1".parse().expect("ip")));
         assert!(load(&[("OXCART_TRUST_PROXY", "yes")]).is_err());
         assert!(load(&[("OXCART_TRUSTED_PROXIES", "10.0.0.0/33")]).is_err());
-        let file: FileConfig =
-            toml::from_str("trust_proxy = 2\ntrusted_proxies = [\"10.0.0.0/8\"]").expect("toml");
-        assert!(matches!(file.trust_proxy, Some(TrustProxySetting::Hops(2))));
+        let file = from_file("trust_proxy = 2\ntrusted_proxies = [\"10.0.0.0/8\"]").expect("toml");
+        assert_eq!(file.proxy.hops, 2);
+        assert_eq!(file.proxy.networks.len(), 1);
     }
 
     #[test]
@@ -659,8 +624,35 @@ mod tests {
         assert!(none.cookie_secure, "SameSite=None cookies must be Secure");
     }
 
+    fn from_file(text: &str) -> Result<Config, ConfigError> {
+        let none = |_: &str| None;
+        Config::from_sources(&Sources::new(text, &none)?)
+    }
+
     #[test]
     fn toml_rejects_unknown_keys() {
-        assert!(toml::from_str::<FileConfig>("listen = \"127.0.0.1:1\"\nlisen = 1").is_err());
+        let e = from_file("listen = \"127.0.0.1:1\"\nlisen = 1").expect_err("typo");
+        assert!(e.to_string().contains("lisen"), "{e}");
+    }
+
+    /// Every setting an environment variable takes, the file takes too, under its lower-case
+    /// name without `OXCART_`; the environment wins.
+    #[test]
+    fn every_setting_can_live_in_the_file() {
+        let text = "shop_name = \"Tide Goods\"\nsmtp_url = \"smtp://127.0.0.1:2525\"\nworker = false\n\
+                    stripe_secret_key = \"sk_test_x\"\ncatalog_cache_ms = 0\nstore_cors = [\"https://a.example\"]\n\
+                    outbox_concurrency = 9\nheader_timeout_secs = 5\n[rate_limits]\ncarts_per_ip = 7\n";
+        let c = from_file(text).expect("file");
+        assert_eq!(c.mail.shop_name, "Tide Goods");
+        assert!(c.mail.smtp_url.is_some() && !c.mail.worker && c.stripe.secret_key.is_some());
+        assert_eq!(c.catalog_cache, Duration::ZERO);
+        assert_eq!(c.cors.store, ["https://a.example"]);
+        assert_eq!(c.mail.outbox.concurrency, 9);
+        assert_eq!(c.header_timeout, Duration::from_secs(5));
+        assert_eq!(c.rate_limits.carts_per_ip, 7);
+        let env = |k: &str| (k == "OXCART_SHOP_NAME").then(|| "From Env".to_owned());
+        let c = Config::from_sources(&Sources::new(text, &env).expect("file")).expect("both");
+        assert_eq!(c.mail.shop_name, "From Env");
+        assert!(from_file("worker = \"sometimes\"").is_err());
     }
 }

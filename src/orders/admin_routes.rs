@@ -24,6 +24,10 @@ use crate::{
 pub struct AdminOrderParams {
     #[param(inline)]
     pub status: Option<OrderStatus>,
+    /// Only the order with this number (`1001`).
+    pub number: Option<i64>,
+    /// Only orders placed with this email (any case).
+    pub email: Option<String>,
     /// 1–100, default 20.
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -44,7 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Every order, newest first; `status` filters (`failed` lists checkouts whose payment did not
-/// go through).
+/// go through), `number` finds one order by its number, `email` the orders placed with an email.
 #[utoipa::path(get, path = "/v1/admin/orders", tag = "admin", params(AdminOrderParams),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "`{data: [order], next_cursor}`")))]
@@ -53,7 +57,8 @@ async fn list_orders(
     Query(params): Query<AdminOrderParams>,
 ) -> Result<axum::Json<Page<OrderView>>, ApiError> {
     let page = ListParams { limit: params.limit, cursor: params.cursor }.page()?;
-    let orders = super::list_all(&state.db, params.status, &page).await?;
+    let filter = super::AdminFilter { status: params.status, number: params.number, email: params.email };
+    let orders = super::list_all(&state.db, &filter, &page).await?;
     Ok(axum::Json(page_view(orders, page.limit)))
 }
 

@@ -149,14 +149,20 @@ pub async fn list_for_customer(
     Ok(store::list(&mut conn, store::ListFilter::Customer(customer_id), page).await?)
 }
 
-/// Every order, newest first, optionally in one status.
-pub async fn list_all(
-    db: &Db,
-    status: Option<OrderStatus>,
-    page: &PageRequest,
-) -> Result<Vec<Order>, ApiError> {
+/// What admins search orders by; every field given must match.
+#[derive(Debug, Default)]
+pub struct AdminFilter {
+    pub status: Option<OrderStatus>,
+    /// The human-friendly order number (`1001`).
+    pub number: Option<i64>,
+    /// The email the order was placed with, any case.
+    pub email: Option<String>,
+}
+
+/// Every order, newest first, narrowed by `filter`.
+pub async fn list_all(db: &Db, filter: &AdminFilter, page: &PageRequest) -> Result<Vec<Order>, ApiError> {
     let mut conn = db.pool().acquire().await?;
-    Ok(store::list(&mut conn, store::ListFilter::Status(status), page).await?)
+    Ok(store::list(&mut conn, store::ListFilter::Admin(filter), page).await?)
 }
 
 pub fn cursor_of(order: &Order) -> Cursor {

@@ -146,7 +146,7 @@ pub async fn find(db: &mut AnyConnection, id: &str) -> Result<Option<(Order, Str
 
 pub enum ListFilter<'a> {
     Customer(&'a str),
-    Status(Option<OrderStatus>),
+    Admin(&'a super::AdminFilter),
 }
 
 /// Newest first, `limit + 1` rows.
@@ -161,10 +161,17 @@ pub async fn list(
         ListFilter::Customer(customer) => {
             q.push(" AND o.customer_id = ").push_bind(customer).push(" AND o.status <> 'failed'");
         }
-        ListFilter::Status(Some(status)) => {
-            q.push(" AND o.status = ").push_bind(status.as_str());
+        ListFilter::Admin(filter) => {
+            if let Some(status) = filter.status {
+                q.push(" AND o.status = ").push_bind(status.as_str());
+            }
+            if let Some(number) = filter.number {
+                q.push(" AND o.number = ").push_bind(number);
+            }
+            if let Some(email) = &filter.email {
+                q.push(" AND LOWER(o.email) = ").push_bind(email.to_lowercase());
+            }
         }
-        ListFilter::Status(None) => {}
     }
     if let Some(after) = &page.after {
         q.push(" AND (o.created_at, o.id) < (")

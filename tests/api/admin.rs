@@ -82,7 +82,60 @@ async fn unknown_admin_paths_still_require_an_admin(engine: Engine) {
     );
 }
 
+/// Admins find an order by its number, and a customer's orders by email in any case.
+async fn admins_find_orders_by_number_and_email(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.admin_token().await;
+    let product = crate::helpers::simple_product(&app, &admin, "Found Mug", 1500, 10).await;
+    let mut numbers = Vec::new();
+    for email in ["Ann@Example.com", "ann@example.com", "bob@example.com"] {
+        let cart = expect_status(
+            app.client.post(app.url("/v1/carts")).send().await.expect("sent"),
+            StatusCode::CREATED,
+        )
+        .await;
+        let cart = cart["id"].as_str().expect("cart").to_owned();
+        let line = serde_json::json!({"variant_id": crate::helpers::variant_of(&product), "quantity": 1});
+        expect_status(app.post(&format!("/v1/carts/{cart}/items"), None, line).await, StatusCode::OK).await;
+        let body = serde_json::json!({"email": email,
+            "shipping_address": {"name": "A", "line1": "1 St", "city": "Oslo", "postal_code": "0150", "country": "NO"},
+            "payment": {"provider": "test", "payment_method": "pm_card_visa"}});
+        let order = expect_status(
+            app.post(&format!("/v1/carts/{cart}/checkout"), None, body).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        numbers.push(order["number"].as_i64().expect("number"));
+    }
+    let found = |query: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let page = expect_status(
+                app.get(&format!("/v1/admin/orders?{query}"), Some(&admin)).await,
+                StatusCode::OK,
+            )
+            .await;
+            page["data"]
+                .as_array()
+                .expect("data")
+                .iter()
+                .map(|o| o["number"].as_i64().expect("number"))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found(format!("number={}", numbers[1])).await, [numbers[1]]);
+    assert_eq!(
+        found("email=ANN@example.COM".to_owned()).await,
+        [numbers[1], numbers[0]],
+        "newest first, any case"
+    );
+    assert_eq!(found(format!("email=bob@example.com&number={}", numbers[0])).await, Vec::<i64>::new());
+    assert_eq!(found("number=999999".to_owned()).await, Vec::<i64>::new());
+}
+
 crate::db_tests!(
+    admins_find_orders_by_number_and_email,
     admin_routes_answer_401_then_403_then_200,
     admin_customer_list_pages_completely_newest_first,
     unknown_admin_paths_still_require_an_admin,

@@ -100,7 +100,73 @@ async fn categories_page_completely(engine: Engine) {
     assert_eq!(seen, created);
 }
 
+/// Categories are renamed and moved (never under themselves), and deleted only when empty.
+async fn categories_are_renamed_moved_and_deleted_when_empty(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.admin_token().await;
+    let top = create_category(&app, &admin, json!({"name": "Outdoors"})).await;
+    let mid = create_category(&app, &admin, json!({"name": "Camping", "parent_id": top["id"]})).await;
+    let leaf = create_category(&app, &admin, json!({"name": "Tents", "parent_id": mid["id"]})).await;
+    let path = |c: &Value| format!("/v1/admin/categories/{}", c["id"].as_str().expect("id"));
+    let patch = |c: &Value, body: Value| {
+        let path = path(c);
+        let app = &app;
+        let admin = admin.clone();
+        async move { app.request(reqwest::Method::PATCH, &path, Some(&admin), Some(body)).await }
+    };
+
+    let renamed =
+        expect_status(patch(&leaf, json!({"name": "Shelters", "handle": "shelters"})).await, StatusCode::OK)
+            .await;
+    assert_eq!(
+        (renamed["name"].clone(), renamed["handle"].clone(), renamed["parent_id"].clone()),
+        (json!("Shelters"), json!("shelters"), mid["id"].clone()),
+        "the parent stays when left out"
+    );
+    let moved = expect_status(patch(&leaf, json!({"parent_id": top["id"]})).await, StatusCode::OK).await;
+    assert_eq!(moved["parent_id"], top["id"]);
+    let topped = expect_status(patch(&leaf, json!({"parent_id": null})).await, StatusCode::OK).await;
+    assert_eq!(topped["parent_id"], Value::Null);
+    for parent in [&top, &mid] {
+        let res = patch(&top, json!({"parent_id": parent["id"]})).await;
+        assert_eq!(
+            fields_of(&expect_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await),
+            ["parent_id"]
+        );
+    }
+    let taken = patch(&leaf, json!({"handle": "camping"})).await;
+    expect_problem(taken, StatusCode::CONFLICT, "handle_taken").await;
+
+    let product = crate::helpers::create_product(
+        &app,
+        &admin,
+        json!({"title": "Trail Tent", "category_ids": [mid["id"]]}),
+    )
+    .await;
+    let delete = |c: &Value| {
+        let path = path(c);
+        let app = &app;
+        let admin = admin.clone();
+        async move { app.request(reqwest::Method::DELETE, &path, Some(&admin), None).await }
+    };
+    let full = expect_problem(delete(&top).await, StatusCode::CONFLICT, "category_not_empty").await;
+    assert_eq!((full["subcategories"].clone(), full["products"].clone()), (json!(1), json!(0)));
+    let holds = expect_problem(delete(&mid).await, StatusCode::CONFLICT, "category_not_empty").await;
+    assert_eq!(holds["products"], 1);
+    let product_path = format!("/v1/admin/products/{}", product["id"].as_str().expect("id"));
+    let refiled = app
+        .request(reqwest::Method::PATCH, &product_path, Some(&admin), Some(json!({"category_ids": []})))
+        .await;
+    expect_status(refiled, StatusCode::OK).await;
+    assert_eq!(delete(&mid).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(delete(&top).await.status(), StatusCode::NO_CONTENT);
+    expect_problem(delete(&top).await, StatusCode::NOT_FOUND, "not_found").await;
+    let left = expect_status(app.get("/v1/categories", None).await, StatusCode::OK).await;
+    assert_eq!(left["data"].as_array().expect("data").len(), 1, "only the moved leaf is left");
+}
+
 crate::db_tests!(
+    categories_are_renamed_moved_and_deleted_when_empty,
     admins_build_a_category_tree_that_anyone_can_read,
     category_input_is_checked,
     only_admins_create_categories,

@@ -4,7 +4,7 @@ pub mod routes;
 pub(super) mod store;
 
 use crate::{
-    db::{Db, is_unique_violation},
+    db::{Db, is_unique_violation, retry_transient},
     error::ApiError,
     http::query::PageRequest,
     ids, time,
@@ -61,6 +61,76 @@ pub async fn create_category(db: &Db, input: NewCategory) -> Result<Category, Ap
     }
     tx.commit().await?;
     Ok(category)
+}
+
+/// A change to a category; `None` keeps a field. `parent_id: Some(None)` moves it to the top.
+#[derive(Default)]
+pub struct CategoryPatch {
+    pub name: Option<String>,
+    pub handle: Option<String>,
+    pub parent_id: Option<Option<String>>,
+}
+
+/// Renames or moves a category. It cannot move under itself or below itself.
+pub async fn update_category(db: &Db, id: &str, patch: CategoryPatch) -> Result<Category, ApiError> {
+    let mut v = Validator::new();
+    let name = patch.name.and_then(|n| v.check("name", validate::text(&n, 1, 100)));
+    let handle = patch.handle.and_then(|h| v.check("handle", super::parse_handle(&h)));
+    v.finish()?;
+    let (name, handle, parent_id) = (&name, &handle, &patch.parent_id);
+    retry_transient(|| async move {
+        let mut tx = db.begin().await?;
+        let mut category = store::find(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
+        if let Some(parent) = parent_id {
+            if let Some(parent) = parent {
+                if !store::category_exists(&mut *tx, parent).await? {
+                    return Err(ApiError::field("parent_id", "is not an existing category"));
+                }
+                if store::is_at_or_above(&mut *tx, id, parent).await? {
+                    return Err(ApiError::field("parent_id", "is this category or one below it"));
+                }
+            }
+            category.parent_id.clone_from(parent);
+        }
+        if let Some(name) = name {
+            category.name.clone_from(name);
+        }
+        if let Some(handle) = handle {
+            category.handle.clone_from(handle);
+        }
+        match store::update(&mut *tx, &category).await {
+            Err(e) if is_unique_violation(&e, &["handle"]) => {
+                return Err(ApiError::conflict("handle_taken", "Another category already has this handle."));
+            }
+            other => other?,
+        }
+        tx.commit().await?;
+        Ok(category)
+    })
+    .await
+}
+
+/// Deletes an empty category. One with subcategories or products is refused with
+/// `409 category_not_empty`: move them first, so that nothing is re-filed by surprise.
+pub async fn delete_category(db: &Db, id: &str) -> Result<(), ApiError> {
+    retry_transient(|| async move {
+        let mut tx = db.begin().await?;
+        store::find(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
+        let children = store::count_children(&mut *tx, id).await?;
+        let products = super::products::count_in_category(&mut tx, id).await?;
+        if children > 0 || products > 0 {
+            return Err(ApiError::conflict(
+                "category_not_empty",
+                "The category still holds subcategories or products. Move them elsewhere first.",
+            )
+            .with_extension("subcategories", children)
+            .with_extension("products", products));
+        }
+        store::delete(&mut *tx, id).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Whether `key` (an id or a handle) names a category.

@@ -1,6 +1,9 @@
 //! Catalog over HTTP: `/v1/categories`, `/v1/admin/categories`.
 
-use axum::{extract::State, http::StatusCode};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -11,6 +14,7 @@ use crate::{
     error::{ApiError, Problem},
     http::{
         auth::AdminCaller,
+        csrf::NoBody,
         json::Json,
         query::{Cursor, ListParams, Page, Query},
     },
@@ -54,7 +58,68 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 pub fn admin_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_category))
+    OpenApiRouter::new().routes(routes!(create_category)).routes(routes!(update_category, delete_category))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCategoryRequest {
+    pub name: Option<String>,
+    pub handle: Option<String>,
+    /// Another category to move under, or `null` to move to the top of the tree. Left out, the
+    /// category stays where it is.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
+}
+
+/// A field that is there, even as `null` (`Some(None)`), as opposed to left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// Rename a category, change its handle, or move it (`parent_id`; `null` for the top).
+#[utoipa::path(patch, path = "/v1/admin/categories/{id}", tag = "admin", request_body = UpdateCategoryRequest,
+    params(("id" = String, Path, description = "`cat_…` id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = CategoryView),
+        (status = 400, description = "`validation_failed` (also a parent that is the category or below it)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`handle_taken`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_category(
+    State(state): State<AppState>,
+    _admin: AdminCaller,
+    Path(id): Path<String>,
+    Json(body): Json<UpdateCategoryRequest>,
+) -> Result<axum::Json<CategoryView>, ApiError> {
+    let patch = super::CategoryPatch { name: body.name, handle: body.handle, parent_id: body.parent_id };
+    Ok(axum::Json(super::update_category(&state.db, &id, patch).await?.into()))
+}
+
+/// Delete an empty category. One that still holds subcategories or products is
+/// `409 category_not_empty` (with `subcategories` and `products` counts): move them first.
+#[utoipa::path(delete, path = "/v1/admin/categories/{id}", tag = "admin",
+    params(("id" = String, Path, description = "`cat_…` id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`category_not_empty`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_category(
+    State(state): State<AppState>,
+    _admin: AdminCaller,
+    Path(id): Path<String>,
+    _: NoBody,
+) -> Result<StatusCode, ApiError> {
+    super::delete_category(&state.db, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Every category, parents before children (oldest first).

@@ -73,3 +73,57 @@ pub async fn list_categories<'c>(
     .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
+
+pub async fn find<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: &str,
+) -> Result<Option<Category>, sqlx::Error> {
+    let row: Option<CategoryRow> =
+        sqlx::query_as("SELECT id, handle, name, parent_id, created_at FROM categories WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(Into::into))
+}
+
+pub async fn update<'c>(db: impl Executor<'c, Database = Any>, c: &Category) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE categories SET handle = $2, name = $3, parent_id = $4 WHERE id = $1")
+        .bind(&c.id)
+        .bind(&c.handle)
+        .bind(&c.name)
+        .bind(&c.parent_id)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+/// Whether `ancestor` is `id` or above it in the tree.
+pub async fn is_at_or_above<'c>(
+    db: impl Executor<'c, Database = Any>,
+    ancestor: &str,
+    id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar(
+        "WITH RECURSIVE up (id, parent_id) AS (
+           SELECT id, parent_id FROM categories WHERE id = $1
+           UNION ALL SELECT c.id, c.parent_id FROM categories c JOIN up ON c.id = up.parent_id)
+         SELECT id FROM up WHERE id = $2 LIMIT 1",
+    )
+    .bind(id)
+    .bind(ancestor)
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}
+
+pub async fn count_children<'c>(db: impl Executor<'c, Database = Any>, id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM categories WHERE parent_id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn delete<'c>(db: impl Executor<'c, Database = Any>, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM categories WHERE id = $1").bind(id).execute(db).await?;
+    Ok(done.rows_affected() == 1)
+}

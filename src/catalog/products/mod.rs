@@ -19,7 +19,8 @@ use utoipa::ToSchema;
 pub use input::{NewProduct, NewVariant, ProductPatch, VariantPatch};
 pub use listing::{ProductQuery, Sort, parse_search};
 pub use service::{
-    add_variant, archive_product, create_product, get_product, list_products, update_product, update_variant,
+    add_variant, archive_product, count_in_category, create_product, get_product, list_products,
+    update_product, update_variant,
 };
 
 use super::Category;

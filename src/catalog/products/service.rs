@@ -260,3 +260,8 @@ fn at_variant(e: ApiError, index: usize) -> ApiError {
         e
     }
 }
+
+/// How many products (of any status) are filed in the category, for its owner's rules.
+pub async fn count_in_category(tx: &mut Tx, category_id: &str) -> Result<i64, ApiError> {
+    Ok(store::count_in_category(&mut **tx, category_id).await?)
+}

@@ -351,3 +351,14 @@ pub async fn refresh_price_range<'c>(
     .await
     .map(drop)
 }
+
+/// How many products (of any status) are filed in the category.
+pub async fn count_in_category<'c>(
+    db: impl Executor<'c, Database = Any>,
+    category_id: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM product_categories WHERE category_id = $1")
+        .bind(category_id)
+        .fetch_one(db)
+        .await
+}

@@ -68,9 +68,10 @@ pub trait PaymentProvider: Send + Sync {
 }
 
 /// The providers this server can charge through, by the name clients send as `provider`.
+/// Shared, not copied: the application state that holds it is cloned for every request.
 #[derive(Clone)]
 pub struct Payments {
-    providers: Vec<Arc<dyn PaymentProvider>>,
+    providers: Arc<[Arc<dyn PaymentProvider>]>,
 }
 
 impl Payments {
@@ -81,7 +82,7 @@ impl Payments {
         if let Some(stripe) = stripe::StripeProvider::from_config(&config.stripe) {
             providers.push(Arc::new(stripe));
         }
-        Self { providers }
+        Self { providers: providers.into() }
     }
 
     pub fn get(&self, name: &str) -> Option<Arc<dyn PaymentProvider>> {

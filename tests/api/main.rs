@@ -22,6 +22,7 @@ mod mail;
 mod ops;
 mod processes;
 mod products;
+mod schema;
 mod smtp;
 mod storefront;
 mod stripe;

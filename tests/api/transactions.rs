@@ -44,8 +44,15 @@ async fn transactions_aborted_by_the_database_run_again_whole(engine: Engine) {
         Engine::Sqlite => {
             let mut holder = sqlx::SqliteConnection::connect(&database.url).await.expect("connect");
             sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut holder).await.expect("lock");
+            // Let go once the first attempt has given up (the second has begun), not after a
+            // fixed time: on a loaded machine the first attempt may start late.
             let release = async {
-                tokio::time::sleep(Duration::from_millis(5600)).await;
+                for _ in 0..150 {
+                    if attempts.load(Ordering::SeqCst) >= 2 {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
                 sqlx::raw_sql("COMMIT").execute(&mut holder).await.expect("unlock");
             };
             let (bumped, ()) = tokio::join!(bump_in_order(&db, ["a", "b"], &attempts), release);

@@ -6,10 +6,11 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     accounts::{self, Registration},
-    app::{self, App},
     config::Config,
     db::Db,
-    seed, telemetry,
+    seed,
+    server::{self, App},
+    shutdown, telemetry,
 };
 
 #[derive(Parser)]
@@ -137,25 +138,25 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     println!("  stop with Ctrl-C\n");
     tracing::info!(listen = %state.config.listen, engine, "listening");
-    app.serve(listener, app::shutdown_signal()).await.map_err(|e| format!("server failed: {e}"))
+    app.serve(listener, shutdown::signal()).await.map_err(|e| format!("server failed: {e}"))
 }
 
 async fn worker(config: Config) -> Result<(), String> {
     let app = App::build(config).await.map_err(|e| e.to_string())?;
     println!("Oxcart worker: delivering the outbox and settling interrupted checkouts. Stop with Ctrl-C.");
-    app::run_worker(app, app::shutdown_signal()).await;
+    server::run_worker(app, shutdown::signal()).await;
     Ok(())
 }
 
 async fn migrate(config: Config) -> Result<(), String> {
-    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
+    let db = server::open_database(&config).await.map_err(|e| e.to_string())?;
     println!("The {} database is up to date.", db.engine().name());
     db.close().await;
     Ok(())
 }
 
 async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), String> {
-    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
+    let db = server::open_database(&config).await.map_err(|e| e.to_string())?;
     if demo {
         let report = seed::seed_demo(&db, &config.currency).await?;
         println!(
@@ -177,7 +178,7 @@ async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), S
 async fn create_admin(config: Config, email: &str, name: &str) -> Result<(), String> {
     let password = admin_password()?;
     let input = Registration::parse(email, &password, name).map_err(|e| e.to_string())?;
-    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
+    let db = server::open_database(&config).await.map_err(|e| e.to_string())?;
     let admin = accounts::create_admin(&db, input).await.map_err(|e| e.to_string())?;
     println!("Created admin {} ({}).", admin.email, admin.id);
     db.close().await;

@@ -155,6 +155,16 @@ impl ApiError {
     }
 
     /// A bug or an outage: the cause goes to the log only.
+    /// `402 payment_declined`: the provider refused the payment; nothing was taken.
+    pub fn payment_declined(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYMENT_REQUIRED, "payment_declined", detail)
+    }
+
+    /// `502 payment_provider_error`: the provider failed or did not answer.
+    pub fn payment_provider_error(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, "payment_provider_error", detail)
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         let mut e = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

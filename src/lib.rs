@@ -1,9 +1,9 @@
 //! Oxcart: the backend of an online store.
 //!
-//! `main` is a thin CLI over this library; the tests build the same [`app::App`].
+//! `main` is a thin CLI over this library; the tests build the same [`server::App`].
 
 pub mod accounts;
-pub mod app;
+pub mod api;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -14,16 +14,23 @@ pub mod error;
 pub mod http;
 pub mod ids;
 pub mod inventory;
+pub mod jobs;
+pub mod mail;
 pub mod metrics;
 pub mod money;
 pub mod notifications;
+pub mod ops;
 pub mod orders;
+pub mod page;
 pub mod payments;
 pub mod seed;
+pub mod server;
+pub mod shutdown;
+pub mod state;
 pub mod telemetry;
 pub mod time;
 pub mod validate;
 pub mod web;
 
-pub use app::App;
 pub use config::Config;
+pub use server::App;

@@ -5,7 +5,10 @@
 //! so both cases cost the same and answer the same. The worker looks the account up and mints
 //! the token when it sends the email.
 
-use super::{Customer, password, store};
+use super::{
+    model::{Customer, email_key, parse_email, parse_password},
+    password, store,
+};
 use crate::{
     db::{Db, retry_transient},
     error::ApiError,
@@ -19,7 +22,7 @@ const TOKEN_TTL_MS: i64 = 60 * 60 * 1000;
 /// Queues the reset email for `email` if an account has it. Answers nothing about whether one
 /// does.
 pub async fn request_password_reset(db: &Db, email: &str) -> Result<(), ApiError> {
-    let email = super::parse_email(email).map_err(|m| ApiError::field("email", m))?;
+    let email = parse_email(email).map_err(|m| ApiError::field("email", m))?;
     let mut tx = db.begin().await?;
     notifications::enqueue(&mut *tx, Topic::PasswordResetRequested, &serde_json::json!({"email": email}))
         .await?;
@@ -29,7 +32,7 @@ pub async fn request_password_reset(db: &Db, email: &str) -> Result<(), ApiError
 
 /// For the worker: the account with this email and a fresh reset token for it, or `None`.
 pub async fn start_password_reset(db: &Db, email: &str) -> Result<Option<(Customer, String)>, ApiError> {
-    let Some((customer, _)) = store::find_credentials(db.pool(), &super::email_key(email)).await? else {
+    let Some((customer, _)) = store::find_credentials(db.pool(), &email_key(email)).await? else {
         return Ok(None);
     };
     let token = ids::new_token("pwr");
@@ -41,7 +44,7 @@ pub async fn start_password_reset(db: &Db, email: &str) -> Result<Option<(Custom
 /// Sets the new password if the token is valid, unused and unexpired; then every session of
 /// the customer ends and every other reset token of theirs stops working.
 pub async fn confirm_password_reset(db: &Db, token: &str, new_password: &str) -> Result<(), ApiError> {
-    let new_password = super::parse_password(new_password).map_err(|m| ApiError::field("password", m))?;
+    let new_password = parse_password(new_password).map_err(|m| ApiError::field("password", m))?;
     let password_hash = &password::hash(new_password).await?;
     let token_hash = &ids::token_hash(token);
     retry_transient(|| async move {

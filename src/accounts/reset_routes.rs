@@ -6,12 +6,12 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    app::AppState,
     error::{ApiError, Problem},
     http::{
         json::Json,
         rate_limit::{ClientIp, LimitKey},
     },
+    state::AppState,
 };
 
 #[derive(Deserialize, ToSchema)]

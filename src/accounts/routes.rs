@@ -10,16 +10,17 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{Customer, NewSession, Registration, Role};
+use crate::page::Page;
 use crate::{
-    app::AppState,
     error::{ApiError, Problem},
     http::{
         auth::{self, AdminCaller, Caller, session_cookie},
         csrf::NoBody,
         json::Json,
-        query::{ListParams, Page, Query},
+        query::{ListParams, Query},
         rate_limit::{ClientIp, LimitKey},
     },
+    state::AppState,
     validate::Validator,
 };
 
@@ -252,9 +253,7 @@ async fn list_customers(
 ) -> Result<axum::Json<Page<CustomerView>>, ApiError> {
     let page = params.page()?;
     let rows = super::list_customers(&state.db, &page).await?;
-    let page = Page::from_rows(rows, page.limit, |c| crate::http::query::Cursor {
-        at: c.created_at,
-        id: c.id.clone(),
-    });
+    let page =
+        Page::from_rows(rows, page.limit, |c| crate::page::Cursor { at: c.created_at, id: c.id.clone() });
     Ok(axum::Json(page.map(Into::into)))
 }

@@ -3,12 +3,16 @@
 
 use std::time::Duration;
 
-use super::{AuthSession, Customer, NewSession, Role, password, store};
+use super::{
+    model::{AuthSession, Customer, NewSession, Role, email_key, parse_email, parse_name, parse_password},
+    password, store,
+};
 use crate::{
     db::{Db, is_unique_violation, retry_transient},
     error::ApiError,
-    http::query::PageRequest,
-    ids, notifications, time,
+    ids, notifications,
+    page::PageRequest,
+    time,
     validate::Validator,
 };
 
@@ -22,9 +26,9 @@ impl Registration {
     /// Validates every field at once.
     pub fn parse(email: &str, password: &str, name: &str) -> Result<Self, ApiError> {
         let mut v = Validator::new();
-        let email = v.check("email", super::parse_email(email));
-        let password = v.check("password", super::parse_password(password));
-        let name = v.check("name", super::parse_name(name));
+        let email = v.check("email", parse_email(email));
+        let password = v.check("password", parse_password(password));
+        let name = v.check("name", parse_name(name));
         v.finish()?;
         match (email, password, name) {
             (Some(email), Some(password), Some(name)) => Ok(Self { email, password, name }),
@@ -126,7 +130,7 @@ pub async fn login(
     email: &str,
     password: &str,
 ) -> Result<NewSession, ApiError> {
-    let found = store::find_credentials(db.pool(), &super::email_key(email)).await?;
+    let found = store::find_credentials(db.pool(), &email_key(email)).await?;
     let (customer, stored, version) = match found {
         Some((customer, credentials)) => {
             (Some(customer), Some(credentials.password_hash), credentials.version)
@@ -171,4 +175,9 @@ pub async fn list_customers(db: &Db, page: &PageRequest) -> Result<Vec<Customer>
 
 pub async fn any_admin(db: &Db) -> Result<bool, ApiError> {
     Ok(store::any_admin(db.pool()).await?)
+}
+
+/// True once anyone has an account, admin or customer.
+pub async fn any_customer(db: &Db) -> Result<bool, ApiError> {
+    Ok(store::any_customer(db.pool()).await?)
 }

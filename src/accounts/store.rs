@@ -2,8 +2,8 @@
 
 use sqlx::{Any, Executor, FromRow};
 
-use super::{AuthSession, Customer, Role};
-use crate::http::query::PageRequest;
+use super::model::{AuthSession, Customer, Role, email_key};
+use crate::page::PageRequest;
 
 #[derive(FromRow)]
 struct CustomerRow {
@@ -41,7 +41,7 @@ pub async fn insert_customer<'c>(
     )
     .bind(c.id)
     .bind(c.email)
-    .bind(super::email_key(c.email))
+    .bind(email_key(c.email))
     .bind(c.name)
     .bind(c.password_hash)
     .bind(c.role.as_str())
@@ -113,6 +113,12 @@ pub async fn any_admin<'c>(db: impl Executor<'c, Database = Any>) -> Result<bool
     let found: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE role = 'admin' LIMIT 1")
         .fetch_optional(db)
         .await?;
+    Ok(found.is_some())
+}
+
+pub async fn any_customer<'c>(db: impl Executor<'c, Database = Any>) -> Result<bool, sqlx::Error> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM customers LIMIT 1").fetch_optional(db).await?;
     Ok(found.is_some())
 }
 

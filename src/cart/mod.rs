@@ -6,8 +6,11 @@
 //! current price (guarantee 5). Stock is checked when a line grows but is not held; checkout
 //! claims it.
 
+mod model;
 pub mod routes;
 mod store;
+
+pub use model::{Cart, CartLine, CartStatus};
 
 use crate::{
     db::{Db, Tx, is_check_violation, retry_transient},
@@ -21,70 +24,6 @@ pub const MAX_QUANTITY: i64 = 999;
 pub const MAX_LINES: i64 = 100;
 /// Guest carts swept at most this many per round, so one round stays short.
 const SWEEP_BATCH: i64 = 500;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CartStatus {
-    Open,
-    Completed,
-}
-
-impl CartStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Completed => "completed",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Cart {
-    pub id: String,
-    pub customer_id: Option<String>,
-    pub status: CartStatus,
-    pub order_id: Option<String>,
-    pub lines: Vec<CartLine>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl Cart {
-    /// Sum of the purchasable lines at current prices, in minor units. A line whose product was
-    /// withdrawn from sale stays visible but counts for nothing: checkout refuses it.
-    pub fn subtotal(&self) -> i64 {
-        self.lines.iter().filter(|l| l.purchasable).map(CartLine::line_total).sum()
-    }
-
-    /// Units across the purchasable lines.
-    pub fn item_count(&self) -> i64 {
-        self.lines.iter().filter(|l| l.purchasable).map(|l| l.quantity).sum()
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct CartLine {
-    pub id: String,
-    pub variant_id: String,
-    pub product_id: String,
-    pub product_title: String,
-    pub product_handle: String,
-    pub variant_title: String,
-    pub sku: String,
-    pub quantity: i64,
-    /// The variant's price now.
-    pub unit_price: i64,
-    pub available: i64,
-    /// False once the product is no longer published: the line stays visible, but checkout
-    /// refuses it.
-    pub purchasable: bool,
-    pub image: Option<String>,
-}
-
-impl CartLine {
-    pub fn line_total(&self) -> i64 {
-        self.unit_price * self.quantity
-    }
-}
 
 /// Opens a cart, owned by `customer_id` when a customer is signed in.
 pub async fn create_cart(db: &Db, customer_id: Option<&str>) -> Result<Cart, ApiError> {

@@ -10,11 +10,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{Cart, CartLine};
 use crate::{
-    app::AppState,
     catalog::products::views::absolute_url,
     error::{ApiError, Problem},
     http::{auth::MaybeCaller, csrf::NoBody, json::Json, rate_limit::ClientIp},
     money::Money,
+    state::AppState,
     time::rfc3339,
 };
 

@@ -2,7 +2,7 @@
 
 use sqlx::{Any, Executor, FromRow};
 
-use super::{Cart, CartLine, CartStatus};
+use super::model::{Cart, CartLine, CartStatus};
 
 #[derive(FromRow)]
 pub struct CartRow {

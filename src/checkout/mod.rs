@@ -13,10 +13,11 @@
 
 pub mod routes;
 mod settle;
+pub mod stripe_routes;
+mod stripe_webhook;
 
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -114,9 +115,7 @@ pub async fn checkout(
         }
         Ok(Some(ChargeOutcome::Declined { code })) => {
             settle::mark_failed(db, &order_id, &code).await?;
-            Err(ApiError::new(
-                StatusCode::PAYMENT_REQUIRED,
-                "payment_declined",
+            Err(ApiError::payment_declined(
                 "The payment was declined. Nothing was charged; try another payment method.",
             )
             .with_extension("decline_code", code))
@@ -124,17 +123,13 @@ pub async fn checkout(
         Ok(None) => {
             // The provider never made the charge: release everything now.
             settle::mark_failed(db, &order_id, "provider_error").await?;
-            Err(ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "payment_provider_error",
+            Err(ApiError::payment_provider_error(
                 "The payment provider failed. Nothing was charged; it is safe to try again.",
             ))
         }
         // Not even the lookup answered: the order stays pending and the reconciler settles it
         // once the provider is back. The cart stays claimed, so a retry cannot charge again.
-        Err(_) => Err(ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            "payment_provider_error",
+        Err(_) => Err(ApiError::payment_provider_error(
             "The payment provider did not answer. The order will be settled within 15 minutes; \
              it is not charged twice.",
         )

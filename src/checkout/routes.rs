@@ -8,10 +8,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::CheckoutRequest;
 use crate::{
-    app::AppState,
     error::{ApiError, Problem},
     http::{auth::MaybeCaller, json::Json},
-    orders::routes::{OrderView, view},
+    orders::views::{OrderView, view},
+    state::AppState,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {

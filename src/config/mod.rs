@@ -2,9 +2,11 @@
 //!
 //! Every problem is reported as one readable line (`ConfigError`) before anything starts.
 
-use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+mod error;
 mod sources;
+pub use error::ConfigError;
 use sources::Sources;
 
 mod settings;
@@ -61,11 +63,6 @@ pub struct Config {
     /// a gateway times out after charging.
     pub fault_test_provider_failure_percent: u8,
 }
-
-/// `/metrics` is not public: it needs this bearer token, or is served on an address of its own
-#[derive(Debug, thiserror::Error)]
-#[error("configuration error: {0}")]
-pub struct ConfigError(pub String);
 
 impl Config {
     /// Loads from `OXCART_CONFIG` (or `./oxcart.toml` when present) and the process environment.
@@ -306,10 +303,6 @@ fn parse_env<T: std::str::FromStr>(
     env(key)
         .map(|v| v.trim().parse().map_err(|_| ConfigError(format!("{key} `{v}` is not a valid value"))))
         .transpose()
-}
-
-fn one_line(e: &impl fmt::Display) -> String {
-    e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

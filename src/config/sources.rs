@@ -5,7 +5,10 @@
 
 use std::{cell::RefCell, collections::BTreeSet};
 
-use super::{ConfigError, RateLimits};
+use super::{
+    error::{ConfigError, one_line},
+    settings::RateLimits,
+};
 
 pub struct Sources<'a> {
     env: &'a dyn Fn(&str) -> Option<String>,
@@ -17,7 +20,7 @@ pub struct Sources<'a> {
 
 impl<'a> Sources<'a> {
     pub fn new(file: &str, env: &'a dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let file: toml::Table = toml::from_str(file).map_err(|e| ConfigError(super::one_line(&e)))?;
+        let file: toml::Table = toml::from_str(file).map_err(|e| ConfigError(one_line(&e)))?;
         Ok(Self { env, file, read: RefCell::new(BTreeSet::new()), from_file: RefCell::new(BTreeSet::new()) })
     }
 
@@ -52,7 +55,7 @@ impl<'a> Sources<'a> {
             Some(table) => table
                 .clone()
                 .try_into()
-                .map_err(|e: toml::de::Error| ConfigError(format!("[rate_limits]: {}", super::one_line(&e)))),
+                .map_err(|e: toml::de::Error| ConfigError(format!("[rate_limits]: {}", one_line(&e)))),
             None => Ok(RateLimits::default()),
         }
     }

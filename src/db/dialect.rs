@@ -1,7 +1,7 @@
 //! Everything that differs between the engines. Keep this file small: if a query needs a
 //! variant here, it gets one function, and the shared test suite runs it on both engines.
 
-use super::SqlBuilder;
+use super::builder::SqlBuilder;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {

@@ -3,14 +3,14 @@
 //! layer, so a new admin route is protected even before its handler asks.
 
 use axum::{
-    extract::FromRequestParts,
+    extract::{FromRef, FromRequestParts},
     http::{HeaderMap, HeaderValue, header, request::Parts},
 };
 
 use crate::{
     accounts::{self, AuthSession, Role},
-    app::AppState,
     config::Config,
+    db::Db,
     error::ApiError,
 };
 
@@ -28,17 +28,22 @@ pub struct MaybeCaller(pub Option<AuthSession>);
 #[derive(Debug, Clone)]
 pub struct AdminCaller(pub AuthSession);
 
-impl FromRequestParts<AppState> for MaybeCaller {
+impl<S: Send + Sync> FromRequestParts<S> for MaybeCaller
+where
+    Db: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         if let Some(cached) = parts.extensions.get::<MaybeCaller>() {
             return Ok(cached.clone());
         }
         let session = match token_of(&parts.headers)? {
-            Some(token) => {
-                Some(accounts::authenticate(&state.db, &token).await?.ok_or_else(ApiError::unauthorized)?)
-            }
+            Some(token) => Some(
+                accounts::authenticate(&Db::from_ref(state), &token)
+                    .await?
+                    .ok_or_else(ApiError::unauthorized)?,
+            ),
             None => None,
         };
         let caller = MaybeCaller(session);
@@ -47,19 +52,25 @@ impl FromRequestParts<AppState> for MaybeCaller {
     }
 }
 
-impl FromRequestParts<AppState> for Caller {
+impl<S: Send + Sync> FromRequestParts<S> for Caller
+where
+    Db: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let MaybeCaller(session) = MaybeCaller::from_request_parts(parts, state).await?;
         session.map(Caller).ok_or_else(ApiError::unauthorized)
     }
 }
 
-impl FromRequestParts<AppState> for AdminCaller {
+impl<S: Send + Sync> FromRequestParts<S> for AdminCaller
+where
+    Db: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let Caller(session) = Caller::from_request_parts(parts, state).await?;
         if session.customer.role != Role::Admin {
             return Err(ApiError::forbidden());

@@ -31,7 +31,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{app::AppState, error::ApiError};
+use crate::error::ApiError;
 
 /// Past this many bytes of bodies, the cache starts over rather than grow.
 const MAX_BYTES: usize = 16 * 1024 * 1024;
@@ -139,8 +139,11 @@ impl Drop for Fetching<'_> {
 
 /// Middleware for the shoppers' catalog routes: answers a GET from the cache, or runs it and
 /// keeps a 200.
-pub async fn serve_from_cache(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let cache = &state.catalog_cache;
+pub async fn serve_from_cache(
+    State(cache): State<Arc<CatalogCache>>,
+    request: Request,
+    next: Next,
+) -> Response {
     if cache.ttl.is_zero() || request.method() != Method::GET {
         return next.run(request).await;
     }
@@ -170,23 +173,17 @@ pub async fn serve_from_cache(State(state): State<AppState>, request: Request, n
     Response::from_parts(parts, Body::from(body))
 }
 
-/// Middleware for every route: after a request that may have changed what shoppers see,
-/// empties the catalog cache. Any admin write, any checkout (it holds and then sells or
-/// releases stock) and any payment webhook (it settles orders).
+/// Middleware for the routes whose writes change what shoppers see (chosen in `crate::api`):
+/// after any request but a read, empties the catalog cache.
 pub async fn invalidate_after_writes(
-    State(state): State<AppState>,
+    State(cache): State<Arc<CatalogCache>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    let changes_catalog = request.method() != Method::GET
-        && request.method() != Method::HEAD
-        && (path.starts_with("/v1/admin/")
-            || path.ends_with("/checkout")
-            || path.starts_with("/v1/webhooks/"));
+    let changes_catalog = request.method() != Method::GET && request.method() != Method::HEAD;
     let response = next.run(request).await;
     if changes_catalog {
-        state.catalog_cache.invalidate();
+        cache.invalidate();
     }
     response
 }

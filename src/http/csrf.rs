@@ -16,6 +16,8 @@
 //! Requests with `Authorization: Bearer …` are never affected: a browser does not add that
 //! header by itself, so whoever sends it holds the token.
 
+use std::sync::Arc;
+
 use axum::{
     extract::{FromRequest, Request, State},
     http::{HeaderMap, Method, header},
@@ -24,17 +26,17 @@ use axum::{
 };
 
 use super::auth::SESSION_COOKIE;
-use crate::{app::AppState, error::ApiError};
+use crate::{config::Config, error::ApiError};
 
-pub async fn refuse_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(State(config): State<Arc<Config>>, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let headers = request.headers();
     if !safe
         && !headers.contains_key(header::AUTHORIZATION)
         && has_session_cookie(headers)
         && is_cross_site(headers, &|origin| {
-            is_ours(origin, headers, &state.config.public_url)
-                || super::cors::allows(&state.config.cors, origin, request.uri().path())
+            is_ours(origin, headers, &config.public_url)
+                || super::cors::allows(&config.cors, origin, request.uri().path())
         })
     {
         return ApiError::new(

@@ -3,6 +3,7 @@
 
 use std::{
     any::Any,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -16,7 +17,10 @@ use axum::{
 use tracing::Span;
 
 use super::request_context::request_id_of;
-use crate::{app::AppState, error::ApiError, metrics::RequestLabels};
+use crate::{
+    error::ApiError,
+    metrics::{Metrics, RequestLabels},
+};
 
 /// The span every log line of a request is recorded in. Only the path is logged, never the
 /// query string (it may carry an order access token) or headers (credentials). What the client
@@ -39,7 +43,7 @@ pub fn log_response(response: &Response, latency: Duration, _span: &Span) {
     );
 }
 
-pub async fn record_metrics(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn record_metrics(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
     let route = request
@@ -48,7 +52,7 @@ pub async fn record_metrics(State(state): State<AppState>, request: Request, nex
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
     let labels = RequestLabels { method, route, status: response.status().as_u16() };
-    state.metrics.observe_request(labels, started.elapsed());
+    metrics.observe_request(labels, started.elapsed());
     response
 }
 

@@ -16,17 +16,20 @@
 use std::{
     collections::{HashMap, VecDeque},
     net::{IpAddr, SocketAddr},
-    sync::Mutex,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts},
+    extract::{ConnectInfo, FromRef, FromRequestParts},
     http::{HeaderMap, request::Parts},
 };
 use sha2::{Digest, Sha256};
 
-use crate::{app::AppState, config::ProxyTrust, error::ApiError};
+use crate::{
+    config::{Config, ProxyTrust},
+    error::ApiError,
+};
 
 /// The most keys tracked at once (about 15 MB at ten attempts each).
 pub const MAX_KEYS: usize = 100_000;
@@ -166,16 +169,19 @@ impl ClientIp {
     }
 }
 
-impl FromRequestParts<AppState> for ClientIp {
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp
+where
+    Arc<Config>: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        Ok(client_ip(peer, &parts.headers, &state.config.proxy))
+        Ok(client_ip(peer, &parts.headers, &Arc::<Config>::from_ref(state).proxy))
     }
 }
 

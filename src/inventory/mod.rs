@@ -5,50 +5,18 @@
 //! `UPDATE` (the database refuses to let `available` go negative) plus a ledger row, in the
 //! caller's transaction.
 
+mod model;
 pub mod routes;
 mod store;
+
+pub use model::{LedgerEntry, StockLevel};
 
 use crate::{
     db::{Db, Tx, retry_transient},
     error::{ApiError, FieldError},
-    ids, time,
+    time,
     validate::{self, Validator},
 };
-
-/// A variant's stock, with enough of its product to be read in a list.
-#[derive(Debug, Clone)]
-pub struct StockLevel {
-    pub variant_id: String,
-    pub sku: String,
-    pub product_id: String,
-    pub product_title: String,
-    pub variant_title: String,
-    pub on_hand: i64,
-    pub reserved: i64,
-    pub updated_at: i64,
-}
-
-impl StockLevel {
-    pub fn available(&self) -> i64 {
-        (self.on_hand - self.reserved).max(0)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct LedgerEntry {
-    pub id: String,
-    pub variant_id: String,
-    /// `initial`, `adjustment`; checkout adds `reservation`, `release`, `sale` and `return`.
-    pub kind: String,
-    pub on_hand_delta: i64,
-    pub reserved_delta: i64,
-    pub on_hand_after: i64,
-    pub reserved_after: i64,
-    pub reason: String,
-    /// Who made the change: an admin's customer id, or `system`.
-    pub actor: String,
-    pub created_at: i64,
-}
 
 const MAX_DELTA: i64 = 1_000_000_000;
 
@@ -57,7 +25,8 @@ pub async fn open_stock(tx: &mut Tx, variant_id: &str, on_hand: i64, actor: &str
     let now = time::now_ms();
     store::insert_level(&mut **tx, variant_id, on_hand, now).await?;
     if on_hand > 0 {
-        let entry = entry(variant_id, "initial", (on_hand, 0), (on_hand, 0), "initial stock", actor, now);
+        let entry =
+            LedgerEntry::new(variant_id, "initial", (on_hand, 0), (on_hand, 0), "initial stock", actor, now);
         store::insert_ledger(&mut **tx, &entry).await?;
     }
     Ok(())
@@ -175,29 +144,6 @@ pub async fn adjust(
     .await
 }
 
-fn entry(
-    variant_id: &str,
-    kind: &str,
-    (on_hand_delta, reserved_delta): (i64, i64),
-    (on_hand_after, reserved_after): (i64, i64),
-    reason: &str,
-    actor: &str,
-    now: i64,
-) -> LedgerEntry {
-    LedgerEntry {
-        id: ids::new_id("inv"),
-        variant_id: variant_id.to_owned(),
-        kind: kind.to_owned(),
-        on_hand_delta,
-        reserved_delta,
-        on_hand_after,
-        reserved_after,
-        reason: reason.to_owned(),
-        actor: actor.to_owned(),
-        created_at: now,
-    }
-}
-
 /// Stock levels ordered by SKU; with `low_stock`, only those with at most that many available.
 pub async fn list_levels(
     db: &Db,
@@ -211,7 +157,7 @@ pub async fn list_levels(
 pub async fn ledger(
     db: &Db,
     variant_id: &str,
-    page: &crate::http::query::PageRequest,
+    page: &crate::page::PageRequest,
 ) -> Result<Vec<LedgerEntry>, ApiError> {
     let mut conn = db.pool().acquire().await?;
     store::level(&mut *conn, variant_id).await?.ok_or_else(ApiError::not_found)?;

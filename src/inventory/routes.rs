@@ -7,14 +7,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{LedgerEntry, StockLevel};
+use crate::page::{Cursor, Page};
 use crate::{
-    app::AppState,
     error::{ApiError, Problem},
     http::{
         auth::AdminCaller,
         json::Json,
-        query::{Cursor, ListParams, Page, Query},
+        query::{ListParams, Query},
     },
+    state::AppState,
     time::rfc3339,
 };
 

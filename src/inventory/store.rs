@@ -2,11 +2,11 @@
 
 use sqlx::{Any, Executor, FromRow, Row};
 
-use super::{LedgerEntry, StockLevel};
+use super::model::{LedgerEntry, StockLevel};
 use crate::{
     db::{SqlBuilder, Tx},
-    http::query::PageRequest,
     ids,
+    page::PageRequest,
 };
 
 pub async fn insert_level<'c>(
@@ -77,8 +77,15 @@ pub async fn change_level(tx: &mut Tx, change: &Change<'_>) -> Result<bool, sqlx
     };
     let after = (row.try_get("on_hand")?, row.try_get("reserved")?);
     let deltas = (change.on_hand_delta, change.reserved_delta);
-    let entry =
-        super::entry(change.variant_id, change.kind, deltas, after, change.reason, change.actor, change.at);
+    let entry = LedgerEntry::new(
+        change.variant_id,
+        change.kind,
+        deltas,
+        after,
+        change.reason,
+        change.actor,
+        change.at,
+    );
     insert_ledger(&mut **tx, &entry).await?;
     Ok(true)
 }

@@ -6,10 +6,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::outbox;
+use crate::page::Page;
 use crate::{
-    app::AppState,
     error::ApiError,
-    http::query::{ListParams, Page, Query},
+    http::query::{ListParams, Query},
+    state::AppState,
     time::rfc3339,
 };
 
@@ -58,10 +59,8 @@ async fn list_outbox(
     let page = ListParams { limit: params.limit, cursor: params.cursor }.page()?;
     let after = page.after.as_ref().map(|c| (c.at, c.id.as_str()));
     let rows = outbox::list(state.db.pool(), params.status.as_deref(), after, page.limit).await?;
-    let page = Page::from_rows(rows, page.limit, |r| crate::http::query::Cursor {
-        at: r.created_at,
-        id: r.id.clone(),
-    });
+    let page =
+        Page::from_rows(rows, page.limit, |r| crate::page::Cursor { at: r.created_at, id: r.id.clone() });
     Ok(axum::Json(page.map(|r| OutboxMessageView {
         id: r.id,
         topic: r.topic,

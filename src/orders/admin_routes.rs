@@ -7,16 +7,17 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     OrderStatus, Reader,
-    routes::{OrderView, page_view, view},
+    views::{OrderView, page_view, view},
 };
+use crate::page::Page;
 use crate::{
-    app::AppState,
     error::{ApiError, Problem},
     http::{
         csrf::NoBody,
         json::Json,
-        query::{ListParams, Page, Query},
+        query::{ListParams, Query},
     },
+    state::AppState,
 };
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -63,9 +63,7 @@ pub async fn cancel(db: &Db, payments: &Payments, id: &str) -> Result<Order, Api
     let reference = payment.reference.as_deref().unwrap_or_default();
     provider.refund(reference, &format!("refund-{id}")).await.map_err(|e| {
         tracing::warn!(order_id = id, error = %e, "refund failed");
-        ApiError::new(
-            axum::http::StatusCode::BAD_GATEWAY,
-            "payment_provider_error",
+        ApiError::payment_provider_error(
             "The payment provider could not refund the payment; the order is unchanged. Try again.",
         )
     })?;

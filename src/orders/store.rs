@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
-use super::{Order, OrderItem, OrderStatus, Payment, ShippingAddress};
+use super::model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, ShippingAddress};
 use crate::{
     db::{Engine, SqlBuilder, count_by_status},
-    http::query::PageRequest,
+    page::PageRequest,
 };
 
 const ORDER_COLUMNS: &str = "o.id, o.number, o.cart_id, o.customer_id, o.email, o.status, o.currency, o.subtotal, \
@@ -146,7 +146,7 @@ pub async fn find(db: &mut AnyConnection, id: &str) -> Result<Option<(Order, Str
 
 pub enum ListFilter<'a> {
     Customer(&'a str),
-    Admin(&'a super::AdminFilter),
+    Admin(&'a AdminFilter),
 }
 
 /// Newest first, `limit + 1` rows.

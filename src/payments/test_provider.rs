@@ -11,7 +11,7 @@
 //! For fault tests it can also fail a share of all calls (`OXCART_FAULT_TEST_PROVIDER_FAILURE_PERCENT`):
 //! half of the failed charges fail before charging, half charge and then lose the answer.
 
-use super::{BoxFuture, ChargeOutcome, ChargeRequest, PaymentProvider, ProviderError};
+use super::provider::{BoxFuture, ChargeOutcome, ChargeRequest, PaymentProvider, ProviderError};
 use crate::{db::Db, ids, time};
 
 pub struct TestProvider {

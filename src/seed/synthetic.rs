@@ -1,6 +1,6 @@
 //! Large generated catalogs for benchmarks: `oxcart seed --products N`.
 
-use super::{Rng, SEED_ACTOR};
+use super::rng::{Rng, SEED_ACTOR};
 use crate::{
     catalog::{
         self,
@@ -65,10 +65,9 @@ pub async fn seed_products(
     count: u64,
     mut progress: impl FnMut(u64),
 ) -> Result<(), String> {
-    let categories =
-        catalog::list_categories(db, &crate::http::query::PageRequest { limit: 100, after: None })
-            .await
-            .map_err(|e| e.to_string())?;
+    let categories = catalog::list_categories(db, &crate::page::PageRequest { limit: 100, after: None })
+        .await
+        .map_err(|e| e.to_string())?;
     let category_ids: Vec<String> = categories.into_iter().map(|c| c.id).collect();
     let start = crate::time::now_ms();
     let mut rng = Rng::new(0x0ca7_u64.wrapping_add(count));

@@ -10,7 +10,7 @@ use axum::{
     routing::get,
 };
 
-use crate::{app::AppState, error::ApiError};
+use crate::{error::ApiError, state::AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()

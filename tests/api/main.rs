@@ -27,5 +27,6 @@ mod smtp;
 mod storefront;
 mod stripe;
 mod stripe_webhooks;
+mod structure;
 mod transactions;
 mod unknown_fields;

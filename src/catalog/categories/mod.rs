@@ -1,24 +1,21 @@
 //! Categories: a tree the catalog is browsed by. A product may sit in several.
 
+pub mod model;
 pub mod routes;
+pub mod views;
+
+pub use model::Category;
 pub(super) mod store;
 
 use crate::{
+    catalog::handle::{handle_from, parse_handle},
     db::{Db, is_unique_violation, retry_transient},
     error::ApiError,
-    http::query::PageRequest,
-    ids, time,
+    ids,
+    page::PageRequest,
+    time,
     validate::{self, Validator},
 };
-
-#[derive(Debug, Clone)]
-pub struct Category {
-    pub id: String,
-    pub handle: String,
-    pub name: String,
-    pub parent_id: Option<String>,
-    pub created_at: i64,
-}
 
 pub struct NewCategory {
     pub name: String,
@@ -30,11 +27,11 @@ pub async fn create_category(db: &Db, input: NewCategory) -> Result<Category, Ap
     let mut v = Validator::new();
     let name = v.check("name", validate::text(&input.name, 1, 100));
     let handle = match &input.handle {
-        Some(handle) => v.check("handle", super::parse_handle(handle)),
+        Some(handle) => v.check("handle", parse_handle(handle)),
         None => name.as_deref().and_then(|name| {
             v.check(
                 "handle",
-                super::parse_handle(&super::handle_from(name))
+                parse_handle(&handle_from(name))
                     .map_err(|_| "is required when the name has no ASCII letters or digits".to_owned()),
             )
         }),
@@ -75,7 +72,7 @@ pub struct CategoryPatch {
 pub async fn update_category(db: &Db, id: &str, patch: CategoryPatch) -> Result<Category, ApiError> {
     let mut v = Validator::new();
     let name = patch.name.and_then(|n| v.check("name", validate::text(&n, 1, 100)));
-    let handle = patch.handle.and_then(|h| v.check("handle", super::parse_handle(&h)));
+    let handle = patch.handle.and_then(|h| v.check("handle", parse_handle(&h)));
     v.finish()?;
     let (name, handle, parent_id) = (&name, &handle, &patch.parent_id);
     retry_transient(|| async move {
@@ -117,7 +114,7 @@ pub async fn delete_category(db: &Db, id: &str) -> Result<(), ApiError> {
         let mut tx = db.begin().await?;
         store::find(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
         let children = store::count_children(&mut *tx, id).await?;
-        let products = super::products::count_in_category(&mut tx, id).await?;
+        let products = store::count_products(&mut *tx, id).await?;
         if children > 0 || products > 0 {
             return Err(ApiError::conflict(
                 "category_not_empty",

@@ -4,45 +4,22 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{Category, NewCategory};
+use super::{NewCategory, views::CategoryView};
+use crate::page::{Cursor, Page};
 use crate::{
-    app::AppState,
     error::{ApiError, Problem},
     http::{
         auth::AdminCaller,
         csrf::NoBody,
         json::Json,
-        query::{Cursor, ListParams, Page, Query},
+        query::{ListParams, Query},
     },
+    state::AppState,
 };
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CategoryView {
-    #[schema(example = "cat_01jd3v9k2m8q4r6t0w2y4a6c8e")]
-    pub id: String,
-    #[schema(example = "t-shirts")]
-    pub handle: String,
-    pub name: String,
-    /// The parent category, or null at the top of the tree.
-    pub parent_id: Option<String>,
-    pub created_at: String,
-}
-
-impl From<Category> for CategoryView {
-    fn from(c: Category) -> Self {
-        Self {
-            id: c.id,
-            handle: c.handle,
-            name: c.name,
-            parent_id: c.parent_id,
-            created_at: crate::time::rfc3339(c.created_at),
-        }
-    }
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -2,8 +2,8 @@
 
 use sqlx::{Any, Executor, FromRow};
 
-use super::Category;
-use crate::http::query::PageRequest;
+use super::model::Category;
+use crate::page::PageRequest;
 
 #[derive(FromRow)]
 struct CategoryRow {
@@ -118,6 +118,15 @@ pub async fn is_at_or_above<'c>(
 
 pub async fn count_children<'c>(db: impl Executor<'c, Database = Any>, id: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM categories WHERE parent_id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}
+
+/// Products filed in the category (any status). The filing rows are written by the products'
+/// rules; a category only counts them, to refuse deleting one that still holds any.
+pub async fn count_products<'c>(db: impl Executor<'c, Database = Any>, id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM product_categories WHERE category_id = $1")
         .bind(id)
         .fetch_one(db)
         .await

@@ -9,18 +9,14 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     Audience, NewProduct, NewVariant, ProductPatch, VariantPatch,
-    routes::{ProductListParams, render},
-    views::{ProductView, VariantView},
+    params::ProductListParams,
+    views::{ProductView, Render, VariantView},
 };
+use crate::page::Page;
 use crate::{
-    app::AppState,
     error::{ApiError, Problem},
-    http::{
-        auth::AdminCaller,
-        csrf::NoBody,
-        json::Json,
-        query::{Page, Query},
-    },
+    http::{auth::AdminCaller, csrf::NoBody, json::Json, query::Query},
+    state::AppState,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -46,7 +42,7 @@ async fn list_products(
 ) -> Result<axum::Json<Page<ProductView>>, ApiError> {
     let query = params.to_query(Audience::Admin)?;
     let (products, next_cursor) = super::list_products(&state.db, &query).await?;
-    let render = render(&state, true);
+    let render = Render::new(&state.config, true);
     Ok(axum::Json(Page { data: products.into_iter().map(|p| render.product(p)).collect(), next_cursor }))
 }
 
@@ -66,7 +62,7 @@ async fn create_product(
     Json(body): Json<NewProduct>,
 ) -> Result<(StatusCode, axum::Json<ProductView>), ApiError> {
     let product = super::create_product(&state.db, &state.config.currency, &admin.customer.id, body).await?;
-    Ok((StatusCode::CREATED, axum::Json(render(&state, true).product(product))))
+    Ok((StatusCode::CREATED, axum::Json(Render::new(&state.config, true).product(product))))
 }
 
 /// One product in any status.
@@ -82,7 +78,7 @@ async fn get_product(
     Path(id): Path<String>,
 ) -> Result<axum::Json<ProductView>, ApiError> {
     let product = super::get_product(&state.db, &id, Audience::Admin).await?;
-    Ok(axum::Json(render(&state, true).product(product)))
+    Ok(axum::Json(Render::new(&state.config, true).product(product)))
 }
 
 /// Change any of a product's fields but its variants (those have their own routes).
@@ -101,7 +97,7 @@ async fn update_product(
     Json(body): Json<ProductPatch>,
 ) -> Result<axum::Json<ProductView>, ApiError> {
     let product = super::update_product(&state.db, &id, body).await?;
-    Ok(axum::Json(render(&state, true).product(product)))
+    Ok(axum::Json(Render::new(&state.config, true).product(product)))
 }
 
 /// Archive a product: shoppers stop seeing it; it is never deleted, so orders keep their
@@ -140,7 +136,7 @@ async fn add_variant(
 ) -> Result<(StatusCode, axum::Json<VariantView>), ApiError> {
     let variant =
         super::add_variant(&state.db, &state.config.currency, &admin.customer.id, &id, body).await?;
-    Ok((StatusCode::CREATED, axum::Json(render(&state, true).variant(variant))))
+    Ok((StatusCode::CREATED, axum::Json(Render::new(&state.config, true).variant(variant))))
 }
 
 /// Change a variant's SKU, title, options or price. Stock changes go through inventory
@@ -160,5 +156,5 @@ async fn update_variant(
     Json(body): Json<VariantPatch>,
 ) -> Result<axum::Json<VariantView>, ApiError> {
     let variant = super::update_variant(&state.db, &state.config.currency, &id, body).await?;
-    Ok(axum::Json(render(&state, true).variant(variant)))
+    Ok(axum::Json(Render::new(&state.config, true).variant(variant)))
 }

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{MAX_VARIANTS, ProductStatus};
+use super::model::{MAX_VARIANTS, ProductStatus};
 use crate::{
-    catalog::{handle_from, parse_handle},
+    catalog::handle::{handle_from, parse_handle},
     money::PriceInput,
     validate::{self, Validator},
 };

@@ -18,7 +18,7 @@ use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
-use super::{ProductStatus, store};
+use super::{model::ProductStatus, store};
 use crate::db::{Engine, SqlBuilder};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]

@@ -6,100 +6,17 @@
 pub mod admin_routes;
 mod input;
 mod listing;
+mod model;
+pub mod params;
 pub mod routes;
 mod service;
 mod store;
 pub mod views;
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 pub use input::{NewProduct, NewVariant, ProductPatch, VariantPatch};
 pub use listing::{ProductQuery, Sort, parse_search};
+pub use model::{Audience, MAX_VARIANTS, Product, ProductStatus, Variant};
 pub use service::{
-    add_variant, archive_product, count_in_category, create_product, get_product, list_products,
-    update_product, update_variant,
+    add_variant, any_product, archive_product, create_product, get_product, list_products, update_product,
+    update_variant,
 };
-
-use super::Category;
-
-/// Most variants a product may have, so one product can never make a response unbounded.
-pub const MAX_VARIANTS: usize = 100;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ProductStatus {
-    /// Being prepared: only admins see it.
-    Draft,
-    /// On sale: shoppers see it.
-    Published,
-    /// Withdrawn: only admins see it; orders that reference it keep working.
-    Archived,
-}
-
-impl ProductStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Published => "published",
-            Self::Archived => "archived",
-        }
-    }
-
-    fn from_db(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "published" => Self::Published,
-            // The CHECK constraint allows nothing else; hiding is the safe reading.
-            _ => Self::Archived,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Product {
-    pub id: String,
-    pub handle: String,
-    pub title: String,
-    pub description: String,
-    pub status: ProductStatus,
-    /// Absolute URLs, or paths on this server such as `/media/demo/mug.svg`.
-    pub images: Vec<String>,
-    pub price_min: Option<i64>,
-    pub price_max: Option<i64>,
-    pub categories: Vec<Category>,
-    pub variants: Vec<Variant>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-#[derive(Debug, Clone)]
-pub struct Variant {
-    pub id: String,
-    pub product_id: String,
-    pub sku: String,
-    pub title: String,
-    pub options: BTreeMap<String, String>,
-    /// Minor units of the store currency.
-    pub price: i64,
-    pub on_hand: i64,
-    pub reserved: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl Variant {
-    /// What a shopper can still buy.
-    pub fn available(&self) -> i64 {
-        (self.on_hand - self.reserved).max(0)
-    }
-}
-
-/// Which products a lookup may see: shoppers only published ones, admins all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    Shopper,
-    Admin,
-}

@@ -5,17 +5,17 @@
 use std::collections::HashSet;
 
 use super::{
-    Audience, MAX_VARIANTS, NewProduct, NewVariant, Product, ProductPatch, ProductQuery, ProductStatus,
-    Variant, VariantPatch,
-    input::VariantFields,
-    listing::{self, ListedRow, Scan},
+    input::{NewProduct, NewVariant, ProductPatch, VariantFields, VariantPatch},
+    listing::{self, ListedRow, ProductQuery, Scan},
+    model::{Audience, MAX_VARIANTS, Product, ProductStatus, Variant},
     store::{self, KeyColumn, ProductValues, VariantValues},
 };
 use crate::{
     db::{Db, Tx, is_unique_violation},
     error::{ApiError, FieldError},
-    http::query::take_page,
-    ids, inventory, time,
+    ids, inventory,
+    page::take_page,
+    time,
 };
 
 /// `currency` is the store's: a price sent as a money object must be in it.
@@ -261,7 +261,7 @@ fn at_variant(e: ApiError, index: usize) -> ApiError {
     }
 }
 
-/// How many products (of any status) are filed in the category, for its owner's rules.
-pub async fn count_in_category(tx: &mut Tx, category_id: &str) -> Result<i64, ApiError> {
-    Ok(store::count_in_category(&mut **tx, category_id).await?)
+/// True once any product exists, in any status.
+pub async fn any_product(db: &Db) -> Result<bool, ApiError> {
+    Ok(store::any_product(db.pool()).await?)
 }

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use sqlx::{Any, Executor, FromRow};
 
-use super::{Product, ProductStatus, Variant};
-use crate::{catalog::Category, db::SqlBuilder};
+use super::model::{Product, ProductStatus, Variant};
+use crate::{catalog::categories::model::Category, db::SqlBuilder};
 
 pub const PRODUCT_COLUMNS: &str = "p.id, p.handle, p.title, p.sort_title, p.description, p.status, p.images, \
      p.price_min, p.price_max, p.created_at, p.updated_at";
@@ -353,12 +353,8 @@ pub async fn refresh_price_range<'c>(
 }
 
 /// How many products (of any status) are filed in the category.
-pub async fn count_in_category<'c>(
-    db: impl Executor<'c, Database = Any>,
-    category_id: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM product_categories WHERE category_id = $1")
-        .bind(category_id)
-        .fetch_one(db)
-        .await
+pub async fn any_product<'c>(db: impl Executor<'c, Database = Any>) -> Result<bool, sqlx::Error> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM products LIMIT 1").fetch_optional(db).await?;
+    Ok(found.is_some())
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Product, ProductStatus, Variant};
-use crate::{catalog::categories::routes::CategoryView, money::Money, time::rfc3339};
+use super::model::{Product, ProductStatus, Variant};
+use crate::{catalog::categories::views::CategoryView, config::Config, money::Money, time::rfc3339};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProductView {
@@ -69,7 +69,12 @@ pub struct Render<'a> {
     pub admin: bool,
 }
 
-impl Render<'_> {
+impl<'a> Render<'a> {
+    /// For shoppers, or with `admin` for the admin API.
+    pub fn new(config: &'a Config, admin: bool) -> Self {
+        Self { currency: &config.currency, public_url: &config.public_url, admin }
+    }
+
     pub fn product(&self, p: Product) -> ProductView {
         let price_range = p.price_min.zip(p.price_max).map(|(min, max)| PriceRange {
             min: Money::new(min, self.currency),

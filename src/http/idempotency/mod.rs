@@ -7,8 +7,8 @@
 //! `422 idempotency_key_reused`; the same key while the first still runs is
 //! `409 idempotency_key_in_use`.
 //!
-//! Keys are scoped to the caller: the signed-in customer, else the cart in the path (a guest's
-//! cart id is its secret). A guest request with neither (creating a cart, registering, signing
+//! Keys are scoped to the caller: the signed-in customer, else, on the routes that chose
+//! [`Scope::CallerElseCart`], the cart in the path (a guest's cart id is its secret). A guest request with neither (creating a cart, registering, signing
 //! in) is not kept at all: two guests behind one address may well send the same key, and the
 //! second must never receive the first's cart id or session. It runs as if it had no key.
 //!
@@ -30,14 +30,14 @@ use std::time::Duration;
 
 use axum::{
     body::Body,
-    extract::{FromRequestParts, Request, State},
+    extract::{FromRequestParts, RawPathParams, Request, State},
     http::{HeaderValue, Method, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
 use super::auth::MaybeCaller;
-use crate::{app::AppState, db::Db, error::ApiError, time};
+use crate::{db::Db, error::ApiError, time};
 
 pub const HEADER: &str = "idempotency-key";
 const REPLAYED: &str = "idempotent-replayed";
@@ -52,7 +52,29 @@ const RENEW_EVERY: Duration = Duration::from_secs(3);
 #[derive(Clone, Copy, Debug)]
 pub struct DoNotKeep;
 
-pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Whose keys a group of routes keeps, chosen where the routes are put together (`crate::api`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The signed-in customer's; a guest's request is not kept.
+    Caller,
+    /// The signed-in customer's, else the guest cart's named by the route's `{id}`.
+    CallerElseCart,
+}
+
+/// The state of [`guard`]: where keys are kept, and under which scope.
+#[derive(Clone)]
+pub struct Keys {
+    db: Db,
+    scope: Scope,
+}
+
+impl Keys {
+    pub fn new(db: Db, scope: Scope) -> Self {
+        Self { db, scope }
+    }
+}
+
+pub async fn guard(State(state): State<Keys>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST {
         return next.run(request).await;
     }
@@ -161,11 +183,15 @@ fn valid_key(key: &str) -> bool {
 
 /// Whose key this is: the signed-in customer's, else the cart's in the path; `None` for a guest
 /// request with no cart, which is not kept (see the module comment).
-async fn scope_of(parts: &mut Parts, state: &AppState) -> Option<String> {
-    if let Ok(MaybeCaller(Some(session))) = MaybeCaller::from_request_parts(parts, state).await {
+async fn scope_of(parts: &mut Parts, state: &Keys) -> Option<String> {
+    if let Ok(MaybeCaller(Some(session))) = MaybeCaller::from_request_parts(parts, &state.db).await {
         return Some(format!("customer:{}", session.customer.id));
     }
-    let cart = parts.uri.path().strip_prefix("/v1/carts/").and_then(|rest| rest.split('/').next());
+    if state.scope != Scope::CallerElseCart {
+        return None;
+    }
+    let params = RawPathParams::from_request_parts(parts, &state.db).await.ok()?;
+    let cart = params.iter().find(|(name, _)| *name == "id").map(|(_, cart)| cart.to_owned());
     cart.filter(|cart| !cart.is_empty()).map(|cart| format!("cart:{cart}"))
 }
 

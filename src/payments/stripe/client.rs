@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::{
     config::{Secret, Stripe},
-    payments::{BoxFuture, ChargeOutcome, ChargeRequest, PaymentProvider, ProviderError},
+    payments::provider::{BoxFuture, ChargeOutcome, ChargeRequest, PaymentProvider, ProviderError},
 };
 
 const ATTEMPTS: u32 = 3;

@@ -1,9 +1,7 @@
-//! Stripe: the PaymentIntents provider and its webhooks.
+//! Stripe: the PaymentIntents provider and the signature its webhooks carry. What a webhook
+//! does to an order is checkout's (`checkout::stripe_webhook`).
 
 mod client;
-pub mod routes;
 pub mod signature;
-mod webhook;
 
 pub use client::StripeProvider;
-pub use webhook::{WebhookOutcome, handle_event};

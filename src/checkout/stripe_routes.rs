@@ -8,10 +8,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{WebhookOutcome, signature};
+use super::stripe_webhook::{WebhookOutcome, handle_event};
 use crate::{
-    app::AppState,
     error::{ApiError, Problem},
+    payments::stripe::signature,
+    state::AppState,
 };
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,6 +53,6 @@ async fn stripe_webhook(
     let header = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
     signature::verify(header, &body, secret.expose(), crate::time::now_ms() / 1000)
         .map_err(|e| invalid(e.message()))?;
-    let outcome = super::handle_event(&state.db, &state.payments, &body).await?;
+    let outcome = handle_event(&state.db, &state.payments, &body).await?;
     Ok(axum::Json(WebhookReceipt { received: true, duplicate: outcome == WebhookOutcome::Duplicate }))
 }

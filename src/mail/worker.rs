@@ -9,8 +9,16 @@
 
 use std::{future::Future, sync::Arc};
 
-use super::{Topic, mailer::Mailer, messages, outbox};
-use crate::{accounts, config::Config, db::Db, ids, metrics::Metrics, orders, time};
+use super::{mailer::Mailer, messages};
+use crate::{
+    accounts,
+    config::Config,
+    db::Db,
+    ids,
+    metrics::Metrics,
+    notifications::outbox::{self, Topic},
+    orders, shutdown, time,
+};
 
 #[derive(Clone)]
 pub struct Worker {
@@ -33,7 +41,7 @@ impl Worker {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let mut loops = tokio::task::JoinSet::new();
         for _ in 0..self.config.mail.outbox.concurrency {
-            loops.spawn(self.clone().deliver_until(crate::app::wait_for(stopped.clone())));
+            loops.spawn(self.clone().deliver_until(shutdown::wait_for(stopped.clone())));
         }
         shutdown.await;
         let _ = stop.send(true);

@@ -1,11 +1,13 @@
-//! What a (verified) Stripe event does to the store. Each event is handled once: its id is
+//! Inbound settling: what a (verified) Stripe event does to the store, beside checkout's own
+//! settling (`settle.rs`), which it shares. Each event is handled once: its id is
 //! recorded, and a repeat is answered without doing anything. Settling an order is guarded
 //! by its status, so the webhook and the checkout request racing for one order settle it once,
 //! and events arriving out of order (a failure after a success) change nothing.
 
 use serde::Deserialize;
 
-use crate::{checkout, db::Db, error::ApiError, orders, payments::Payments, time};
+use super::settle::{mark_failed, mark_paid};
+use crate::{db::Db, error::ApiError, orders, payments::Payments, time};
 
 #[derive(Debug, Deserialize)]
 struct Event {
@@ -43,13 +45,13 @@ pub async fn handle_event(db: &Db, payments: &Payments, body: &[u8]) -> Result<W
         {
             let intent = object["id"].as_str().unwrap_or_default();
             if event.kind == "payment_intent.succeeded" {
-                checkout::mark_paid(db, order_id, intent, None).await?;
+                mark_paid(db, order_id, intent, None).await?;
                 refund_if_orphaned(db, payments, order_id, intent).await?;
             } else {
                 let error = &object["last_payment_error"];
                 let code =
                     error["decline_code"].as_str().or(error["code"].as_str()).unwrap_or("payment_failed");
-                checkout::mark_failed(db, order_id, code).await?;
+                mark_failed(db, order_id, code).await?;
             }
             WebhookOutcome::Handled
         }

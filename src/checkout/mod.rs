@@ -31,8 +31,8 @@ use crate::{
     error::{ApiError, FieldError},
     ids,
     inventory::{self, StockMove},
-    orders::{self, OrderItem, OrderStatus, ShippingAddress, store as order_store},
-    payments::{ChargeOutcome, ChargeRequest, PaymentProvider, Payments},
+    orders::{self, OrderItem, OrderStatus, ShippingAddress},
+    payments::{ChargeOutcome, ChargeRequest, PaymentProvider, PaymentStatus, Payments},
     time,
     validate::{self, Validator},
 };
@@ -233,7 +233,7 @@ fn paid(mut order: orders::Order, reference: String, paid_at: i64) -> orders::Or
     order.status = OrderStatus::Paid;
     order.updated_at = paid_at;
     if let Some(payment) = order.payment.as_mut() {
-        payment.status = "succeeded".into();
+        payment.status = PaymentStatus::Succeeded;
         payment.reference = Some(reference);
     }
     order
@@ -259,7 +259,7 @@ async fn reserve(
     let now = time::now_ms();
     let token_hash = &ids::token_hash(access_token);
     let payment_id = &ids::new_id("pay");
-    let (cart, number, items) = retry_transient(|| async move {
+    retry_transient(|| async move {
         let mut transaction = db.begin().await?;
         let tx = &mut transaction;
         // The claim comes first: concurrent checkouts of one cart queue on this row, and all
@@ -302,23 +302,10 @@ async fn reserve(
             }
         }
         let customer_id = cart.customer_id.as_deref().or(caller);
-        let new_order = order_store::NewOrder {
-            id: order_id,
-            cart_id,
-            // A guest cart checked out after signing in becomes that customer's order.
-            customer_id,
-            email,
-            currency,
-            total: cart.subtotal(),
-            shipping_address: address,
-            access_token_hash: token_hash,
-            now,
-        };
-        let engine = tx.engine();
-        let number = order_store::insert_order(&mut **tx, engine, &new_order).await?;
-        let mut items = Vec::with_capacity(cart.lines.len());
-        for (position, line) in cart.lines.iter().enumerate() {
-            let item = OrderItem {
+        let items = cart
+            .lines
+            .iter()
+            .map(|line| OrderItem {
                 id: ids::new_id("oi"),
                 line_total: line.line_total(),
                 variant_id: line.variant_id.clone(),
@@ -328,40 +315,24 @@ async fn reserve(
                 sku: line.sku.clone(),
                 quantity: line.quantity,
                 unit_price: line.unit_price,
-            };
-            order_store::insert_item(&mut **tx, order_id, i64::try_from(position).unwrap_or(0), &item)
-                .await?;
-            items.push(item);
-        }
-        let total = cart.subtotal();
-        order_store::insert_payment(&mut **tx, payment_id, order_id, provider, total, currency, now).await?;
+            })
+            .collect();
+        let pending = orders::PendingOrder {
+            id: order_id,
+            cart_id,
+            // A guest cart checked out after signing in becomes that customer's order.
+            customer_id,
+            email,
+            currency,
+            shipping_address: address,
+            access_token_hash: token_hash,
+            provider,
+            payment_id,
+            now,
+        };
+        let order = orders::create_pending(tx, pending, items).await?;
         transaction.commit().await?;
-        Ok((cart, number, items))
+        Ok(order)
     })
-    .await?;
-    let total = cart.subtotal();
-    let customer_id = cart.customer_id.as_deref().or(caller);
-    Ok(orders::Order {
-        id: order_id.to_owned(),
-        number,
-        cart_id: cart_id.to_owned(),
-        customer_id: customer_id.map(str::to_owned),
-        email: email.to_owned(),
-        status: OrderStatus::PendingPayment,
-        currency: currency.to_owned(),
-        subtotal: total,
-        total,
-        shipping_address: address.clone(),
-        tracking_number: None,
-        items,
-        payment: Some(orders::Payment {
-            id: payment_id.clone(),
-            provider: provider.to_owned(),
-            reference: None,
-            status: "pending".into(),
-            failure_code: None,
-        }),
-        created_at: now,
-        updated_at: now,
-    })
+    .await
 }

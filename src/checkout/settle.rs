@@ -11,11 +11,8 @@ use crate::{
     error::ApiError,
     inventory::{self, StockMove},
     notifications,
-    orders::{
-        OrderItem, OrderStatus,
-        store::{self, StockLine},
-    },
-    payments::{ChargeOutcome, Payments},
+    orders::{self, OrderItem, Settlement, StockLine},
+    payments::{self, ChargeOutcome, PaymentStatus, Payments},
     time,
 };
 
@@ -35,11 +32,10 @@ pub async fn mark_paid(
     retry_transient(|| async move {
         let now = time::now_ms();
         let mut tx = db.begin().await?;
-        let from = OrderStatus::PendingPayment;
-        let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Paid, now).await? else {
+        let Some(order) = orders::settle(&mut tx, order_id, Settlement::Paid { reference }, now).await?
+        else {
             return Ok(None);
         };
-        store::settle_payment(&mut *tx, order_id, "succeeded", Some(reference), None, now).await?;
         cart::complete(&mut tx, &order.cart_id, now).await?;
         let event = serde_json::json!({"order_id": order_id, "email": order.email});
         notifications::enqueue(&mut *tx, notifications::Topic::OrderPaid, &event).await?;
@@ -54,7 +50,7 @@ pub async fn mark_paid(
                     quantity: i.quantity,
                 })
                 .collect(),
-            None => store::stock_lines(&mut *tx, order_id).await?,
+            None => orders::stock_lines(&mut tx, order_id).await?,
         };
         lines.sort_by(|a, b| a.variant_id.cmp(&b.variant_id));
         let reason = format!("order {order_id}");
@@ -76,7 +72,8 @@ pub async fn mark_paid(
 
 /// Remembers the provider's id for a charge still in progress.
 pub async fn note_reference(db: &Db, order_id: &str, reference: &str) -> Result<(), ApiError> {
-    store::settle_payment(db.pool(), order_id, "pending", Some(reference), None, time::now_ms()).await?;
+    payments::settle(db.pool(), order_id, PaymentStatus::Pending, Some(reference), None, time::now_ms())
+        .await?;
     Ok(())
 }
 
@@ -86,15 +83,13 @@ pub async fn mark_failed(db: &Db, order_id: &str, code: &str) -> Result<(), ApiE
     retry_transient(|| async move {
         let now = time::now_ms();
         let mut tx = db.begin().await?;
-        let from = OrderStatus::PendingPayment;
-        let Some(order) = store::transition(&mut *tx, order_id, from, OrderStatus::Failed, now).await? else {
+        let Some(order) = orders::settle(&mut tx, order_id, Settlement::Failed { code }, now).await? else {
             return Ok(());
         };
-        store::settle_payment(&mut *tx, order_id, "failed", None, Some(code), now).await?;
         cart::reopen(&mut tx, &order.cart_id, order_id, now).await?;
         // Stock last, as in `mark_paid`, and in variant-id order (`stock_lines`).
         let reason = format!("order {order_id}: payment {code}");
-        for line in store::stock_lines(&mut *tx, order_id).await? {
+        for line in orders::stock_lines(&mut tx, order_id).await? {
             inventory::move_stock(&mut tx, &line.variant_id, StockMove::Release, line.quantity, &reason)
                 .await?;
         }
@@ -118,10 +113,12 @@ pub async fn reconcile_pending(
     let millis = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
     let (older_than_ms, release_after_ms) = (millis(settings.after), millis(settings.release_unpaid_after));
     let mut settled = 0;
-    for order_id in store::pending_before(db.pool(), now - older_than_ms).await? {
-        let mut conn = db.pool().acquire().await?;
-        let Some((order, _)) = store::find(&mut conn, &order_id).await? else { continue };
-        drop(conn);
+    for order_id in orders::pending_before(db, now - older_than_ms).await? {
+        let order = match orders::get_order(db, &order_id, orders::Reader::ADMIN).await {
+            Ok(order) => order,
+            Err(e) if e.code() == "not_found" => continue,
+            Err(e) => return Err(e),
+        };
         let Some(provider) = order.payment.as_ref().and_then(|p| payments.get(&p.provider)) else { continue };
         match provider.find_charge(&order_id).await {
             Ok(Some(ChargeOutcome::Succeeded { reference })) => {

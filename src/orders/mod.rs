@@ -7,11 +7,15 @@
 pub mod admin_routes;
 mod lifecycle;
 mod model;
+mod pending;
 pub mod routes;
-pub(crate) mod store;
+mod store;
 pub mod views;
 
 pub use model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, ShippingAddress};
+pub use pending::{
+    Moved, PendingOrder, Settlement, StockLine, create_pending, pending_before, settle, stock_lines,
+};
 
 use crate::{
     db::Db,
@@ -74,7 +78,8 @@ pub fn cursor_of(order: &Order) -> Cursor {
 /// Store-wide numbers for `/metrics`.
 pub async fn snapshot(db: &Db) -> Result<crate::metrics::StoreSnapshot, ApiError> {
     let mut conn = db.pool().acquire().await?;
-    let (orders_by_status, payments_by_status) = store::counts_by_status(&mut conn).await?;
+    let orders_by_status = store::counts_by_status(&mut conn).await?;
+    let payments_by_status = crate::payments::counts(&mut conn).await?;
     let outbox_by_status = crate::notifications::outbox::counts(&mut *conn).await?;
     // Not delivered yet: waiting for its turn or being sent.
     let outbox_backlog =

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use crate::payments::Payment;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
@@ -82,15 +84,6 @@ pub struct OrderItem {
     pub quantity: i64,
     pub unit_price: i64,
     pub line_total: i64,
-}
-
-#[derive(Debug, Clone)]
-pub struct Payment {
-    pub id: String,
-    pub provider: String,
-    pub reference: Option<String>,
-    pub status: String,
-    pub failure_code: Option<String>,
 }
 
 /// What admins search orders by; every field given must match.

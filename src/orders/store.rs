@@ -8,6 +8,7 @@ use super::model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, Shipping
 use crate::{
     db::{Engine, SqlBuilder, count_by_status},
     page::PageRequest,
+    payments,
 };
 
 const ORDER_COLUMNS: &str = "o.id, o.number, o.cart_id, o.customer_id, o.email, o.status, o.currency, o.subtotal, \
@@ -76,16 +77,6 @@ struct ItemRow {
     line_total: i64,
 }
 
-#[derive(FromRow)]
-struct PaymentRow {
-    order_id: String,
-    id: String,
-    provider: String,
-    reference: Option<String>,
-    status: String,
-    failure_code: Option<String>,
-}
-
 /// Completes order rows with their items and payments: two queries for the whole page.
 async fn assemble(db: &mut AnyConnection, rows: Vec<OrderRow>) -> Result<Vec<(Order, String)>, sqlx::Error> {
     if rows.is_empty() {
@@ -111,21 +102,7 @@ async fn assemble(db: &mut AnyConnection, rows: Vec<OrderRow>) -> Result<Vec<(Or
             line_total: r.line_total,
         });
     }
-    let mut q = SqlBuilder::new(
-        "SELECT order_id, id, provider, reference, status, failure_code FROM payments WHERE order_id IN (",
-    );
-    q.push_list(ids.iter().copied()).push(")");
-    let mut payments: HashMap<String, Payment> = HashMap::new();
-    for r in q.fetch_all::<PaymentRow>(&mut *db).await? {
-        let payment = Payment {
-            id: r.id,
-            provider: r.provider,
-            reference: r.reference,
-            status: r.status,
-            failure_code: r.failure_code,
-        };
-        payments.insert(r.order_id, payment);
-    }
+    let mut payments = payments::for_orders(&mut *db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -251,30 +228,6 @@ pub async fn insert_item<'c>(
     .map(drop)
 }
 
-pub async fn insert_payment<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-    order_id: &str,
-    provider: &str,
-    amount: i64,
-    currency: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO payments (id, order_id, provider, amount, currency, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6)",
-    )
-    .bind(id)
-    .bind(order_id)
-    .bind(provider)
-    .bind(amount)
-    .bind(currency)
-    .bind(now)
-    .execute(db)
-    .await
-    .map(drop)
-}
-
 /// What settling an order needs of it, returned by the status move that guards the settling.
 pub struct Moved {
     pub cart_id: String,
@@ -336,28 +289,6 @@ pub async fn set_tracking<'c>(
         .map(drop)
 }
 
-pub async fn settle_payment<'c>(
-    db: impl Executor<'c, Database = Any>,
-    order_id: &str,
-    status: &str,
-    reference: Option<&str>,
-    failure_code: Option<&str>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE payments SET status = $2, reference = COALESCE($3, reference), failure_code = $4, updated_at = $5
-         WHERE order_id = $1",
-    )
-    .bind(order_id)
-    .bind(status)
-    .bind(reference)
-    .bind(failure_code)
-    .bind(now)
-    .execute(db)
-    .await
-    .map(drop)
-}
-
 /// Orders still waiting for their payment's outcome, created before `before` (for the reconciler).
 pub async fn pending_before<'c>(
     db: impl Executor<'c, Database = Any>,
@@ -371,15 +302,10 @@ pub async fn pending_before<'c>(
     .await
 }
 
-/// (status, count) for orders and for payments, every status listed even at zero.
-pub async fn counts_by_status(
-    db: &mut AnyConnection,
-) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), sqlx::Error> {
+/// (status, count) for orders, every status listed even at zero.
+pub async fn counts_by_status(db: &mut AnyConnection) -> Result<Vec<(String, i64)>, sqlx::Error> {
     const ORDERS: [&str; 6] = ["pending_payment", "paid", "fulfilled", "cancelled", "refunded", "failed"];
-    const PAYMENTS: [&str; 4] = ["pending", "succeeded", "failed", "refunded"];
-    let orders = count_by_status(&mut *db, "orders", &ORDERS).await?;
-    let payments = count_by_status(&mut *db, "payments", &PAYMENTS).await?;
-    Ok((orders, payments))
+    count_by_status(&mut *db, "orders", &ORDERS).await
 }
 
 pub async fn insert_extra_token<'c>(

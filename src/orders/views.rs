@@ -78,7 +78,7 @@ pub fn view(order: Order) -> OrderView {
         total: money(order.total),
         payment: order.payment.map(|p| PaymentView {
             provider: p.provider,
-            status: p.status,
+            status: p.status.as_str().to_owned(),
             client_secret: None,
         }),
         created_at: rfc3339(order.created_at),

@@ -6,11 +6,15 @@
 //! The shape follows Stripe's PaymentIntents: "confirm a payment for this amount with this
 //! payment method" is one call that succeeds, is declined, or fails.
 
+mod model;
 pub mod provider;
+mod store;
 pub mod stripe;
 mod test_provider;
 
+pub use model::{Payment, PaymentStatus};
 pub use provider::{BoxFuture, ChargeOutcome, ChargeRequest, PaymentProvider, ProviderError};
+pub use store::{NewPayment, counts, for_orders, open, settle};
 
 use std::sync::Arc;
 

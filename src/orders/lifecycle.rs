@@ -6,7 +6,7 @@ use crate::{
     error::ApiError,
     inventory::{self, StockMove},
     notifications,
-    payments::{PaymentStatus, Payments},
+    payments::{self, PaymentStatus, Payments},
     time, validate,
 };
 
@@ -74,7 +74,7 @@ pub async fn cancel(db: &Db, payments: &Payments, id: &str) -> Result<Order, Api
         if store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now).await?.is_none() {
             return Err(invalid_state(order, "cancelled"));
         }
-        crate::payments::settle(&mut *tx, id, PaymentStatus::Refunded, None, None, now).await?;
+        payments::settle(&mut *tx, id, PaymentStatus::Refunded, None, None, now).await?;
         let event = serde_json::json!({"order_id": id});
         notifications::enqueue(&mut *tx, notifications::Topic::OrderCancelled, &event).await?;
         // Stock last and in variant-id order, as everywhere stock moves.

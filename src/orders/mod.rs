@@ -12,10 +12,8 @@ pub mod routes;
 mod store;
 pub mod views;
 
-pub use model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, ShippingAddress};
-pub use pending::{
-    Moved, PendingOrder, Settlement, StockLine, create_pending, pending_before, settle, stock_lines,
-};
+pub use model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, PendingOrder, ShippingAddress};
+pub use pending::{Moved, Settlement, StockLine, create_pending, pending_before, settle, stock_lines};
 
 use crate::{
     db::Db,

@@ -95,3 +95,18 @@ pub struct AdminFilter {
     /// The email the order was placed with, any case.
     pub email: Option<String>,
 }
+
+/// What checkout knows of an order before it exists.
+pub struct PendingOrder<'a> {
+    pub id: &'a str,
+    pub cart_id: &'a str,
+    pub customer_id: Option<&'a str>,
+    pub email: &'a str,
+    pub currency: &'a str,
+    pub shipping_address: &'a ShippingAddress,
+    pub access_token_hash: &'a str,
+    /// The payment provider that will be asked to charge, and the payment's id.
+    pub provider: &'a str,
+    pub payment_id: &'a str,
+    pub now: i64,
+}

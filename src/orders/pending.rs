@@ -4,29 +4,14 @@
 
 pub use super::store::{Moved, StockLine};
 use super::{
-    model::{Order, OrderItem, OrderStatus, ShippingAddress},
-    store::{self, NewOrder},
+    model::{Order, OrderItem, OrderStatus, PendingOrder},
+    store,
 };
 use crate::{
     db::{Db, Tx},
     error::ApiError,
     payments::{self, NewPayment, Payment, PaymentStatus},
 };
-
-/// What checkout knows of an order before it exists.
-pub struct PendingOrder<'a> {
-    pub id: &'a str,
-    pub cart_id: &'a str,
-    pub customer_id: Option<&'a str>,
-    pub email: &'a str,
-    pub currency: &'a str,
-    pub shipping_address: &'a ShippingAddress,
-    pub access_token_hash: &'a str,
-    /// The payment provider that will be asked to charge, and the payment's id.
-    pub provider: &'a str,
-    pub payment_id: &'a str,
-    pub now: i64,
-}
 
 /// Records the order `pending_payment` under the next order number, its lines in the given
 /// order, and its `pending` payment, in the caller's transaction. The total is the sum of the
@@ -37,19 +22,8 @@ pub async fn create_pending(
     items: Vec<OrderItem>,
 ) -> Result<Order, ApiError> {
     let total: i64 = items.iter().map(|i| i.line_total).sum();
-    let new_order = NewOrder {
-        id: o.id,
-        cart_id: o.cart_id,
-        customer_id: o.customer_id,
-        email: o.email,
-        currency: o.currency,
-        total,
-        shipping_address: o.shipping_address,
-        access_token_hash: o.access_token_hash,
-        now: o.now,
-    };
     let engine = tx.engine();
-    let number = store::insert_order(&mut **tx, engine, &new_order).await?;
+    let number = store::insert_order(&mut **tx, engine, &o, total).await?;
     for (position, item) in items.iter().enumerate() {
         store::insert_item(&mut **tx, o.id, i64::try_from(position).unwrap_or(0), item).await?;
     }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
-use super::model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, ShippingAddress};
+use super::model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, PendingOrder, ShippingAddress};
 use crate::{
     db::{Engine, SqlBuilder, count_by_status},
     page::PageRequest,
@@ -162,23 +162,12 @@ pub async fn list(
     Ok(assemble(db, rows).await?.into_iter().map(|(order, _)| order).collect())
 }
 
-pub struct NewOrder<'a> {
-    pub id: &'a str,
-    pub cart_id: &'a str,
-    pub customer_id: Option<&'a str>,
-    pub email: &'a str,
-    pub currency: &'a str,
-    pub total: i64,
-    pub shipping_address: &'a ShippingAddress,
-    pub access_token_hash: &'a str,
-    pub now: i64,
-}
-
 /// Records a new order under the next order number, and returns that number.
 pub async fn insert_order<'c>(
     db: impl Executor<'c, Database = Any>,
     engine: Engine,
-    o: &NewOrder<'_>,
+    o: &PendingOrder<'_>,
+    total: i64,
 ) -> Result<i64, sqlx::Error> {
     let sql = format!(
         "INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, total,
@@ -193,7 +182,7 @@ pub async fn insert_order<'c>(
         .bind(o.customer_id)
         .bind(o.email)
         .bind(o.currency)
-        .bind(o.total)
+        .bind(total)
         .bind(serde_json::to_string(o.shipping_address).unwrap_or_default())
         .bind(o.access_token_hash)
         .bind(o.now)

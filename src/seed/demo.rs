@@ -51,7 +51,7 @@ pub struct DemoReport {
 pub async fn seed_demo(db: &Db, currency: &str) -> Result<DemoReport, String> {
     let demo: DemoCatalog = toml::from_str(include_str!("demo_catalog.toml"))
         .map_err(|e| format!("the demo catalog is invalid: {e}"))?;
-    if crate::catalog::products::any_product(db).await.map_err(|e| e.to_string())? {
+    if catalog::products::any_product(db).await.map_err(|e| e.to_string())? {
         return Err("the store already has products; the demo catalog only goes into an empty store".into());
     }
     let mut category_ids = BTreeMap::new();

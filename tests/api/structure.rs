@@ -313,7 +313,7 @@ fn is_edge(source: &Source) -> bool {
         || path.contains("/src/web/")
         || file == "routes.rs"
         || file.ends_with("_routes.rs")
-        || ["api.rs", "ops.rs", "error.rs", "server.rs"].contains(&file.as_str())
+        || ["/src/api.rs", "/src/ops.rs", "/src/error.rs"].iter().any(|edge| path.ends_with(edge))
 }
 
 #[test]

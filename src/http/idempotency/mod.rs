@@ -8,9 +8,10 @@
 //! `409 idempotency_key_in_use`.
 //!
 //! Keys are scoped to the caller: the signed-in customer, else, on the routes that chose
-//! [`Scope::CallerElseCart`], the cart in the path (a guest's cart id is its secret). A guest request with neither (creating a cart, registering, signing
-//! in) is not kept at all: two guests behind one address may well send the same key, and the
-//! second must never receive the first's cart id or session. It runs as if it had no key.
+//! [`Scope::CallerElseCart`], the cart in the path (a guest's cart id is its secret). A guest
+//! request with neither (creating a cart, registering, signing in) is not kept at all: two
+//! guests behind one address may well send the same key, and the second must never receive the
+//! first's cart id or session. It runs as if it had no key.
 //!
 //! Nothing kept is usable without the key (`seal.rs`): the key is stored as a digest, the
 //! request as an HMAC under it, the response sealed under it. Answers that are fresh

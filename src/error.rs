@@ -10,7 +10,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::request_context;
+use crate::request_id;
 
 /// One invalid input, named by its path in the request (`items[0].quantity`).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -252,7 +252,7 @@ pub fn title_for(status: StatusCode) -> &'static str {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let request_id = if self.status.is_server_error() {
-            let id = request_context::current_request_id();
+            let id = request_id::current();
             tracing::error!(
                 code = self.code,
                 request_id = id.as_deref().unwrap_or("-"),

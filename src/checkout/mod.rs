@@ -94,7 +94,7 @@ pub async fn checkout(
         // Failed or timed out: the charge may or may not exist. Ask before deciding anything.
         Ok(Err(_)) | Err(_) => provider.find_charge(&order_id).await,
     };
-    if let Some(pause) = config.fault_pause_after_charge {
+    if let Some(pause) = config.faults.pause_after_charge {
         tokio::time::sleep(pause).await;
     }
     match outcome {

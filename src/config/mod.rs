@@ -5,8 +5,10 @@
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 mod error;
+mod faults;
 mod sources;
 pub use error::ConfigError;
+pub use faults::Faults;
 use sources::Sources;
 
 mod settings;
@@ -55,13 +57,8 @@ pub struct Config {
     pub guest_cart_ttl: Duration,
     pub mail: Mail,
     pub stripe: Stripe,
-    /// Testing only: checkout sleeps this long after the charge and before recording it, so a
-    /// test can kill the process in exactly that window.
-    pub fault_pause_after_charge: Option<Duration>,
-    /// Testing only: the share of calls, in percent, that the `test` payment provider fails.
-    /// Half of the failed charges are made first and only their answer is lost, as happens when
-    /// a gateway times out after charging.
-    pub fault_test_provider_failure_percent: u8,
+    /// Testing only, and only from the process environment (`faults.rs`).
+    pub faults: Faults,
 }
 
 impl Config {
@@ -146,13 +143,7 @@ impl Config {
                 "OXCART_RELEASE_UNPAID_AFTER_SECS must be at most 900 (15 minutes)".into(),
             ));
         }
-        let fault_pause_after_charge =
-            parse_env::<u64>(&env, "OXCART_FAULT_PAUSE_AFTER_CHARGE_MS")?.map(Duration::from_millis);
-        let fault_test_provider_failure_percent =
-            parse_env::<u8>(&env, "OXCART_FAULT_TEST_PROVIDER_FAILURE_PERCENT")?.unwrap_or(0);
-        if fault_test_provider_failure_percent > 100 {
-            return Err(ConfigError("OXCART_FAULT_TEST_PROVIDER_FAILURE_PERCENT must be 0 to 100".into()));
-        }
+        let faults = Faults::from_env(&|key| src.env_only(key))?;
         let millis = |key: &str, default: u64| -> Result<Duration, ConfigError> {
             let value: u64 = parse_env(&env, key)?.unwrap_or(default);
             if value == 0 {
@@ -249,8 +240,7 @@ impl Config {
             catalog_cache,
             mail,
             stripe,
-            fault_pause_after_charge,
-            fault_test_provider_failure_percent,
+            faults,
             database_url: database_url.map(Secret::new),
             data_dir: env("OXCART_DATA_DIR")
                 .map(PathBuf::from)
@@ -411,5 +401,23 @@ mod tests {
         let c = Config::from_sources(&Sources::new(text, &env).expect("file")).expect("both");
         assert_eq!(c.mail.shop_name, "From Env");
         assert!(from_file("worker = \"sometimes\"").is_err());
+    }
+
+    /// The fault knobs come from the environment only: a file that names one is refused, so a
+    /// configuration copied into production cannot make payments fail or checkouts stall.
+    #[test]
+    fn faults_are_read_from_the_environment_only() {
+        assert_eq!(load(&[]).expect("none").faults.test_provider_failure_percent, 0);
+        let set = load(&[
+            ("OXCART_FAULT_TEST_PROVIDER_FAILURE_PERCENT", "10"),
+            ("OXCART_FAULT_PAUSE_AFTER_CHARGE_MS", "250"),
+        ])
+        .expect("env");
+        assert_eq!(set.faults.test_provider_failure_percent, 10);
+        assert_eq!(set.faults.pause_after_charge, Some(Duration::from_millis(250)));
+        assert!(load(&[("OXCART_FAULT_TEST_PROVIDER_FAILURE_PERCENT", "101")]).is_err());
+        let e = from_file("fault_test_provider_failure_percent = 100").expect_err("file");
+        assert!(e.to_string().contains("fault_test_provider_failure_percent"), "{e}");
+        assert!(from_file("fault_pause_after_charge_ms = 60000").is_err());
     }
 }

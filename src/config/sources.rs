@@ -36,6 +36,11 @@ impl<'a> Sources<'a> {
         })
     }
 
+    /// `OXCART_X` from the environment only: for what a file must never set.
+    pub fn env_only(&self, key: &str) -> Option<String> {
+        (self.env)(key)
+    }
+
     /// `error`, saying where in the file a setting it names was set.
     pub fn locate(&self, error: ConfigError, file: &str) -> ConfigError {
         let from_file = self.from_file.borrow();

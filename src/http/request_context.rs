@@ -1,7 +1,8 @@
 //! The request id, readable anywhere inside the handling of one request.
 //!
 //! `SetRequestIdLayer` assigns `x-request-id`; [`scope`] makes it available to error rendering
-//! (a 500's body carries it) and to every log line through the request's tracing span.
+//! (`crate::request_id`: a 500's body carries it) and to every log line through the request's
+//! tracing span.
 //!
 //! A client may send its own id, so that its logs and ours can be joined; [`accept_safe_id`]
 //! keeps it only when it is short and made of safe characters, so it can never forge a log
@@ -11,10 +12,6 @@ use axum::{extract::Request, http::HeaderName, middleware::Next, response::Respo
 use tower_http::request_id::{MakeRequestId, RequestId};
 
 pub static REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
-
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
 
 /// The longest client-chosen request id that is kept.
 const MAX_CLIENT_ID: usize = 128;
@@ -37,10 +34,6 @@ pub async fn accept_safe_id(mut request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
-}
-
 #[derive(Clone, Copy, Default)]
 pub struct MakeRequestIdFromRandom;
 
@@ -56,7 +49,7 @@ pub fn request_id_of<B>(request: &axum::http::Request<B>) -> String {
 
 pub async fn scope(request: Request, next: Next) -> Response {
     let id = request_id_of(&request);
-    REQUEST_ID.scope(id, next.run(request)).await
+    crate::request_id::with(id, next.run(request)).await
 }
 
 #[cfg(test)]

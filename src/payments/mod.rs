@@ -6,7 +6,7 @@
 //! The shape follows Stripe's PaymentIntents: "confirm a payment for this amount with this
 //! payment method" is one call that succeeds, is declined, or fails.
 
-mod model;
+pub mod model;
 pub mod provider;
 mod store;
 pub mod stripe;
@@ -33,7 +33,7 @@ impl Payments {
     /// The built-in `test` provider, and `stripe` when a secret key is configured.
     pub fn new(db: &Db, config: &crate::config::Config) -> Self {
         let mut providers: Vec<Arc<dyn PaymentProvider>> =
-            vec![Arc::new(TestProvider::new(db.clone(), config.fault_test_provider_failure_percent))];
+            vec![Arc::new(TestProvider::new(db.clone(), config.faults.test_provider_failure_percent))];
         if let Some(stripe) = stripe::StripeProvider::from_config(&config.stripe) {
             providers.push(Arc::new(stripe));
         }

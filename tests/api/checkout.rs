@@ -320,7 +320,7 @@ async fn racing_checkouts_never_oversell_or_charge_twice(engine: Engine) {
 }
 
 async fn a_provider_that_never_answers_leaves_the_order_pending_and_charged_at_most_once(engine: Engine) {
-    let app = TestApp::spawn_with(engine, |c| c.fault_test_provider_failure_percent = 100).await;
+    let app = TestApp::spawn_with(engine, |c| c.faults.test_provider_failure_percent = 100).await;
     let admin = app.admin_token().await;
     let lamp = simple_product(&app, &admin, "Lamp", 2500, 5).await;
     let cart = cart_with(&app, None, &variant_of(&lamp), 2).await;

@@ -316,6 +316,48 @@ fn is_edge(source: &Source) -> bool {
         || ["/src/api.rs", "/src/ops.rs", "/src/error.rs"].iter().any(|edge| path.ends_with(edge))
 }
 
+/// The bottom of the house: shared pieces and each domain's `model.rs`. They import only each
+/// other, so anything may use them without a way back up.
+fn is_leaf(module: &Module) -> bool {
+    const SHARED: [&str; 12] = [
+        "db",
+        "page",
+        "error",
+        "request_id",
+        "ids",
+        "time",
+        "money",
+        "validate",
+        "config",
+        "metrics",
+        "shutdown",
+        "telemetry",
+    ];
+    let path: Vec<&str> = module.iter().map(String::as_str).collect();
+    path.first().is_some_and(|first| SHARED.contains(first))
+        || path.last() == Some(&"model")
+        || path == ["notifications", "outbox"]
+        || path == ["catalog", "handle"]
+}
+
+#[test]
+fn leaves_import_only_leaves() {
+    let modules = sources();
+    let graph = imports(&modules);
+    let leaves: Vec<&Module> = graph.keys().filter(|m| is_leaf(m)).collect();
+    assert!(leaves.len() > 20, "the leaves are found: {}", leaves.len());
+    let offenders: Vec<String> = leaves
+        .iter()
+        .flat_map(|module| {
+            graph[*module]
+                .iter()
+                .filter(|to| !is_leaf(to))
+                .map(|to| format!("{} -> {}", name(module), name(to)))
+        })
+        .collect();
+    assert!(offenders.is_empty(), "leaves importing what sits above them: {offenders:?}");
+}
+
 #[test]
 fn no_store_reaches_up_into_http() {
     let modules = sources();

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::http::openapi::{Busy, RateLimited, ValidationFailed};
 use crate::{
     error::{ApiError, Problem},
     http::{
@@ -40,8 +41,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(post, path = "/v1/auth/password-reset", tag = "accounts", request_body = ResetRequest,
     responses(
         (status = 202, description = "Accepted"),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 429, response = inline(RateLimited)),
     ))]
 async fn request_reset(
     State(state): State<AppState>,
@@ -67,7 +68,7 @@ async fn request_reset(
         (status = 204, description = "Password changed; every session signed out"),
         (status = 400, description = "`validation_failed`: bad password, or a token that is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`busy`: too many passwords are being checked at once; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = inline(Busy)),
     ))]
 async fn confirm_reset(
     State(state): State<AppState>,

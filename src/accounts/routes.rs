@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{Customer, NewSession, Registration, Role};
+use crate::http::openapi::{Busy, RateLimited, Unauthorized, ValidationFailed};
 use crate::page::Page;
 use crate::{
     error::{ApiError, Problem},
@@ -117,8 +118,8 @@ async fn signed_in(
         (status = 201, description = "Registered and signed in", body = AuthResponse),
         (status = 400, description = "`malformed_json` or `validation_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`busy`: too many passwords are being checked at once; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = inline(RateLimited)),
+        (status = 503, response = inline(Busy)),
     ))]
 async fn register(
     State(state): State<AppState>,
@@ -144,8 +145,8 @@ async fn register(
         (status = 200, description = "Signed in", body = AuthResponse),
         (status = 400, description = "`malformed_json` or `validation_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`invalid_credentials`: wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`busy`: too many passwords are being checked at once; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = inline(RateLimited)),
+        (status = 503, response = inline(Busy)),
     ))]
 async fn login(
     State(state): State<AppState>,
@@ -195,7 +196,7 @@ async fn login(
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "accounts", security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = inline(Unauthorized)),
     ))]
 async fn logout(
     State(state): State<AppState>,
@@ -211,7 +212,7 @@ async fn logout(
 #[utoipa::path(get, path = "/v1/me", tag = "accounts", security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = CustomerView),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = inline(Unauthorized)),
     ))]
 async fn get_me(Caller(session): Caller) -> axum::Json<CustomerView> {
     axum::Json(session.customer.into())
@@ -221,8 +222,8 @@ async fn get_me(Caller(session): Caller) -> axum::Json<CustomerView> {
 #[utoipa::path(patch, path = "/v1/me", tag = "accounts", request_body = UpdateMeRequest, security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = CustomerView),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 401, response = inline(Unauthorized)),
     ))]
 async fn update_me(
     State(state): State<AppState>,
@@ -243,7 +244,7 @@ async fn update_me(
 #[utoipa::path(get, path = "/v1/admin/customers", tag = "admin", params(ListParams), security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "`{data: [customer], next_cursor}`"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = inline(Unauthorized)),
         (status = 403, description = "`forbidden`: not an admin", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_customers(

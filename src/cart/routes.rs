@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{Cart, CartLine};
+use crate::http::openapi::{NotFound, ValidationFailed};
 use crate::{
     catalog::products::views::absolute_url,
     error::{ApiError, Problem},
@@ -167,8 +168,8 @@ async fn get_cart(
     params(("id" = String, Path, description = "`cart_…` id")),
     responses(
         (status = 200, body = CartView),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`out_of_stock` (with `available`), `cart_completed` (with `order_id`), or `cart_full` (with `max_lines`: a cart holds at most 100 different variants)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn add_item(
@@ -186,8 +187,8 @@ async fn add_item(
     params(("id" = String, Path, description = "`cart_…` id"), ("item_id" = String, Path, description = "`item_…` id")),
     responses(
         (status = 200, body = CartView),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`out_of_stock` or `cart_completed`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_item(
@@ -205,7 +206,7 @@ async fn update_item(
     params(("id" = String, Path, description = "`cart_…` id"), ("item_id" = String, Path, description = "`item_…` id")),
     responses(
         (status = 200, body = CartView),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`cart_completed`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn remove_item(

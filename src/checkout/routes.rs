@@ -7,6 +7,7 @@ use axum::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::CheckoutRequest;
+use crate::http::openapi::NotFound;
 use crate::{
     error::{ApiError, Problem},
     http::{auth::MaybeCaller, json::Json},
@@ -28,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 202, body = OrderView, description = "The order, `pending_payment`: the customer must authenticate (3-D Secure) with `payment.client_secret`; a webhook settles it"),
         (status = 400, description = "`validation_failed` (also for an empty cart)", body = Problem, content_type = "application/problem+json"),
         (status = 402, description = "`payment_declined`: nothing charged, stock released, the cart stays open", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`out_of_stock` (each short line in `errors`), or `cart_completed` (with `order_id`)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "`payment_provider_error`: safe to retry, never charged twice", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use utoipa::{
-    Modify, OpenApi,
+    Modify, OpenApi, ToResponse,
     openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
@@ -75,3 +75,41 @@ pub fn document_idempotency_key(api: &mut utoipa::openapi::OpenApi) {
         post.parameters.get_or_insert_with(Vec::new).push(key.into());
     }
 }
+
+// The error answers many operations share, written once: `(status = 404, response =
+// inline(NotFound))` documents exactly what `(status = 404, description = "`not_found`", body =
+// Problem, content_type = "application/problem+json")` did. Answers whose description names
+// more than the one code stay written out where they are.
+
+/// `404 not_found`.
+#[derive(ToResponse)]
+#[response(description = "`not_found`", content_type = "application/problem+json")]
+pub struct NotFound(pub Problem);
+
+/// `400 validation_failed`.
+#[derive(ToResponse)]
+#[response(description = "`validation_failed`", content_type = "application/problem+json")]
+pub struct ValidationFailed(pub Problem);
+
+/// `401 unauthorized`.
+#[derive(ToResponse)]
+#[response(description = "`unauthorized`", content_type = "application/problem+json")]
+pub struct Unauthorized(pub Problem);
+
+/// `403 forbidden`.
+#[derive(ToResponse)]
+#[response(description = "`forbidden`", content_type = "application/problem+json")]
+pub struct Forbidden(pub Problem);
+
+/// `429 rate_limited`.
+#[derive(ToResponse)]
+#[response(description = "`rate_limited`; see `Retry-After`", content_type = "application/problem+json")]
+pub struct RateLimited(pub Problem);
+
+/// `503 busy`, from the password hashing queue.
+#[derive(ToResponse)]
+#[response(
+    description = "`busy`: too many passwords are being checked at once; retry after `Retry-After` seconds",
+    content_type = "application/problem+json"
+)]
+pub struct Busy(pub Problem);

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{LedgerEntry, StockLevel};
+use crate::http::openapi::{NotFound, ValidationFailed};
 use crate::page::{Cursor, Page};
 use crate::{
     error::{ApiError, Problem},
@@ -111,7 +112,7 @@ pub fn admin_router() -> OpenApiRouter<AppState> {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "`{data: [stock level], next_cursor}`"),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
     ))]
 async fn list_levels(
     State(state): State<AppState>,
@@ -145,8 +146,8 @@ async fn list_levels(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = StockLevelView),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`out_of_stock`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn adjust(
@@ -165,7 +166,7 @@ async fn adjust(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "`{data: [ledger entry], next_cursor}`"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
     ))]
 async fn ledger(
     State(state): State<AppState>,

@@ -9,6 +9,7 @@ use super::{
     OrderStatus, Reader,
     views::{OrderView, page_view, view},
 };
+use crate::http::openapi::NotFound;
 use crate::page::Page;
 use crate::{
     error::{ApiError, Problem},
@@ -68,7 +69,7 @@ async fn list_orders(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = OrderView),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
     ))]
 async fn get_order(
     State(state): State<AppState>,
@@ -83,7 +84,7 @@ async fn get_order(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = OrderView),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`invalid_state`: not paid", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn fulfill(
@@ -101,7 +102,7 @@ async fn fulfill(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = OrderView),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`invalid_state`: not paid", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "`payment_provider_error`: the refund failed; nothing changed", body = Problem, content_type = "application/problem+json"),
     ))]

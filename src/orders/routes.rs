@@ -9,10 +9,11 @@ use super::{
     Reader,
     views::{OrderView, page_view, view},
 };
+use crate::http::openapi::{NotFound, Unauthorized};
 use crate::page::Page;
 use crate::{
     accounts::Role,
-    error::{ApiError, Problem},
+    error::ApiError,
     http::{
         auth::{Caller, MaybeCaller},
         query::{ListParams, Query},
@@ -37,7 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(("id" = String, Path, description = "`ord_…` id"), OrderAccess),
     responses(
         (status = 200, body = OrderView),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
     ))]
 async fn get_order(
     State(state): State<AppState>,
@@ -60,7 +61,7 @@ async fn get_order(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "`{data: [order], next_cursor}`"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = inline(Unauthorized)),
     ))]
 async fn my_orders(
     State(state): State<AppState>,

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{NewCategory, views::CategoryView};
+use crate::http::openapi::{Forbidden, NotFound, Unauthorized, ValidationFailed};
 use crate::page::{Cursor, Page};
 use crate::{
     error::{ApiError, Problem},
@@ -62,9 +63,9 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
     responses(
         (status = 200, body = CategoryView),
         (status = 400, description = "`validation_failed` (also a parent that is the category or below it)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = inline(Unauthorized)),
+        (status = 403, response = inline(Forbidden)),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`handle_taken`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_category(
@@ -84,9 +85,9 @@ async fn update_category(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = inline(Unauthorized)),
+        (status = 403, response = inline(Forbidden)),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`category_not_empty`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn delete_category(
@@ -103,7 +104,7 @@ async fn delete_category(
 #[utoipa::path(get, path = "/v1/categories", tag = "catalog", params(ListParams),
     responses(
         (status = 200, description = "`{data: [category], next_cursor}`"),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
     ))]
 async fn list_categories(
     State(state): State<AppState>,
@@ -120,9 +121,9 @@ async fn list_categories(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, body = CategoryView),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 401, response = inline(Unauthorized)),
+        (status = 403, response = inline(Forbidden)),
         (status = 409, description = "`handle_taken`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_category(

@@ -12,6 +12,7 @@ use super::{
     params::ProductListParams,
     views::{ProductView, Render, VariantView},
 };
+use crate::http::openapi::{Forbidden, NotFound, Unauthorized, ValidationFailed};
 use crate::page::Page;
 use crate::{
     error::{ApiError, Problem},
@@ -32,9 +33,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "`{data: [product], next_cursor}`"),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 401, response = inline(Unauthorized)),
+        (status = 403, response = inline(Forbidden)),
     ))]
 async fn list_products(
     State(state): State<AppState>,
@@ -51,9 +52,9 @@ async fn list_products(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, body = ProductView),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 401, response = inline(Unauthorized)),
+        (status = 403, response = inline(Forbidden)),
         (status = 409, description = "`handle_taken` or `sku_taken`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_product(
@@ -71,7 +72,7 @@ async fn create_product(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = ProductView),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
     ))]
 async fn get_product(
     State(state): State<AppState>,
@@ -88,7 +89,7 @@ async fn get_product(
     responses(
         (status = 200, body = ProductView),
         (status = 400, description = "`validation_failed` (also for `variants`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`handle_taken`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_product(
@@ -107,7 +108,7 @@ async fn update_product(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "archived"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
     ))]
 async fn archive_product(
     State(state): State<AppState>,
@@ -124,8 +125,8 @@ async fn archive_product(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, body = VariantView),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`sku_taken` or `too_many_variants`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn add_variant(
@@ -146,8 +147,8 @@ async fn add_variant(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = VariantView),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 404, response = inline(NotFound)),
         (status = 409, description = "`sku_taken`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_variant(

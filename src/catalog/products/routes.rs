@@ -8,6 +8,7 @@ use super::{
     params::ProductListParams,
     views::{ProductView, Render},
 };
+use crate::http::openapi::ValidationFailed;
 use crate::page::Page;
 use crate::{
     error::{ApiError, Problem},
@@ -23,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/v1/products", tag = "catalog", params(ProductListParams),
     responses(
         (status = 200, description = "`{data: [product], next_cursor}`"),
-        (status = 400, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = inline(ValidationFailed)),
     ))]
 async fn list_products(
     State(state): State<AppState>,

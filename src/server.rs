@@ -25,10 +25,8 @@ pub enum StartError {
     Config(#[from] crate::config::ConfigError),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
-    #[error("cannot open the {engine} database: {source}{hint}")]
-    Database { engine: &'static str, source: sqlx::Error, hint: &'static str },
-    #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Database(#[from] crate::db::OpenError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
 }
@@ -39,15 +37,7 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
     }
-    let url = config.effective_database_url();
-    let engine = crate::db::Engine::from_url(&url).map_err(crate::config::ConfigError)?;
-    let db = Db::connect(&url, config.db_max_connections).await.map_err(|source| StartError::Database {
-        engine: engine.name(),
-        source,
-        hint: engine.open_failure_hint(),
-    })?;
-    db.migrate().await?;
-    Ok(db)
+    Ok(Db::open(&config.effective_database_url(), config.db_max_connections).await?)
 }
 
 pub struct App {

@@ -269,7 +269,7 @@ impl Config {
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.expose().clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("oxcart.db").display()),
+            None => crate::db::embedded_url(&self.data_dir),
         }
     }
 

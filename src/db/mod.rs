@@ -56,6 +56,22 @@ impl std::ops::DerefMut for Tx {
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Why [`Db::open`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("configuration error: {0}")]
+    Url(String),
+    #[error("cannot open the {engine} database: {source}{hint}")]
+    Connect { engine: &'static str, source: sqlx::Error, hint: &'static str },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// The embedded database: one SQLite file in `data_dir`, created on first use.
+pub fn embedded_url(data_dir: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("oxcart.db").display())
+}
+
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
@@ -65,6 +81,19 @@ pub struct Db {
 }
 
 impl Db {
+    /// Connects (see [`Db::connect`]) and brings the schema up to date, or says why not in terms
+    /// an operator can act on: which engine, what failed, and for SQLite what to check.
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self, OpenError> {
+        let engine = Engine::from_url(url).map_err(OpenError::Url)?;
+        let db = Self::connect(url, max_connections).await.map_err(|source| OpenError::Connect {
+            engine: engine.name(),
+            source,
+            hint: engine.open_failure_hint(),
+        })?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
     /// Connects and applies the engine's connection settings. Does not migrate.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
         install_default_drivers();

@@ -116,7 +116,7 @@ async fn serve(config: Config) -> Result<(), String> {
         String::new()
     };
     let public_url = state.config.public_url.clone();
-    let engine = state.db.engine().name();
+    let engine = state.db.engine_name();
     println!("\nOxcart is serving on {public_url} ({engine} database)");
     println!("  storefront:     {public_url}/");
     println!("  API reference:  {public_url}/docs");
@@ -150,7 +150,7 @@ async fn worker(config: Config) -> Result<(), String> {
 
 async fn migrate(config: Config) -> Result<(), String> {
     let db = server::open_database(&config).await.map_err(|e| e.to_string())?;
-    println!("The {} database is up to date.", db.engine().name());
+    println!("The {} database is up to date.", db.engine_name());
     db.close().await;
     Ok(())
 }

@@ -209,8 +209,8 @@ impl ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
+impl From<crate::db::Error> for ApiError {
+    fn from(e: crate::db::Error) -> Self {
         let mut error = Self::internal(format_args!("database: {e}"));
         error.transient = crate::db::is_transient(&e);
         error

@@ -6,9 +6,11 @@
 //! addresses can lock out strangers, never the customer on a device they have used before.
 //! Each account keeps its 20 most recently used devices.
 
-use sqlx::{Any, Executor};
-
-use crate::{db::Db, error::ApiError, ids, time};
+use crate::{
+    db::{self, Db, Exec, sql},
+    error::ApiError,
+    ids, time,
+};
 
 pub const DEVICE_COOKIE: &str = "oxcart_device";
 /// How many devices an account remembers; the least recently used are forgotten first.
@@ -16,13 +18,14 @@ const KEEP_PER_CUSTOMER: i64 = 20;
 
 /// Whether `token` is a device that signed in to the account with this email key before.
 pub async fn is_known(db: &Db, token: &str, email_key: &str) -> Result<bool, ApiError> {
-    let found: Option<String> = sqlx::query_scalar(
+    let found: Option<String> = sql(
+        "devices.is_known",
         "SELECT d.customer_id FROM known_devices d JOIN customers c ON c.id = d.customer_id
          WHERE d.token_hash = $1 AND c.email_key = $2",
     )
     .bind(ids::token_hash(token))
     .bind(email_key)
-    .fetch_optional(db.pool())
+    .scalar_optional(db)
     .await?;
     Ok(found.is_some())
 }
@@ -36,44 +39,39 @@ pub async fn remember(
 ) -> Result<Option<String>, ApiError> {
     let now = time::now_ms();
     if let Some(token) = presented
-        && seen_again(db.pool(), &ids::token_hash(token), customer_id, now).await?
+        && seen_again(db, &ids::token_hash(token), customer_id, now).await?
     {
         return Ok(None);
     }
     let token = ids::new_token("oxd");
-    sqlx::query(
+    sql("devices.remember", 
         "INSERT INTO known_devices (token_hash, customer_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
     )
     .bind(ids::token_hash(&token))
     .bind(customer_id)
     .bind(now)
-    .execute(db.pool())
+    .execute(db)
     .await?;
-    forget_all_but_newest(db.pool(), customer_id).await?;
+    forget_all_but_newest(db, customer_id).await?;
     Ok(Some(token))
 }
 
-async fn seen_again<'c>(
-    db: impl Executor<'c, Database = Any>,
-    token_hash: &str,
-    customer_id: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("UPDATE known_devices SET last_seen_at = $3 WHERE token_hash = $1 AND customer_id = $2")
-            .bind(token_hash)
-            .bind(customer_id)
-            .bind(now)
-            .execute(db)
-            .await?;
-    Ok(done.rows_affected() == 1)
+async fn seen_again(db: impl Exec, token_hash: &str, customer_id: &str, now: i64) -> Result<bool, db::Error> {
+    let done = sql(
+        "devices.seen_again",
+        "UPDATE known_devices SET last_seen_at = $3 WHERE token_hash = $1 AND customer_id = $2",
+    )
+    .bind(token_hash)
+    .bind(customer_id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done == 1)
 }
 
-async fn forget_all_but_newest<'c>(
-    db: impl Executor<'c, Database = Any>,
-    customer_id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+async fn forget_all_but_newest(db: impl Exec, customer_id: &str) -> Result<(), db::Error> {
+    sql(
+        "devices.forget_all_but_newest",
         "DELETE FROM known_devices WHERE customer_id = $1 AND token_hash NOT IN (
            SELECT token_hash FROM known_devices WHERE customer_id = $1
            ORDER BY last_seen_at DESC, token_hash DESC LIMIT $2)",

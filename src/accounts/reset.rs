@@ -24,7 +24,7 @@ const TOKEN_TTL_MS: i64 = 60 * 60 * 1000;
 pub async fn request_password_reset(db: &Db, email: &str) -> Result<(), ApiError> {
     let email = parse_email(email).map_err(|m| ApiError::field("email", m))?;
     let mut tx = db.begin().await?;
-    notifications::enqueue(&mut *tx, Topic::PasswordResetRequested, &serde_json::json!({"email": email}))
+    notifications::enqueue(&mut tx, Topic::PasswordResetRequested, &serde_json::json!({"email": email}))
         .await?;
     tx.commit().await?;
     Ok(())
@@ -32,12 +32,12 @@ pub async fn request_password_reset(db: &Db, email: &str) -> Result<(), ApiError
 
 /// For the worker: the account with this email and a fresh reset token for it, or `None`.
 pub async fn start_password_reset(db: &Db, email: &str) -> Result<Option<(Customer, String)>, ApiError> {
-    let Some((customer, _)) = store::find_credentials(db.pool(), &email_key(email)).await? else {
+    let Some((customer, _)) = store::find_credentials(db, &email_key(email)).await? else {
         return Ok(None);
     };
     let token = ids::new_token("pwr");
     let now = time::now_ms();
-    store::insert_reset(db.pool(), &ids::token_hash(&token), &customer.id, now, now + TOKEN_TTL_MS).await?;
+    store::insert_reset(db, &ids::token_hash(&token), &customer.id, now, now + TOKEN_TTL_MS).await?;
     Ok(Some((customer, token)))
 }
 
@@ -51,7 +51,7 @@ pub async fn confirm_password_reset(db: &Db, token: &str, new_password: &str) ->
         let now = time::now_ms();
         let mut tx = db.begin().await?;
         // Using the token is one guarded update: two confirmations racing cannot both pass.
-        let Some(customer_id) = store::use_reset(&mut *tx, token_hash, now).await? else {
+        let Some(customer_id) = store::use_reset(&mut tx, token_hash, now).await? else {
             return Err(ApiError::field(
                 "token",
                 "is not valid: it may be mistyped, used already, or older than an hour",
@@ -59,9 +59,9 @@ pub async fn confirm_password_reset(db: &Db, token: &str, new_password: &str) ->
         };
         // The new credential version ends every session opened with the old password, even
         // one a login writes after this commits; deleting them only tidies up.
-        store::set_password(&mut *tx, &customer_id, password_hash, now).await?;
-        store::delete_sessions_of(&mut *tx, &customer_id).await?;
-        store::expire_resets_of(&mut *tx, &customer_id, now).await?;
+        store::set_password(&mut tx, &customer_id, password_hash, now).await?;
+        store::delete_sessions_of(&mut tx, &customer_id).await?;
+        store::expire_resets_of(&mut tx, &customer_id, now).await?;
         tx.commit().await?;
         Ok(())
     })

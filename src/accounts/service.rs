@@ -61,7 +61,7 @@ async fn create_account(
         Customer { id: ids::new_id("cus"), email: input.email, name: input.name, role, created_at: now };
     let mut tx = db.begin().await?;
     let inserted = store::insert_customer(
-        &mut *tx,
+        &mut tx,
         &store::NewCustomer {
             id: &customer.id,
             email: &customer.email,
@@ -89,7 +89,7 @@ async fn create_account(
     if role == Role::Customer {
         let event =
             serde_json::json!({"customer_id": customer.id, "email": customer.email, "name": customer.name});
-        notifications::enqueue(&mut *tx, notifications::Topic::AccountCreated, &event).await?;
+        notifications::enqueue(&mut tx, notifications::Topic::AccountCreated, &event).await?;
     }
     tx.commit().await?;
     Ok((customer, token))
@@ -114,7 +114,7 @@ async fn open_session(
         now,
         expires_at: now.saturating_add(ttl_ms),
     };
-    Ok(store::insert_session(&mut **tx, &session).await?.then_some(token))
+    Ok(store::insert_session(&mut *tx, &session).await?.then_some(token))
 }
 
 /// Checks the password and opens a session. Wrong email and wrong password are the same
@@ -130,7 +130,7 @@ pub async fn login(
     email: &str,
     password: &str,
 ) -> Result<NewSession, ApiError> {
-    let found = store::find_credentials(db.pool(), &email_key(email)).await?;
+    let found = store::find_credentials(db, &email_key(email)).await?;
     let (customer, stored, version) = match found {
         Some((customer, credentials)) => {
             (Some(customer), Some(credentials.password_hash), credentials.version)
@@ -145,7 +145,7 @@ pub async fn login(
     let token = retry_transient(|| async move {
         let now = time::now_ms();
         let mut tx = db.begin().await?;
-        store::delete_expired_sessions_of(&mut *tx, &customer.id, now).await?;
+        store::delete_expired_sessions_of(&mut tx, &customer.id, now).await?;
         let token = open_session(&mut tx, &customer.id, version, session_ttl, now).await?;
         tx.commit().await?;
         Ok::<_, ApiError>(token)
@@ -157,27 +157,27 @@ pub async fn login(
 
 /// The live session for a bearer token or cookie value, if any.
 pub async fn authenticate(db: &Db, token: &str) -> Result<Option<AuthSession>, ApiError> {
-    Ok(store::find_session(db.pool(), &ids::token_hash(token), time::now_ms()).await?)
+    Ok(store::find_session(db, &ids::token_hash(token), time::now_ms()).await?)
 }
 
 pub async fn logout(db: &Db, session_id: &str) -> Result<(), ApiError> {
-    Ok(store::delete_session(db.pool(), session_id).await?)
+    Ok(store::delete_session(db, session_id).await?)
 }
 
 pub async fn rename(db: &Db, customer_id: &str, name: &str) -> Result<Customer, ApiError> {
-    store::update_name(db.pool(), customer_id, name, time::now_ms()).await?;
-    store::find_customer(db.pool(), customer_id).await?.ok_or_else(ApiError::not_found)
+    store::update_name(db, customer_id, name, time::now_ms()).await?;
+    store::find_customer(db, customer_id).await?.ok_or_else(ApiError::not_found)
 }
 
 pub async fn list_customers(db: &Db, page: &PageRequest) -> Result<Vec<Customer>, ApiError> {
-    Ok(store::list_customers(db.pool(), page).await?)
+    Ok(store::list_customers(db, page).await?)
 }
 
 pub async fn any_admin(db: &Db) -> Result<bool, ApiError> {
-    Ok(store::any_admin(db.pool()).await?)
+    Ok(store::any_admin(db).await?)
 }
 
 /// True once anyone has an account, admin or customer.
 pub async fn any_customer(db: &Db) -> Result<bool, ApiError> {
-    Ok(store::any_customer(db.pool()).await?)
+    Ok(store::any_customer(db).await?)
 }

@@ -1,9 +1,10 @@
 //! Accounts SQL. Portable across engines; every value is a bound parameter.
 
-use sqlx::{Any, Executor, FromRow};
-
 use super::model::{AuthSession, Customer, Role, email_key};
-use crate::page::PageRequest;
+use crate::{
+    db::{self, Exec, FromRow, GuardedUpdate, sql},
+    page::PageRequest,
+};
 
 #[derive(FromRow)]
 struct CustomerRow {
@@ -20,8 +21,6 @@ impl From<CustomerRow> for Customer {
     }
 }
 
-const CUSTOMER_COLUMNS: &str = "id, email, name, role, created_at";
-
 pub struct NewCustomer<'a> {
     pub id: &'a str,
     pub email: &'a str,
@@ -31,11 +30,9 @@ pub struct NewCustomer<'a> {
     pub now: i64,
 }
 
-pub async fn insert_customer<'c>(
-    db: impl Executor<'c, Database = Any>,
-    c: &NewCustomer<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn insert_customer(db: impl Exec, c: &NewCustomer<'_>) -> Result<(), db::Error> {
+    sql(
+        "accounts.insert_customer",
         "INSERT INTO customers (id, email, email_key, name, password_hash, role, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
@@ -58,10 +55,10 @@ pub struct Credentials {
 }
 
 /// The customer with this email and their credentials, for a login.
-pub async fn find_credentials<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn find_credentials(
+    db: impl Exec,
     email_key: &str,
-) -> Result<Option<(Customer, Credentials)>, sqlx::Error> {
+) -> Result<Option<(Customer, Credentials)>, db::Error> {
     #[derive(FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -69,7 +66,8 @@ pub async fn find_credentials<'c>(
         password_hash: String,
         credential_version: i64,
     }
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<Row> = sql(
+        "accounts.find_credentials",
         "SELECT id, email, name, role, created_at, password_hash, credential_version
          FROM customers WHERE email_key = $1",
     )
@@ -81,26 +79,19 @@ pub async fn find_credentials<'c>(
     }))
 }
 
-pub async fn find_customer<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-) -> Result<Option<Customer>, sqlx::Error> {
-    let row: Option<CustomerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1"
-    )))
+pub async fn find_customer(db: impl Exec, id: &str) -> Result<Option<Customer>, db::Error> {
+    let row: Option<CustomerRow> = sql(
+        "accounts.find_customer",
+        "SELECT id, email, name, role, created_at FROM customers WHERE id = $1",
+    )
     .bind(id)
     .fetch_optional(db)
     .await?;
     Ok(row.map(Into::into))
 }
 
-pub async fn update_name<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-    name: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET name = $1, updated_at = $2 WHERE id = $3")
+pub async fn update_name(db: impl Exec, id: &str, name: &str, now: i64) -> Result<(), db::Error> {
+    sql("accounts.update_name", "UPDATE customers SET name = $1, updated_at = $2 WHERE id = $3")
         .bind(name)
         .bind(now)
         .bind(id)
@@ -109,30 +100,29 @@ pub async fn update_name<'c>(
         .map(drop)
 }
 
-pub async fn any_admin<'c>(db: impl Executor<'c, Database = Any>) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE role = 'admin' LIMIT 1")
-        .fetch_optional(db)
-        .await?;
+pub async fn any_admin(db: impl Exec) -> Result<bool, db::Error> {
+    let found: Option<String> =
+        sql("accounts.any_admin", "SELECT id FROM customers WHERE role = 'admin' LIMIT 1")
+            .scalar_optional(db)
+            .await?;
     Ok(found.is_some())
 }
 
-pub async fn any_customer<'c>(db: impl Executor<'c, Database = Any>) -> Result<bool, sqlx::Error> {
+pub async fn any_customer(db: impl Exec) -> Result<bool, db::Error> {
     let found: Option<String> =
-        sqlx::query_scalar("SELECT id FROM customers LIMIT 1").fetch_optional(db).await?;
+        sql("accounts.any_customer", "SELECT id FROM customers LIMIT 1").scalar_optional(db).await?;
     Ok(found.is_some())
 }
 
 /// Newest first, `limit + 1` rows (the extra one tells whether another page exists).
-pub async fn list_customers<'c>(
-    db: impl Executor<'c, Database = Any>,
-    page: &PageRequest,
-) -> Result<Vec<Customer>, sqlx::Error> {
+pub async fn list_customers(db: impl Exec, page: &PageRequest) -> Result<Vec<Customer>, db::Error> {
     let (at, id) = page.after.as_ref().map_or((i64::MAX, ""), |c| (c.at, c.id.as_str()));
-    let rows: Vec<CustomerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {CUSTOMER_COLUMNS} FROM customers
+    let rows: Vec<CustomerRow> = sql(
+        "accounts.list_customers",
+        "SELECT id, email, name, role, created_at FROM customers
          WHERE created_at < $1 OR (created_at = $1 AND id < $2)
-         ORDER BY created_at DESC, id DESC LIMIT $3"
-    )))
+         ORDER BY created_at DESC, id DESC LIMIT $3",
+    )
     .bind(at)
     .bind(id)
     .bind(page.limit + 1)
@@ -154,11 +144,8 @@ pub struct NewSession<'a> {
 
 /// Opens the session if the customer's credentials are still at `credential_version`; false
 /// when they changed since they were checked (the session would be born dead).
-pub async fn insert_session<'c>(
-    db: impl Executor<'c, Database = Any>,
-    s: &NewSession<'_>,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+pub async fn insert_session(db: impl Exec, s: &NewSession<'_>) -> Result<bool, db::Error> {
+    let done = sql("accounts.insert_session", 
         "INSERT INTO sessions (id, token_hash, customer_id, credential_version, created_at, expires_at)
          SELECT $1, $2, id, credential_version, $5, $6 FROM customers WHERE id = $3 AND credential_version = $4",
     )
@@ -170,23 +157,23 @@ pub async fn insert_session<'c>(
     .bind(s.expires_at)
     .execute(db)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// The live session whose token hashes to `token_hash`, with its customer: unexpired, and
 /// opened with the customer's current credentials.
-pub async fn find_session<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn find_session(
+    db: impl Exec,
     token_hash: &str,
     now: i64,
-) -> Result<Option<AuthSession>, sqlx::Error> {
+) -> Result<Option<AuthSession>, db::Error> {
     #[derive(FromRow)]
     struct Row {
         session_id: String,
         #[sqlx(flatten)]
         customer: CustomerRow,
     }
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<Row> = sql("accounts.find_session", 
         "SELECT s.id AS session_id, c.id, c.email, c.name, c.role, c.created_at
          FROM sessions s JOIN customers c ON c.id = s.customer_id AND c.credential_version = s.credential_version
          WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -198,31 +185,30 @@ pub async fn find_session<'c>(
     Ok(row.map(|r| AuthSession { session_id: r.session_id, customer: r.customer.into() }))
 }
 
-pub async fn delete_session<'c>(db: impl Executor<'c, Database = Any>, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(db).await.map(drop)
+pub async fn delete_session(db: impl Exec, id: &str) -> Result<(), db::Error> {
+    sql("accounts.delete_session", "DELETE FROM sessions WHERE id = $1").bind(id).execute(db).await.map(drop)
 }
 
-pub async fn delete_expired_sessions_of<'c>(
-    db: impl Executor<'c, Database = Any>,
-    customer_id: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND expires_at <= $2")
-        .bind(customer_id)
-        .bind(now)
-        .execute(db)
-        .await
-        .map(drop)
+pub async fn delete_expired_sessions_of(db: impl Exec, customer_id: &str, now: i64) -> Result<(), db::Error> {
+    sql(
+        "accounts.delete_expired_sessions_of",
+        "DELETE FROM sessions WHERE customer_id = $1 AND expires_at <= $2",
+    )
+    .bind(customer_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
-pub async fn insert_reset<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn insert_reset(
+    db: impl Exec,
     token_hash: &str,
     customer_id: &str,
     now: i64,
     expires_at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), db::Error> {
+    sql("accounts.insert_reset", 
         "INSERT INTO password_resets (token_hash, customer_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(token_hash)
@@ -235,44 +221,43 @@ pub async fn insert_reset<'c>(
 }
 
 /// Marks the token used if it is unused and unexpired; returns whose it was.
-pub async fn use_reset<'c>(
-    db: impl Executor<'c, Database = Any>,
-    token_hash: &str,
-    now: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE password_resets SET used_at = $2
-         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-         RETURNING customer_id",
-    )
+pub async fn use_reset(db: impl Exec, token_hash: &str, now: i64) -> Result<Option<String>, db::Error> {
+    GuardedUpdate {
+        name: "accounts.use_reset",
+        table: "password_resets",
+        set: "used_at = $2",
+        key: "token_hash = $1",
+        guard: "used_at IS NULL AND expires_at > $2",
+        returning: "customer_id",
+    }
+    .sql()
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(db)
+    .scalar_optional(db)
     .await
 }
 
-pub async fn expire_resets_of<'c>(
-    db: impl Executor<'c, Database = Any>,
-    customer_id: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE password_resets SET used_at = $2 WHERE customer_id = $1 AND used_at IS NULL")
-        .bind(customer_id)
-        .bind(now)
-        .execute(db)
-        .await
-        .map(drop)
+pub async fn expire_resets_of(db: impl Exec, customer_id: &str, now: i64) -> Result<(), db::Error> {
+    sql(
+        "accounts.expire_resets_of",
+        "UPDATE password_resets SET used_at = $2 WHERE customer_id = $1 AND used_at IS NULL",
+    )
+    .bind(customer_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
 /// Replaces the password and moves the credentials to a new version, which ends every session
 /// opened with the old one, including any a login is writing at this moment.
-pub async fn set_password<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn set_password(
+    db: impl Exec,
     customer_id: &str,
     password_hash: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), db::Error> {
+    sql("accounts.set_password", 
         "UPDATE customers SET password_hash = $2, credential_version = credential_version + 1, updated_at = $3
          WHERE id = $1",
     )
@@ -284,9 +269,10 @@ pub async fn set_password<'c>(
         .map(drop)
 }
 
-pub async fn delete_sessions_of<'c>(
-    db: impl Executor<'c, Database = Any>,
-    customer_id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE customer_id = $1").bind(customer_id).execute(db).await.map(drop)
+pub async fn delete_sessions_of(db: impl Exec, customer_id: &str) -> Result<(), db::Error> {
+    sql("accounts.delete_sessions_of", "DELETE FROM sessions WHERE customer_id = $1")
+        .bind(customer_id)
+        .execute(db)
+        .await
+        .map(drop)
 }

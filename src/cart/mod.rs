@@ -13,7 +13,7 @@ mod store;
 pub use model::{Cart, CartLine, CartStatus};
 
 use crate::{
-    db::{Db, Tx, is_check_violation, retry_transient},
+    db::{self, Db, Tx, is_check_violation, retry_transient},
     error::{ApiError, FieldError},
     ids, time,
 };
@@ -31,7 +31,7 @@ pub async fn create_cart(db: &Db, customer_id: Option<&str>) -> Result<Cart, Api
     let id = &ids::new_unguessable_id("cart");
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
-        store::insert_cart(&mut *tx, id, customer_id, now).await?;
+        store::insert_cart(&mut tx, id, customer_id, now).await?;
         let cart = load(&mut tx, id, customer_id).await?;
         tx.commit().await?;
         Ok(cart)
@@ -40,10 +40,10 @@ pub async fn create_cart(db: &Db, customer_id: Option<&str>) -> Result<Cart, Api
 }
 
 pub async fn get_cart(db: &Db, id: &str, caller: Option<&str>) -> Result<Cart, ApiError> {
-    let mut conn = db.pool().acquire().await?;
-    let row = store::cart_row(&mut *conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let mut conn = db.acquire().await?;
+    let row = store::cart_row(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
     check_owner(&row, caller)?;
-    let lines = store::lines(&mut *conn, id).await?;
+    let lines = store::lines(&mut conn, id).await?;
     Ok(row.into_cart(lines))
 }
 
@@ -60,13 +60,13 @@ pub async fn add_item(
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
         open_cart(&mut tx, cart_id, caller, now).await?;
-        let variant = store::variant_for_sale(&mut *tx, variant_id)
+        let variant = store::variant_for_sale(&mut tx, variant_id)
             .await?
             .ok_or_else(|| ApiError::field("variant_id", "is not a variant of a product on sale"))?;
         let item_id = &ids::new_id("item");
         // The addition happens in SQL, so two adds racing on one line both count; the CHECK
         // on the column refuses a sum over the maximum.
-        let total = match store::add_quantity(&mut *tx, item_id, cart_id, variant_id, quantity, now).await {
+        let total = match store::add_quantity(&mut tx, item_id, cart_id, variant_id, quantity, now).await {
             Err(e) if is_check_violation(&e) => MAX_QUANTITY + 1,
             other => other?,
         };
@@ -77,7 +77,7 @@ pub async fn add_item(
             return Err(out_of_stock(variant.available));
         }
         // A new line must fit; the cart's row is held (`open_cart`), so the count is exact.
-        if total == quantity && store::count_lines(&mut *tx, cart_id).await? > MAX_LINES {
+        if total == quantity && store::count_lines(&mut tx, cart_id).await? > MAX_LINES {
             return Err(ApiError::conflict(
                 "cart_full",
                 format!("A cart holds at most {MAX_LINES} different variants. Remove a line to add another."),
@@ -104,18 +104,18 @@ pub async fn set_quantity(
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
         open_cart(&mut tx, cart_id, caller, now).await?;
-        let line = store::lines(&mut *tx, cart_id)
+        let line = store::lines(&mut tx, cart_id)
             .await?
             .into_iter()
             .find(|l| l.id == item_id)
             .ok_or_else(ApiError::not_found)?;
         if quantity == 0 {
-            store::delete_item(&mut *tx, cart_id, item_id).await?;
+            store::delete_item(&mut tx, cart_id, item_id).await?;
         } else {
             if quantity > line.quantity && quantity > line.available {
                 return Err(out_of_stock(line.available));
             }
-            store::set_quantity(&mut *tx, cart_id, item_id, quantity, now).await?;
+            store::set_quantity(&mut tx, cart_id, item_id, quantity, now).await?;
         }
         let cart = load(&mut tx, cart_id, caller).await?;
         tx.commit().await?;
@@ -134,7 +134,7 @@ pub async fn remove_item(
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
         open_cart(&mut tx, cart_id, caller, now).await?;
-        if !store::delete_item(&mut *tx, cart_id, item_id).await? {
+        if !store::delete_item(&mut tx, cart_id, item_id).await? {
             return Err(ApiError::not_found());
         }
         let cart = load(&mut tx, cart_id, caller).await?;
@@ -173,10 +173,10 @@ fn check_owner(row: &store::CartRow, caller: Option<&str>) -> Result<(), ApiErro
 /// changed first, which holds its row until the transaction ends: changes to one cart take
 /// turns, and a cart swept away meanwhile is `404`, never a line without a cart.
 async fn open_cart(tx: &mut Tx, id: &str, caller: Option<&str>, now: i64) -> Result<(), ApiError> {
-    if !store::touch(&mut **tx, id, now).await? {
+    if !store::touch(&mut *tx, id, now).await? {
         return Err(ApiError::not_found());
     }
-    let row = store::cart_row(&mut **tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = store::cart_row(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
     check_owner(&row, caller)?;
     // A cart being checked out (claimed by an order) is as closed as a completed one.
     if row.status == CartStatus::Completed.as_str() || row.order_id.is_some() {
@@ -195,35 +195,35 @@ pub async fn claim_for_checkout(
     order_id: &str,
     now: i64,
 ) -> Result<Cart, ApiError> {
-    let Some(row) = store::claim(&mut **tx, id, caller, order_id, now).await? else {
-        let row = store::cart_row(&mut **tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let Some(row) = store::claim(&mut *tx, id, caller, order_id, now).await? else {
+        let row = store::cart_row(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
         check_owner(&row, caller)?;
         return Err(cart_completed(row.order_id.as_deref()));
     };
-    let lines = store::lines(&mut **tx, id).await?;
+    let lines = store::lines(&mut *tx, id).await?;
     Ok(row.into_cart(lines))
 }
 
 /// The cart's lines as they stand now, inside the caller's transaction.
-pub async fn current_lines(tx: &mut Tx, id: &str) -> Result<Vec<CartLine>, sqlx::Error> {
-    store::lines(&mut **tx, id).await
+pub async fn current_lines(tx: &mut Tx, id: &str) -> Result<Vec<CartLine>, db::Error> {
+    store::lines(&mut *tx, id).await
 }
 
 /// The order was paid: the cart is done.
-pub async fn complete(tx: &mut Tx, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    store::set_status(&mut **tx, id, CartStatus::Completed, now).await
+pub async fn complete(tx: &mut Tx, id: &str, now: i64) -> Result<(), db::Error> {
+    store::set_status(&mut *tx, id, CartStatus::Completed, now).await
 }
 
 /// The order's payment failed: the cart is the shopper's to change and retry again.
-pub async fn reopen(tx: &mut Tx, id: &str, order_id: &str, now: i64) -> Result<(), sqlx::Error> {
-    store::release_claim(&mut **tx, id, order_id, now).await
+pub async fn reopen(tx: &mut Tx, id: &str, order_id: &str, now: i64) -> Result<(), db::Error> {
+    store::release_claim(&mut *tx, id, order_id, now).await
 }
 
 /// Deletes guest carts nobody has changed since `before` and that never became an order, in
 /// batches, each cart in its own short transaction. Returns how many went.
 pub async fn sweep_abandoned(db: &Db, before: i64) -> Result<u64, ApiError> {
     let mut swept = 0;
-    for id in store::abandoned(db.pool(), before, SWEEP_BATCH).await? {
+    for id in store::abandoned(db, before, SWEEP_BATCH).await? {
         let id = &id;
         let deleted = retry_transient(|| async move {
             let mut tx = db.begin().await?;
@@ -244,8 +244,8 @@ pub fn cart_completed(order_id: Option<&str>) -> ApiError {
 }
 
 async fn load(tx: &mut Tx, id: &str, caller: Option<&str>) -> Result<Cart, ApiError> {
-    let row = store::cart_row(&mut **tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = store::cart_row(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
     check_owner(&row, caller)?;
-    let lines = store::lines(&mut **tx, id).await?;
+    let lines = store::lines(&mut *tx, id).await?;
     Ok(row.into_cart(lines))
 }

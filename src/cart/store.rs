@@ -1,6 +1,6 @@
 //! Cart SQL.
 
-use sqlx::{Any, Executor, FromRow};
+use crate::db::{self, Exec, FromRow, GuardedUpdate, Upsert, sql};
 
 use super::model::{Cart, CartLine, CartStatus};
 
@@ -28,13 +28,14 @@ impl CartRow {
     }
 }
 
-pub async fn insert_cart<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn insert_cart(
+    db: impl Exec,
     id: &str,
     customer_id: Option<&str>,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), db::Error> {
+    sql(
+        "cart.insert_cart",
         "INSERT INTO carts (id, customer_id, status, created_at, updated_at) VALUES ($1, $2, 'open', $3, $3)",
     )
     .bind(id)
@@ -45,11 +46,9 @@ pub async fn insert_cart<'c>(
     .map(drop)
 }
 
-pub async fn cart_row<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-) -> Result<Option<CartRow>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn cart_row(db: impl Exec, id: &str) -> Result<Option<CartRow>, db::Error> {
+    sql(
+        "cart.cart_row",
         "SELECT id, customer_id, status, order_id, created_at, updated_at FROM carts WHERE id = $1",
     )
     .bind(id)
@@ -59,18 +58,22 @@ pub async fn cart_row<'c>(
 
 /// Marks the cart as becoming `order_id` if it is open, no checkout holds it, and `caller` may
 /// check it out (a guest cart, or their own); returns it as claimed, or `None` otherwise.
-pub async fn claim<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn claim(
+    db: impl Exec,
     id: &str,
     caller: Option<&str>,
     order_id: &str,
     now: i64,
-) -> Result<Option<CartRow>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE carts SET order_id = $2, updated_at = $3
-         WHERE id = $1 AND order_id IS NULL AND status = 'open' AND (customer_id IS NULL OR customer_id = $4)
-         RETURNING id, customer_id, status, order_id, created_at, updated_at",
-    )
+) -> Result<Option<CartRow>, db::Error> {
+    GuardedUpdate {
+        name: "cart.claim",
+        table: "carts",
+        set: "order_id = $2, updated_at = $3",
+        key: "id = $1",
+        guard: "order_id IS NULL AND status = 'open' AND (customer_id IS NULL OR customer_id = $4)",
+        returning: "id, customer_id, status, order_id, created_at, updated_at",
+    }
+    .sql()
     .bind(id)
     .bind(order_id)
     .bind(now)
@@ -79,28 +82,21 @@ pub async fn claim<'c>(
     .await
 }
 
-pub async fn release_claim<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-    order_id: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE carts SET order_id = NULL, updated_at = $3 WHERE id = $1 AND order_id = $2")
-        .bind(id)
-        .bind(order_id)
-        .bind(now)
-        .execute(db)
-        .await
-        .map(drop)
+pub async fn release_claim(db: impl Exec, id: &str, order_id: &str, now: i64) -> Result<(), db::Error> {
+    sql(
+        "cart.release_claim",
+        "UPDATE carts SET order_id = NULL, updated_at = $3 WHERE id = $1 AND order_id = $2",
+    )
+    .bind(id)
+    .bind(order_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
-pub async fn set_status<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-    status: CartStatus,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE carts SET status = $2, updated_at = $3 WHERE id = $1")
+pub async fn set_status(db: impl Exec, id: &str, status: CartStatus, now: i64) -> Result<(), db::Error> {
+    sql("cart.set_status", "UPDATE carts SET status = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(status.as_str())
         .bind(now)
@@ -111,14 +107,13 @@ pub async fn set_status<'c>(
 
 /// Marks the cart changed now, locking its row until the transaction ends (so changes to one
 /// cart take turns, and its line count stays exact); false when there is no such cart.
-pub async fn touch<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("UPDATE carts SET updated_at = $2 WHERE id = $1").bind(id).bind(now).execute(db).await?;
-    Ok(done.rows_affected() == 1)
+pub async fn touch(db: impl Exec, id: &str, now: i64) -> Result<bool, db::Error> {
+    let done = sql("cart.touch", "UPDATE carts SET updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(done == 1)
 }
 
 #[derive(FromRow)]
@@ -138,11 +133,9 @@ struct LineRow {
 }
 
 /// The lines with the variants' current prices and stock, oldest line first.
-pub async fn lines<'c>(
-    db: impl Executor<'c, Database = Any>,
-    cart_id: &str,
-) -> Result<Vec<CartLine>, sqlx::Error> {
-    let rows: Vec<LineRow> = sqlx::query_as(
+pub async fn lines(db: impl Exec, cart_id: &str) -> Result<Vec<CartLine>, db::Error> {
+    let rows: Vec<LineRow> = sql(
+        "cart.lines",
         "SELECT i.id, i.variant_id, v.product_id, p.title AS product_title, p.handle AS product_handle,
            p.status AS product_status, p.images, v.title AS variant_title, v.sku, i.quantity,
            v.price AS unit_price, COALESCE(l.on_hand - l.reserved, 0) AS available
@@ -180,95 +173,89 @@ pub struct VariantForSale {
 }
 
 /// A variant of a published product, with what is available of it.
-pub async fn variant_for_sale<'c>(
-    db: impl Executor<'c, Database = Any>,
-    variant_id: &str,
-) -> Result<Option<VariantForSale>, sqlx::Error> {
-    let available: Option<i64> = sqlx::query_scalar(
+pub async fn variant_for_sale(db: impl Exec, variant_id: &str) -> Result<Option<VariantForSale>, db::Error> {
+    let available: Option<i64> = sql(
+        "cart.variant_for_sale",
         "SELECT COALESCE(l.on_hand - l.reserved, 0)
          FROM variants v JOIN products p ON p.id = v.product_id
          LEFT JOIN inventory_levels l ON l.variant_id = v.id
          WHERE v.id = $1 AND p.status = 'published'",
     )
     .bind(variant_id)
-    .fetch_optional(db)
+    .scalar_optional(db)
     .await?;
     Ok(available.map(|a| VariantForSale { available: a.max(0) }))
 }
 
 /// Adds to the variant's line (creating it) and returns the line's new quantity.
-pub async fn add_quantity<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn add_quantity(
+    db: impl Exec,
     item_id: &str,
     cart_id: &str,
     variant_id: &str,
     quantity: i64,
     now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO cart_items (id, cart_id, variant_id, quantity, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5)
-         ON CONFLICT (cart_id, variant_id)
-         DO UPDATE SET quantity = cart_items.quantity + excluded.quantity, updated_at = excluded.updated_at
-         RETURNING quantity",
-    )
+) -> Result<i64, db::Error> {
+    Upsert {
+        name: "cart.add_quantity",
+        table: "cart_items",
+        columns: "id, cart_id, variant_id, quantity, created_at, updated_at",
+        values: "$1, $2, $3, $4, $5, $5",
+        key: "cart_id, variant_id",
+        update: Some("quantity = cart_items.quantity + excluded.quantity, updated_at = excluded.updated_at"),
+        returning: Some("quantity"),
+    }
+    .sql()
     .bind(item_id)
     .bind(cart_id)
     .bind(variant_id)
     .bind(quantity)
     .bind(now)
-    .fetch_one(db)
+    .scalar_one(db)
     .await
 }
 
-pub async fn set_quantity<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn set_quantity(
+    db: impl Exec,
     cart_id: &str,
     item_id: &str,
     quantity: i64,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE cart_items SET quantity = $3, updated_at = $4 WHERE cart_id = $1 AND id = $2")
-        .bind(cart_id)
-        .bind(item_id)
-        .bind(quantity)
-        .bind(now)
-        .execute(db)
-        .await
-        .map(drop)
+) -> Result<(), db::Error> {
+    sql(
+        "cart.set_quantity",
+        "UPDATE cart_items SET quantity = $3, updated_at = $4 WHERE cart_id = $1 AND id = $2",
+    )
+    .bind(cart_id)
+    .bind(item_id)
+    .bind(quantity)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
-pub async fn delete_item<'c>(
-    db: impl Executor<'c, Database = Any>,
-    cart_id: &str,
-    item_id: &str,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM cart_items WHERE cart_id = $1 AND id = $2")
+pub async fn delete_item(db: impl Exec, cart_id: &str, item_id: &str) -> Result<bool, db::Error> {
+    let done = sql("cart.delete_item", "DELETE FROM cart_items WHERE cart_id = $1 AND id = $2")
         .bind(cart_id)
         .bind(item_id)
         .execute(db)
         .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
-pub async fn count_lines<'c>(
-    db: impl Executor<'c, Database = Any>,
-    cart_id: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM cart_items WHERE cart_id = $1")
+pub async fn count_lines(db: impl Exec, cart_id: &str) -> Result<i64, db::Error> {
+    sql("cart.count_lines", "SELECT CAST(COUNT(*) AS BIGINT) FROM cart_items WHERE cart_id = $1")
         .bind(cart_id)
-        .fetch_one(db)
+        .scalar_one(db)
         .await
 }
 
 /// Up to `limit` guest carts nobody has changed since `before`, that never became an order
 /// (not even a failed one, which still names its cart).
-pub async fn abandoned<'c>(
-    db: impl Executor<'c, Database = Any>,
-    before: i64,
-    limit: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn abandoned(db: impl Exec, before: i64, limit: i64) -> Result<Vec<String>, db::Error> {
+    sql(
+        "cart.abandoned",
         "SELECT c.id FROM carts c
          WHERE c.customer_id IS NULL AND c.order_id IS NULL AND c.updated_at < $1
            AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.cart_id = c.id)
@@ -276,31 +263,31 @@ pub async fn abandoned<'c>(
     )
     .bind(before)
     .bind(limit)
-    .fetch_all(db)
+    .scalar_all(db)
     .await
 }
 
 /// Deletes the cart and its lines if it is still abandoned (nothing changed it since `before`);
 /// true when it did.
-pub async fn delete_abandoned(
-    tx: &mut sqlx::AnyConnection,
-    id: &str,
-    before: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn delete_abandoned(mut tx: impl Exec, id: &str, before: i64) -> Result<bool, db::Error> {
     // Locks the cart, if it is still abandoned: a shopper adding a line at this moment waits,
     // then finds no cart (`touch` answers false) rather than a line without one.
     let still = "UPDATE carts SET updated_at = updated_at
          WHERE id = $1 AND customer_id IS NULL AND order_id IS NULL AND updated_at < $2";
-    if sqlx::query(still).bind(id).bind(before).execute(&mut *tx).await?.rows_affected() == 0 {
+    if sql("cart.delete_abandoned", still).bind(id).bind(before).execute(&mut tx).await? == 0 {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM cart_items WHERE cart_id = $1").bind(id).execute(&mut *tx).await?;
-    let done = sqlx::query(
+    sql("cart.delete_abandoned_2", "DELETE FROM cart_items WHERE cart_id = $1")
+        .bind(id)
+        .execute(&mut tx)
+        .await?;
+    let done = sql(
+        "cart.delete_abandoned_3",
         "DELETE FROM carts WHERE id = $1 AND customer_id IS NULL AND order_id IS NULL AND updated_at < $2",
     )
     .bind(id)
     .bind(before)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }

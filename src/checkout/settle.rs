@@ -38,7 +38,7 @@ pub async fn mark_paid(
         };
         cart::complete(&mut tx, &order.cart_id, now).await?;
         let event = serde_json::json!({"order_id": order_id, "email": order.email});
-        notifications::enqueue(&mut *tx, notifications::Topic::OrderPaid, &event).await?;
+        notifications::enqueue(&mut tx, notifications::Topic::OrderPaid, &event).await?;
         // Stock last: a popular variant's row stays locked from its update to the commit, and
         // every other checkout of it waits that long.
         let mut lines = match items {
@@ -72,8 +72,7 @@ pub async fn mark_paid(
 
 /// Remembers the provider's id for a charge still in progress.
 pub async fn note_reference(db: &Db, order_id: &str, reference: &str) -> Result<(), ApiError> {
-    payments::settle(db.pool(), order_id, PaymentStatus::Pending, Some(reference), None, time::now_ms())
-        .await?;
+    payments::settle(db, order_id, PaymentStatus::Pending, Some(reference), None, time::now_ms()).await?;
     Ok(())
 }
 

@@ -7,7 +7,13 @@
 use serde::Deserialize;
 
 use super::settle::{mark_failed, mark_paid};
-use crate::{db::Db, error::ApiError, orders, payments::Payments, time};
+use crate::{
+    db::{self, Db, Upsert, sql},
+    error::ApiError,
+    orders,
+    payments::Payments,
+    time,
+};
 
 #[derive(Debug, Deserialize)]
 struct Event {
@@ -97,24 +103,30 @@ async fn stripe_order(db: &Db, order_id: &str) -> Result<bool, ApiError> {
     }
 }
 
-async fn seen(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = sqlx::query_scalar("SELECT id FROM stripe_events WHERE id = $1")
+async fn seen(db: &Db, id: &str) -> Result<bool, db::Error> {
+    let found: Option<String> = sql("stripe_events.seen", "SELECT id FROM stripe_events WHERE id = $1")
         .bind(id)
-        .fetch_optional(db.pool())
+        .scalar_optional(db)
         .await?;
     Ok(found.is_some())
 }
 
-async fn record(db: &Db, event: &Event) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO stripe_events (id, type, created, received_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO NOTHING",
-    )
+async fn record(db: &Db, event: &Event) -> Result<(), db::Error> {
+    Upsert {
+        name: "stripe_events.record",
+        table: "stripe_events",
+        columns: "id, type, created, received_at",
+        values: "$1, $2, $3, $4",
+        key: "id",
+        update: None,
+        returning: None,
+    }
+    .sql()
     .bind(&event.id)
     .bind(&event.kind)
     .bind(event.created)
     .bind(time::now_ms())
-    .execute(db.pool())
+    .execute(db)
     .await
     .map(drop)
 }

@@ -116,7 +116,7 @@ impl Config {
         };
         let database_url = env("OXCART_DATABASE_URL");
         if let Some(url) = &database_url {
-            crate::db::Engine::from_url(url).map_err(ConfigError)?;
+            crate::db::check_url(url).map_err(ConfigError)?;
         }
         let session_hours = parse_env(&env, "OXCART_SESSION_TTL_HOURS")?.unwrap_or(24 * 30);
         if session_hours == 0 {

@@ -1,7 +1,12 @@
 //! Everything that differs between the engines. Keep this file small: if a query needs a
 //! variant here, it gets one function, and the shared test suite runs it on both engines.
 
-use super::builder::SqlBuilder;
+use std::borrow::Cow;
+
+use super::{
+    ops::Shape,
+    parts::{Bind, Fragment, Piece},
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -95,27 +100,81 @@ impl Engine {
         }
     }
 
+    /// The statement's text and values as this engine runs them: the pieces joined, each
+    /// fragment rendered, its values bound after those of the statement.
+    pub(super) fn render(
+        self,
+        mut pieces: Vec<Piece>,
+        mut binds: Vec<Bind>,
+    ) -> (Cow<'static, str>, Vec<Bind>) {
+        if let [Piece::Text(text)] = pieces.as_mut_slice() {
+            return (std::mem::take(text), binds);
+        }
+        let mut text = String::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => text.push_str(&t),
+                Piece::Fragment(f) => text.push_str(&self.fragment(&f, &mut binds)),
+            }
+        }
+        (Cow::Owned(text), binds)
+    }
+
+    /// The text of `shape` as one statement, or `None` when it is not one. SQLite (3.35 and
+    /// later) and PostgreSQL write a guarded update's `RETURNING` and an upsert's
+    /// `ON CONFLICT` alike; an engine that writes them otherwise gets its arm here.
+    pub(super) fn single_statement(self, shape: Shape) -> Option<String> {
+        match shape {
+            Shape::Plain | Shape::Chain(..) => None,
+            Shape::Update(update) => Some(format!("{} RETURNING {}", update.text(), update.returning)),
+            Shape::Upsert(u) => {
+                let on_conflict = match u.update {
+                    Some(set) => format!("DO UPDATE SET {set}"),
+                    None => "DO NOTHING".to_owned(),
+                };
+                let returning = u.returning.map(|r| format!(" RETURNING {r}")).unwrap_or_default();
+                Some(format!(
+                    "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) {on_conflict}{returning}",
+                    u.table, u.columns, u.values, u.key
+                ))
+            }
+        }
+    }
+
+    fn fragment(self, fragment: &Fragment, binds: &mut Vec<Bind>) -> String {
+        match fragment {
+            Fragment::SkipLocked => self.skip_locked().to_owned(),
+            Fragment::WithoutIndex(column) => self.without_index(column),
+            Fragment::NextOrderNumber => self.next_order_number().to_owned(),
+            Fragment::ProductMatches { words, title_only } => self.product_matches(binds, words, *title_only),
+        }
+    }
+
     /// The condition "product `p` matches every word of `words`" (see
-    /// [`Engine::search_query`]), with its query text bound in `sql`. SQLite asks the FTS5
-    /// table; PostgreSQL a GIN index. For titles PostgreSQL has two conditions: the weight `A`
-    /// test on `search_vector` is cheap on each row, so it filters a walk of another index,
-    /// and the index on the title alone finds the rows when a title match is rare (the index on
+    /// [`Engine::search_query`]), with its query text bound. SQLite asks the FTS5 table;
+    /// PostgreSQL a GIN index. For titles PostgreSQL has two conditions: the weight `A` test on
+    /// `search_vector` is cheap on each row, so it filters a walk of another index, and the
+    /// index on the title alone finds the rows when a title match is rare (the index on
     /// `search_vector` cannot tell title words from description words, so a word common in
     /// descriptions would send each of those rows to be checked).
-    pub fn product_matches(self, sql: &mut SqlBuilder, words: &[String], title_only: bool) -> String {
-        let param = sql.param(self.search_query(words, title_only));
+    fn product_matches(self, binds: &mut Vec<Bind>, words: &[String], title_only: bool) -> String {
+        let mut param = |value: String| {
+            binds.push(Bind::Text(Some(value)));
+            format!("${}", binds.len())
+        };
+        let query = param(self.search_query(words, title_only));
         match self {
             Self::Sqlite => {
-                format!("p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {param})")
+                format!("p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {query})")
             }
             Self::Postgres if title_only => {
-                let any_weight = sql.param(self.search_query(words, false));
+                let any_weight = param(self.search_query(words, false));
                 format!(
-                    "p.search_vector @@ to_tsquery('english', {param}) \
+                    "p.search_vector @@ to_tsquery('english', {query}) \
                      AND to_tsvector('english', p.title) @@ to_tsquery('english', {any_weight})"
                 )
             }
-            Self::Postgres => format!("p.search_vector @@ to_tsquery('english', {param})"),
+            Self::Postgres => format!("p.search_vector @@ to_tsquery('english', {query})"),
         }
     }
 
@@ -125,7 +184,7 @@ impl Engine {
     /// has one writer at a time, so the highest number so far (one probe of the unique index)
     /// plus one is safe there. A checkout that rolls back leaves a gap in the PostgreSQL
     /// sequence; numbers are unique, not contiguous. Both start after 1000.
-    pub fn next_order_number(self) -> &'static str {
+    fn next_order_number(self) -> &'static str {
         match self {
             Self::Sqlite => "(SELECT COALESCE(MAX(number), 1000) + 1 FROM orders)",
             Self::Postgres => "nextval('order_number_seq')",
@@ -135,13 +194,13 @@ impl Engine {
     /// Whether one statement can pass a write's `RETURNING` rows on to another write (a
     /// data-modifying `WITH`). PostgreSQL can, which saves a round trip while the first write
     /// holds its row lock; SQLite cannot, and has a single writer, so there is no lock to hurry.
-    pub fn chains_writes(self) -> bool {
+    pub(super) fn chains_writes(self) -> bool {
         self == Self::Postgres
     }
 
     /// Appended to a `SELECT … LIMIT n` that picks work: PostgreSQL skips rows another
     /// worker has locked. SQLite has one writer at a time, so there is nothing to skip.
-    pub fn skip_locked(self) -> &'static str {
+    fn skip_locked(self) -> &'static str {
         match self {
             Self::Sqlite => "",
             Self::Postgres => " FOR UPDATE SKIP LOCKED",
@@ -150,7 +209,7 @@ impl Engine {
 
     /// `column`, written so the planner does not reach the rows through an index on it.
     /// SQLite's unary `+` does that; PostgreSQL plans from statistics and needs no hint.
-    pub fn without_index(self, column: &str) -> String {
+    fn without_index(self, column: &str) -> String {
         match self {
             Self::Sqlite => format!("+{column}"),
             Self::Postgres => column.to_owned(),
@@ -160,7 +219,7 @@ impl Engine {
     /// The engine's query text for `words` (letters and digits only, so nothing in them is
     /// syntax): every word must match, as a prefix, after stemming. `title_only` restricts the
     /// match to titles (FTS5 column filter; PostgreSQL weight `A`).
-    pub fn search_query(self, words: &[String], title_only: bool) -> String {
+    fn search_query(self, words: &[String], title_only: bool) -> String {
         match self {
             Self::Sqlite => {
                 let terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
@@ -176,9 +235,51 @@ impl Engine {
     }
 }
 
+/// `text` with its numbered placeholders (`$1`, `$2`, `$1`) turned into positional ones (`?`),
+/// and the values in the order the `?`s ask for them, a value named twice bound twice. For an
+/// engine that only numbers by position (MySQL, issue 20); quoted text is left alone.
+#[cfg_attr(not(test), expect(dead_code, reason = "the first positional engine is issue 20"))]
+pub(super) fn positional(text: &str, binds: &[Bind]) -> Result<(String, Vec<Bind>), String> {
+    let mut out = String::with_capacity(text.len());
+    let mut ordered = Vec::with_capacity(binds.len());
+    let mut chars = text.char_indices().peekable();
+    let mut quoted = false;
+    while let Some((_, c)) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c != '$' || quoted {
+            out.push(c);
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some((_, d)) = chars.peek().filter(|(_, d)| d.is_ascii_digit()) {
+            digits.push(*d);
+            chars.next();
+        }
+        let n: usize = digits.parse().map_err(|_| format!("a `$` without a number in {text:?}"))?;
+        let value =
+            n.checked_sub(1).and_then(|i| binds.get(i)).ok_or_else(|| format!("${n} is not bound"))?;
+        ordered.push(value.clone());
+        out.push('?');
+    }
+    Ok((out, ordered))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_placeholders_become_positional_in_order_of_use() {
+        let binds = [Bind::Int(Some(1)), Bind::Text(Some("b".into())), Bind::Int(None)];
+        let (text, ordered) =
+            positional("UPDATE t SET a = $2, c = '$1' WHERE id = $1 AND a <> $2 AND n = $3", &binds).unwrap();
+        assert_eq!(text, "UPDATE t SET a = ?, c = '$1' WHERE id = ? AND a <> ? AND n = ?");
+        assert_eq!(ordered, [binds[1].clone(), binds[0].clone(), binds[1].clone(), binds[2].clone()]);
+        assert!(positional("SELECT $4", &binds).is_err());
+        assert!(positional("SELECT $", &binds).is_err());
+    }
 
     #[test]
     fn search_queries_per_engine() {

@@ -1,163 +1,31 @@
 //! The database: one pool, one set of portable SQL, two engines.
 //!
-//! Queries go through sqlx's `Any` driver, so every store module has exactly one code path.
-//! What differs between SQLite and PostgreSQL lives in [`dialect`] and in the per-engine
-//! migration folders, and nowhere else.
+//! Every statement goes through [`Sql`] (or a named operation in [`GuardedUpdate`] and
+//! [`Upsert`]) and runs on an [`Exec`]: the pool, a pooled [`Conn`] or a [`Tx`], each of which
+//! knows its engine. What differs between SQLite and PostgreSQL lives in `dialect.rs` and in the
+//! per-engine migration folders, and nowhere else: no code outside `db/` names an engine or
+//! calls sqlx to run SQL.
 
-mod builder;
 mod dialect;
+mod exec;
+mod ops;
+mod parts;
+mod pool;
+mod statement;
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
-pub use builder::{Bind, SqlBuilder};
-pub use dialect::Engine;
-use sqlx::{
-    Any, AnyPool,
-    any::{AnyPoolOptions, install_default_drivers},
-    migrate::Migrator,
-};
+use dialect::Engine;
+pub use exec::{Conn, Exec, Tx};
+pub use ops::{GuardedUpdate, Upsert};
+pub use parts::Bind;
+pub use pool::{Db, OpenError, check_url, embedded_url};
+/// Derive it on a row struct to fetch rows into it.
+pub use sqlx::FromRow;
+pub use statement::{Sql, sql};
 
-/// A write transaction. On SQLite it also holds this process's write lane (see [`Db::begin`]).
-/// Derefs to the connection, so `&mut *tx` runs queries in it.
-pub struct Tx {
-    inner: sqlx::Transaction<'static, Any>,
-    engine: Engine,
-    _lane: Option<tokio::sync::OwnedMutexGuard<()>>,
-}
-
-impl Tx {
-    pub fn engine(&self) -> Engine {
-        self.engine
-    }
-
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.inner.commit().await
-    }
-
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.inner.rollback().await
-    }
-}
-
-impl std::ops::Deref for Tx {
-    type Target = sqlx::AnyConnection;
-
-    fn deref(&self) -> &Self::Target {
-        &self.inner
-    }
-}
-
-impl std::ops::DerefMut for Tx {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.inner
-    }
-}
-
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
-
-/// Why [`Db::open`] failed.
-#[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    #[error("configuration error: {0}")]
-    Url(String),
-    #[error("cannot open the {engine} database: {source}{hint}")]
-    Connect { engine: &'static str, source: sqlx::Error, hint: &'static str },
-    #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-}
-
-/// The embedded database: one SQLite file in `data_dir`, created on first use.
-pub fn embedded_url(data_dir: &std::path::Path) -> String {
-    format!("sqlite://{}?mode=rwc", data_dir.join("oxcart.db").display())
-}
-
-#[derive(Clone, Debug)]
-pub struct Db {
-    pool: AnyPool,
-    engine: Engine,
-    /// SQLite only: write transactions of this process take turns here.
-    write_lane: Option<Arc<tokio::sync::Mutex<()>>>,
-}
-
-impl Db {
-    /// Connects (see [`Db::connect`]) and brings the schema up to date, or says why not in terms
-    /// an operator can act on: which engine, what failed, and for SQLite what to check.
-    pub async fn open(url: &str, max_connections: u32) -> Result<Self, OpenError> {
-        let engine = Engine::from_url(url).map_err(OpenError::Url)?;
-        let db = Self::connect(url, max_connections).await.map_err(|source| OpenError::Connect {
-            engine: engine.name(),
-            source,
-            hint: engine.open_failure_hint(),
-        })?;
-        db.migrate().await?;
-        Ok(db)
-    }
-
-    /// Connects and applies the engine's connection settings. Does not migrate.
-    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
-        install_default_drivers();
-        let engine = Engine::from_url(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    for statement in engine.session_setup() {
-                        sqlx::raw_sql(*statement).execute(&mut *conn).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&engine.connect_url(url))
-            .await?;
-        let write_lane = (engine == Engine::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Self { pool, engine, write_lane })
-    }
-
-    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        match self.engine {
-            Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
-            Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
-        }
-    }
-
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
-    }
-
-    pub fn engine(&self) -> Engine {
-        self.engine
-    }
-
-    /// Starts a transaction that will write. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing with a lock upgrade error
-    /// halfway through. They queue first on this process's write lane, in order, and only
-    /// then on SQLite's busy timeout (for other processes): SQLite's busy handler sleeps in
-    /// growing steps up to 100 ms, which under load made slow tails out of short waits.
-    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        let lane = match &self.write_lane {
-            Some(lane) => Some(lane.clone().lock_owned().await),
-            None => None,
-        };
-        let inner = self.pool.begin_with(self.engine.begin_write()).await?;
-        Ok(Tx { inner, engine: self.engine, _lane: lane })
-    }
-
-    /// After loading many rows at once (`oxcart seed`): fresh statistics for the planner.
-    /// PostgreSQL's autovacuum would get there eventually, but may be off or behind.
-    pub async fn refresh_statistics(&self) -> Result<(), sqlx::Error> {
-        sqlx::raw_sql(self.engine.refresh_statistics()).execute(&self.pool).await.map(drop)
-    }
-
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
-    }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
-}
+/// What a statement fails with.
+pub type Error = sqlx::Error;
 
 /// How many times [`retry_transient`] runs a transaction the database keeps aborting.
 pub const TRANSACTION_ATTEMPTS: u64 = 5;
@@ -232,13 +100,15 @@ pub fn is_check_violation(err: &sqlx::Error) -> bool {
 
 /// (status, rows) for each of `statuses` in `table`, with zero for a status no row has.
 /// `table` is always a literal from the caller, never input.
-pub async fn count_by_status<'c>(
-    db: impl sqlx::Executor<'c, Database = Any>,
+pub async fn count_by_status(
+    db: impl Exec,
+    name: &'static str,
     table: &'static str,
     statuses: &[&str],
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let sql = format!("SELECT status, CAST(COUNT(*) AS BIGINT) FROM {table} GROUP BY status");
-    let found: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?;
+    let mut q = sql(name, "SELECT status, CAST(COUNT(*) AS BIGINT) FROM ");
+    q.push(table).push(" GROUP BY status");
+    let found: Vec<(String, i64)> = q.fetch_all(db).await?;
     Ok(statuses
         .iter()
         .map(|s| ((*s).to_owned(), found.iter().find(|(f, _)| f == s).map_or(0, |(_, n)| *n)))

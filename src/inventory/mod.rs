@@ -12,7 +12,7 @@ mod store;
 pub use model::{LedgerEntry, StockLevel};
 
 use crate::{
-    db::{Db, Tx, retry_transient},
+    db::{self, Db, Tx, retry_transient},
     error::{ApiError, FieldError},
     time,
     validate::{self, Validator},
@@ -21,13 +21,13 @@ use crate::{
 const MAX_DELTA: i64 = 1_000_000_000;
 
 /// Starts a new variant's stock inside the transaction that creates the variant.
-pub async fn open_stock(tx: &mut Tx, variant_id: &str, on_hand: i64, actor: &str) -> Result<(), sqlx::Error> {
+pub async fn open_stock(tx: &mut Tx, variant_id: &str, on_hand: i64, actor: &str) -> Result<(), db::Error> {
     let now = time::now_ms();
-    store::insert_level(&mut **tx, variant_id, on_hand, now).await?;
+    store::insert_level(&mut *tx, variant_id, on_hand, now).await?;
     if on_hand > 0 {
         let entry =
             LedgerEntry::new(variant_id, "initial", (on_hand, 0), (on_hand, 0), "initial stock", actor, now);
-        store::insert_ledger(&mut **tx, &entry).await?;
+        store::insert_ledger(&mut *tx, &entry).await?;
     }
     Ok(())
 }
@@ -74,7 +74,7 @@ pub async fn move_stock(
     movement: StockMove,
     quantity: i64,
     reason: &str,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, db::Error> {
     let (on_hand_delta, reserved_delta) = movement.deltas(quantity);
     let change = store::Change {
         variant_id,
@@ -89,8 +89,8 @@ pub async fn move_stock(
 }
 
 /// What is available of a variant now (0 when it has no stock record).
-pub async fn available(tx: &mut Tx, variant_id: &str) -> Result<i64, sqlx::Error> {
-    Ok(store::level(&mut **tx, variant_id).await?.map_or(0, |l| l.available()))
+pub async fn available(tx: &mut Tx, variant_id: &str) -> Result<i64, db::Error> {
+    Ok(store::level(&mut *tx, variant_id).await?.map_or(0, |l| l.available()))
 }
 
 /// An admin's correction: a delivery (`delta > 0`), or shrinkage and damage (`delta < 0`).
@@ -126,7 +126,7 @@ pub async fn adjust(
             at: time::now_ms(),
         };
         if !store::change_level(&mut tx, &change).await? {
-            let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
+            let level = store::level(&mut tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
             let available = level.available();
             return Err(ApiError::conflict(
                 "out_of_stock",
@@ -137,7 +137,7 @@ pub async fn adjust(
                 message: format!("at most {available} units can be removed"),
             }]));
         }
-        let level = store::level(&mut *tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
+        let level = store::level(&mut tx, variant_id).await?.ok_or_else(ApiError::not_found)?;
         tx.commit().await?;
         Ok(level)
     })
@@ -151,7 +151,7 @@ pub async fn list_levels(
     after_sku: Option<&str>,
     limit: i64,
 ) -> Result<Vec<StockLevel>, ApiError> {
-    Ok(store::list_levels(db.pool(), low_stock, after_sku, limit).await?)
+    Ok(store::list_levels(db, low_stock, after_sku, limit).await?)
 }
 
 pub async fn ledger(
@@ -159,7 +159,7 @@ pub async fn ledger(
     variant_id: &str,
     page: &crate::page::PageRequest,
 ) -> Result<Vec<LedgerEntry>, ApiError> {
-    let mut conn = db.pool().acquire().await?;
-    store::level(&mut *conn, variant_id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(store::ledger(&mut *conn, variant_id, page).await?)
+    let mut conn = db.acquire().await?;
+    store::level(&mut conn, variant_id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(store::ledger(&mut conn, variant_id, page).await?)
 }

@@ -1,21 +1,15 @@
 //! Inventory SQL.
 
-use sqlx::{Any, Executor, FromRow, Row};
-
 use super::model::{LedgerEntry, StockLevel};
 use crate::{
-    db::{SqlBuilder, Tx},
+    db::{self, Exec, FromRow, GuardedUpdate, Tx, sql},
     ids,
     page::PageRequest,
 };
 
-pub async fn insert_level<'c>(
-    db: impl Executor<'c, Database = Any>,
-    variant_id: &str,
-    on_hand: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn insert_level(db: impl Exec, variant_id: &str, on_hand: i64, now: i64) -> Result<(), db::Error> {
+    sql(
+        "inventory.insert_level",
         "INSERT INTO inventory_levels (variant_id, on_hand, reserved, updated_at) VALUES ($1, $2, 0, $3)",
     )
     .bind(variant_id)
@@ -39,62 +33,42 @@ pub struct Change<'a> {
 
 /// The guard, in the `WHERE`: racing writers can never both pass it, so this is how every
 /// reservation, sale and adjustment happens.
-const CHANGE_LEVEL: &str =
-    "UPDATE inventory_levels SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = $4
-     WHERE variant_id = $1 AND on_hand + $2 >= reserved + $3 AND reserved + $3 >= 0";
+const CHANGE_LEVEL: GuardedUpdate = GuardedUpdate {
+    name: "inventory.change_level",
+    table: "inventory_levels",
+    set: "on_hand = on_hand + $2, reserved = reserved + $3, updated_at = $4",
+    key: "variant_id = $1",
+    guard: "on_hand + $2 >= reserved + $3 AND reserved + $3 >= 0",
+    returning: "on_hand, reserved",
+};
 
 /// Applies `change` unless that would leave `reserved` negative or above `on_hand`, and writes
-/// its ledger row; `false` when refused or when there is no such variant. Where the engine can,
-/// both are one statement: on a busy variant every other checkout waits for this row's lock,
-/// so each round trip saved while holding it counts.
-pub async fn change_level(tx: &mut Tx, change: &Change<'_>) -> Result<bool, sqlx::Error> {
-    let bind_level = |sql| {
-        sqlx::query(sql)
-            .bind(change.variant_id)
-            .bind(change.on_hand_delta)
-            .bind(change.reserved_delta)
-            .bind(change.at)
-    };
-    if tx.engine().chains_writes() {
-        let sql = format!(
-            "WITH changed AS ({CHANGE_LEVEL} RETURNING on_hand, reserved)
-             INSERT INTO inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after,
-               reserved_after, reason, actor, created_at)
-             SELECT $5, $1, $6, $2, $3, on_hand, reserved, $7, $8, $4 FROM changed"
-        );
-        let written = bind_level(sqlx::AssertSqlSafe(sql))
-            .bind(ids::new_id("inv"))
-            .bind(change.kind)
-            .bind(change.reason)
-            .bind(change.actor)
-            .execute(&mut **tx)
-            .await?;
-        return Ok(written.rows_affected() == 1);
-    }
-    let sql = format!("{CHANGE_LEVEL} RETURNING on_hand, reserved");
-    let Some(row) = bind_level(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut **tx).await? else {
-        return Ok(false);
-    };
-    let after = (row.try_get("on_hand")?, row.try_get("reserved")?);
-    let deltas = (change.on_hand_delta, change.reserved_delta);
-    let entry = LedgerEntry::new(
-        change.variant_id,
-        change.kind,
-        deltas,
-        after,
-        change.reason,
-        change.actor,
-        change.at,
-    );
-    insert_ledger(&mut **tx, &entry).await?;
-    Ok(true)
+/// its ledger row from the level as changed; `false` when refused or when there is no such
+/// variant. On a busy variant every other checkout waits for this row's lock, so where the
+/// engine can, both writes are one statement.
+pub async fn change_level(tx: &mut Tx, change: &Change<'_>) -> Result<bool, db::Error> {
+    let written = CHANGE_LEVEL
+        .then_insert(
+            "inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after,
+               reason, actor, created_at)",
+            "$5, $1, $6, $2, $3, on_hand, reserved, $7, $8, $4",
+        )
+        .bind(change.variant_id)
+        .bind(change.on_hand_delta)
+        .bind(change.reserved_delta)
+        .bind(change.at)
+        .bind(ids::new_id("inv"))
+        .bind(change.kind)
+        .bind(change.reason)
+        .bind(change.actor)
+        .execute(tx)
+        .await?;
+    Ok(written == 1)
 }
 
-pub async fn insert_ledger<'c>(
-    db: impl Executor<'c, Database = Any>,
-    e: &LedgerEntry,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn insert_ledger(db: impl Exec, e: &LedgerEntry) -> Result<(), db::Error> {
+    sql(
+        "inventory.insert_ledger",
         "INSERT INTO inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after,
            reserved_after, reason, actor, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -145,23 +119,20 @@ const LEVEL_SELECT: &str = "SELECT l.variant_id, v.sku, v.product_id, p.title AS
      v.title AS variant_title, l.on_hand, l.reserved, l.updated_at \
      FROM inventory_levels l JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id";
 
-pub async fn level<'c>(
-    db: impl Executor<'c, Database = Any>,
-    variant_id: &str,
-) -> Result<Option<StockLevel>, sqlx::Error> {
-    let mut q = SqlBuilder::new(LEVEL_SELECT);
+pub async fn level(db: impl Exec, variant_id: &str) -> Result<Option<StockLevel>, db::Error> {
+    let mut q = sql("inventory.level", LEVEL_SELECT);
     q.push(" WHERE l.variant_id = ").push_bind(variant_id);
     Ok(q.fetch_all::<LevelRow>(db).await?.pop().map(Into::into))
 }
 
 /// Ordered by SKU (unique), `limit + 1` rows.
-pub async fn list_levels<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn list_levels(
+    db: impl Exec,
     low_stock: Option<i64>,
     after_sku: Option<&str>,
     limit: i64,
-) -> Result<Vec<StockLevel>, sqlx::Error> {
-    let mut q = SqlBuilder::new(LEVEL_SELECT);
+) -> Result<Vec<StockLevel>, db::Error> {
+    let mut q = sql("inventory.list_levels", LEVEL_SELECT);
     q.push(" WHERE 1 = 1");
     if let Some(threshold) = low_stock {
         q.push(" AND l.on_hand - l.reserved <= ").push_bind(threshold);
@@ -188,13 +159,14 @@ struct LedgerRow {
 }
 
 /// Newest first, `limit + 1` rows.
-pub async fn ledger<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn ledger(
+    db: impl Exec,
     variant_id: &str,
     page: &PageRequest,
-) -> Result<Vec<LedgerEntry>, sqlx::Error> {
+) -> Result<Vec<LedgerEntry>, db::Error> {
     let (at, id) = page.after.as_ref().map_or((i64::MAX, ""), |c| (c.at, c.id.as_str()));
-    let rows: Vec<LedgerRow> = sqlx::query_as(
+    let rows: Vec<LedgerRow> = sql(
+        "inventory.ledger",
         "SELECT id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason,
            actor, created_at
          FROM inventory_ledger

@@ -69,17 +69,15 @@ impl Worker {
     }
 
     /// Claims and handles one due message; false when none was due.
-    pub async fn deliver_one(&self) -> Result<bool, sqlx::Error> {
+    pub async fn deliver_one(&self) -> Result<bool, crate::db::Error> {
         let now = time::now_ms();
         let lease = i64::try_from(self.config.mail.outbox.lease.as_millis()).unwrap_or(i64::MAX);
-        let Some(message) = outbox::claim(self.db.pool(), self.db.engine(), now, now + lease).await? else {
+        let Some(message) = outbox::claim(&self.db, now, now + lease).await? else {
             return Ok(false);
         };
         match self.handle(&message).await {
             Ok(()) => {
-                if !outbox::delivered(self.db.pool(), &message.id, message.lease_until, time::now_ms())
-                    .await?
-                {
+                if !outbox::delivered(&self.db, &message.id, message.lease_until, time::now_ms()).await? {
                     tracing::warn!(id = %message.id, "outbox: delivered after the lease ran out; it may go out twice");
                 }
             }
@@ -90,8 +88,7 @@ impl Worker {
                 .then(|| time::now_ms() + self.backoff(message.attempts));
                 tracing::warn!(id = %message.id, topic = %message.topic, attempts = message.attempts,
                     dead = retry_at.is_none(), error = %failure.error, "outbox: delivery failed");
-                outbox::failed(self.db.pool(), &message.id, message.lease_until, &failure.error, retry_at)
-                    .await?;
+                outbox::failed(&self.db, &message.id, message.lease_until, &failure.error, retry_at).await?;
             }
         }
         Ok(true)

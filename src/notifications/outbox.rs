@@ -1,9 +1,10 @@
 //! The outbox table, owned here: queueing a message in the transaction that causes it, claiming
 //! due messages with a lease, and recording how delivery went.
 
-use sqlx::{Any, Executor, FromRow};
-
-use crate::{db::Engine, ids, time};
+use crate::{
+    db::{self, Exec, FromRow, sql},
+    ids, time,
+};
 
 /// What happened, as the outbox names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,13 +44,10 @@ impl Topic {
 }
 
 /// Queues `topic` with its JSON payload, in the caller's transaction.
-pub async fn enqueue<'c>(
-    db: impl Executor<'c, Database = Any>,
-    topic: Topic,
-    payload: &serde_json::Value,
-) -> Result<(), sqlx::Error> {
+pub async fn enqueue(db: impl Exec, topic: Topic, payload: &serde_json::Value) -> Result<(), db::Error> {
     let now = time::now_ms();
-    sqlx::query(
+    sql(
+        "outbox.enqueue",
         "INSERT INTO outbox (id, topic, payload, created_at, available_at) VALUES ($1, $2, $3, $4, $4)",
     )
     .bind(ids::new_id("evt"))
@@ -75,34 +73,29 @@ pub struct Claimed {
 /// one entry of its own partial index, so a long backlog does not slow the claim. The
 /// conditions are repeated in the outer `WHERE`, so when two workers pick the same row only
 /// one update matches; PostgreSQL also skips rows another worker has locked.
-pub async fn claim<'c>(
-    db: impl Executor<'c, Database = Any>,
-    engine: Engine,
-    now: i64,
-    lease_until: i64,
-) -> Result<Option<Claimed>, sqlx::Error> {
-    const EXPIRED: &str = "status = 'sending' AND lease_until < $1";
-    const PENDING: &str = "status = 'pending' AND available_at <= $1";
-    let sql = format!(
+pub async fn claim(db: impl Exec, now: i64, lease_until: i64) -> Result<Option<Claimed>, db::Error> {
+    let mut claim = sql(
+        "outbox.claim",
         "UPDATE outbox SET status = 'sending', lease_until = $2, attempts = attempts + 1
          WHERE id = COALESCE(
-             (SELECT id FROM outbox WHERE {EXPIRED} ORDER BY lease_until LIMIT 1{skip}),
-             (SELECT id FROM outbox WHERE {PENDING} ORDER BY available_at, id LIMIT 1{skip}))
-           AND (({EXPIRED}) OR ({PENDING}))
-         RETURNING id, topic, payload, attempts, lease_until",
-        skip = engine.skip_locked(),
+             (SELECT id FROM outbox WHERE status = 'sending' AND lease_until < $1 ORDER BY lease_until LIMIT 1",
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).bind(lease_until).fetch_optional(db).await
+    claim.skip_locked().push(
+        "), (SELECT id FROM outbox WHERE status = 'pending' AND available_at <= $1
+              ORDER BY available_at, id LIMIT 1",
+    );
+    claim.skip_locked().push(
+        "))
+           AND ((status = 'sending' AND lease_until < $1) OR (status = 'pending' AND available_at <= $1))
+         RETURNING id, topic, payload, attempts, lease_until",
+    );
+    claim.bind(now).bind(lease_until).fetch_optional(db).await
 }
 
 /// Marks a message delivered, if the lease is still this worker's.
-pub async fn delivered<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-    lease_until: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+pub async fn delivered(db: impl Exec, id: &str, lease_until: i64, now: i64) -> Result<bool, db::Error> {
+    let done = sql(
+        "outbox.delivered",
         "UPDATE outbox SET status = 'delivered', delivered_at = $3, lease_until = NULL, last_error = NULL
          WHERE id = $1 AND status = 'sending' AND lease_until = $2",
     )
@@ -111,22 +104,23 @@ pub async fn delivered<'c>(
     .bind(now)
     .execute(db)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Puts a message back for another try at `retry_at`, or parks it as `dead`.
-pub async fn failed<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn failed(
+    db: impl Exec,
     id: &str,
     lease_until: i64,
     error: &str,
     retry_at: Option<i64>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::Error> {
     let (status, available_at) = match retry_at {
         Some(at) => ("pending", at),
         None => ("dead", 0),
     };
-    sqlx::query(
+    sql(
+        "outbox.failed",
         "UPDATE outbox SET status = $3, available_at = CASE WHEN $3 = 'dead' THEN available_at ELSE $4 END,
            lease_until = NULL, last_error = $5
          WHERE id = $1 AND status = 'sending' AND lease_until = $2",
@@ -154,13 +148,14 @@ pub struct Row {
 }
 
 /// Newest first, `limit + 1` rows.
-pub async fn list<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn list(
+    db: impl Exec,
     status: Option<&str>,
     after: Option<(i64, &str)>,
     limit: i64,
-) -> Result<Vec<Row>, sqlx::Error> {
-    let mut q = crate::db::SqlBuilder::new(
+) -> Result<Vec<Row>, db::Error> {
+    let mut q = crate::db::sql(
+        "outbox.list",
         "SELECT id, topic, status, attempts, last_error, created_at, available_at, delivered_at FROM outbox WHERE 1 = 1",
     );
     if let Some(status) = status {
@@ -174,6 +169,7 @@ pub async fn list<'c>(
 }
 
 /// (status, count) for every delivery status.
-pub async fn counts<'c>(db: impl Executor<'c, Database = Any>) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    crate::db::count_by_status(db, "outbox", &["pending", "sending", "delivered", "dead"]).await
+pub async fn counts(db: impl Exec) -> Result<Vec<(String, i64)>, db::Error> {
+    crate::db::count_by_status(db, "outbox.counts", "outbox", &["pending", "sending", "delivered", "dead"])
+        .await
 }

@@ -58,7 +58,7 @@ async fn list_outbox(
     }
     let page = ListParams { limit: params.limit, cursor: params.cursor }.page()?;
     let after = page.after.as_ref().map(|c| (c.at, c.id.as_str()));
-    let rows = outbox::list(state.db.pool(), params.status.as_deref(), after, page.limit).await?;
+    let rows = outbox::list(&state.db, params.status.as_deref(), after, page.limit).await?;
     let page =
         Page::from_rows(rows, page.limit, |r| crate::page::Cursor { at: r.created_at, id: r.id.clone() });
     Ok(axum::Json(page.map(|r| OutboxMessageView {

@@ -29,14 +29,14 @@ pub async fn fulfill(db: &Db, id: &str, tracking_number: Option<&str>) -> Result
     retry_transient(|| async move {
         let now = time::now_ms();
         let mut tx = db.begin().await?;
-        if store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Fulfilled, now).await?.is_none() {
+        if store::transition(&mut tx, id, OrderStatus::Paid, OrderStatus::Fulfilled, now).await?.is_none() {
             return Err(invalid_state(order, "fulfilled"));
         }
         if let Some(tracking) = tracking {
-            store::set_tracking(&mut *tx, id, tracking).await?;
+            store::set_tracking(&mut tx, id, tracking).await?;
         }
         let event = serde_json::json!({"order_id": id, "tracking_number": tracking});
-        notifications::enqueue(&mut *tx, notifications::Topic::OrderFulfilled, &event).await?;
+        notifications::enqueue(&mut tx, notifications::Topic::OrderFulfilled, &event).await?;
         tx.commit().await?;
         Ok(())
     })
@@ -71,15 +71,15 @@ pub async fn cancel(db: &Db, payments: &Payments, id: &str) -> Result<Order, Api
     retry_transient(|| async move {
         let now = time::now_ms();
         let mut tx = db.begin().await?;
-        if store::transition(&mut *tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now).await?.is_none() {
+        if store::transition(&mut tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now).await?.is_none() {
             return Err(invalid_state(order, "cancelled"));
         }
-        payments::settle(&mut *tx, id, PaymentStatus::Refunded, None, None, now).await?;
+        payments::settle(&mut tx, id, PaymentStatus::Refunded, None, None, now).await?;
         let event = serde_json::json!({"order_id": id});
-        notifications::enqueue(&mut *tx, notifications::Topic::OrderCancelled, &event).await?;
+        notifications::enqueue(&mut tx, notifications::Topic::OrderCancelled, &event).await?;
         // Stock last and in variant-id order, as everywhere stock moves.
         let reason = format!("order {id} cancelled");
-        for line in store::stock_lines(&mut *tx, id).await? {
+        for line in store::stock_lines(&mut tx, id).await? {
             inventory::move_stock(&mut tx, &line.variant_id, StockMove::Return, line.quantity, &reason)
                 .await?;
         }

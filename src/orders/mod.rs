@@ -37,7 +37,7 @@ impl Reader<'_> {
 
 /// The order if `reader` may see it; otherwise the same `404` as for an order that does not exist.
 pub async fn get_order(db: &Db, id: &str, reader: Reader<'_>) -> Result<Order, ApiError> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let (order, token_hash) = store::find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
     let owner = reader.customer_id.is_some() && order.customer_id.as_deref() == reader.customer_id;
     let holder = match reader.token {
@@ -45,7 +45,7 @@ pub async fn get_order(db: &Db, id: &str, reader: Reader<'_>) -> Result<Order, A
         Some(token) => {
             let hash = ids::token_hash(token);
             ids::constant_time_eq(hash.as_bytes(), token_hash.as_bytes())
-                || store::has_extra_token(&mut *conn, &order.id, &hash).await?
+                || store::has_extra_token(&mut conn, &order.id, &hash).await?
         }
     };
     // A failed checkout is not an order to the shopper.
@@ -59,13 +59,13 @@ pub async fn list_for_customer(
     customer_id: &str,
     page: &PageRequest,
 ) -> Result<Vec<Order>, ApiError> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     Ok(store::list(&mut conn, store::ListFilter::Customer(customer_id), page).await?)
 }
 
 /// Every order, newest first, narrowed by `filter`.
 pub async fn list_all(db: &Db, filter: &AdminFilter, page: &PageRequest) -> Result<Vec<Order>, ApiError> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     Ok(store::list(&mut conn, store::ListFilter::Admin(filter), page).await?)
 }
 
@@ -75,10 +75,10 @@ pub fn cursor_of(order: &Order) -> Cursor {
 
 /// Store-wide numbers for `/metrics`.
 pub async fn snapshot(db: &Db) -> Result<crate::metrics::StoreSnapshot, ApiError> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let orders_by_status = store::counts_by_status(&mut conn).await?;
     let payments_by_status = crate::payments::counts(&mut conn).await?;
-    let outbox_by_status = crate::notifications::outbox::counts(&mut *conn).await?;
+    let outbox_by_status = crate::notifications::outbox::counts(&mut conn).await?;
     // Not delivered yet: waiting for its turn or being sent.
     let outbox_backlog =
         outbox_by_status.iter().filter(|(s, _)| s == "pending" || s == "sending").map(|(_, n)| n).sum();
@@ -93,6 +93,6 @@ pub async fn snapshot(db: &Db) -> Result<crate::metrics::StoreSnapshot, ApiError
 /// A new key to the order, for a link in an email. Only its hash is kept.
 pub async fn mint_access_token(db: &Db, order_id: &str) -> Result<String, ApiError> {
     let token = ids::new_token("ordtok");
-    store::insert_extra_token(db.pool(), order_id, &ids::token_hash(&token), crate::time::now_ms()).await?;
+    store::insert_extra_token(db, order_id, &ids::token_hash(&token), crate::time::now_ms()).await?;
     Ok(token)
 }

@@ -22,10 +22,9 @@ pub async fn create_pending(
     items: Vec<OrderItem>,
 ) -> Result<Order, ApiError> {
     let total: i64 = items.iter().map(|i| i.line_total).sum();
-    let engine = tx.engine();
-    let number = store::insert_order(&mut **tx, engine, &o, total).await?;
+    let number = store::insert_order(&mut *tx, &o, total).await?;
     for (position, item) in items.iter().enumerate() {
-        store::insert_item(&mut **tx, o.id, i64::try_from(position).unwrap_or(0), item).await?;
+        store::insert_item(&mut *tx, o.id, i64::try_from(position).unwrap_or(0), item).await?;
     }
     let payment = NewPayment {
         id: o.payment_id,
@@ -35,7 +34,7 @@ pub async fn create_pending(
         currency: o.currency,
         now: o.now,
     };
-    payments::open(&mut **tx, &payment).await?;
+    payments::open(&mut *tx, &payment).await?;
     Ok(Order {
         id: o.id.to_owned(),
         number,
@@ -82,20 +81,20 @@ pub async fn settle(
         }
         Settlement::Failed { code } => (OrderStatus::Failed, PaymentStatus::Failed, None, Some(code)),
     };
-    let Some(moved) = store::transition(&mut **tx, order_id, OrderStatus::PendingPayment, to, now).await?
+    let Some(moved) = store::transition(&mut *tx, order_id, OrderStatus::PendingPayment, to, now).await?
     else {
         return Ok(None);
     };
-    payments::settle(&mut **tx, order_id, payment, reference, code, now).await?;
+    payments::settle(&mut *tx, order_id, payment, reference, code, now).await?;
     Ok(Some(moved))
 }
 
 /// What each line of the order takes from stock, in variant-id order.
 pub async fn stock_lines(tx: &mut Tx, order_id: &str) -> Result<Vec<StockLine>, ApiError> {
-    Ok(store::stock_lines(&mut **tx, order_id).await?)
+    Ok(store::stock_lines(&mut *tx, order_id).await?)
 }
 
 /// Orders still waiting for their payment's outcome, created before `before` (for the reconciler).
 pub async fn pending_before(db: &Db, before: i64) -> Result<Vec<String>, ApiError> {
-    Ok(store::pending_before(db.pool(), before).await?)
+    Ok(store::pending_before(db, before).await?)
 }

@@ -2,11 +2,9 @@
 
 use std::collections::HashMap;
 
-use sqlx::{Any, AnyConnection, Executor, FromRow};
-
 use super::model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, PendingOrder, ShippingAddress};
 use crate::{
-    db::{Engine, SqlBuilder, count_by_status},
+    db::{self, Exec, FromRow, GuardedUpdate, count_by_status, sql},
     page::PageRequest,
     payments,
 };
@@ -78,18 +76,19 @@ struct ItemRow {
 }
 
 /// Completes order rows with their items and payments: two queries for the whole page.
-async fn assemble(db: &mut AnyConnection, rows: Vec<OrderRow>) -> Result<Vec<(Order, String)>, sqlx::Error> {
+async fn assemble(mut db: impl Exec, rows: Vec<OrderRow>) -> Result<Vec<(Order, String)>, db::Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let mut q = SqlBuilder::new(
+    let mut q = sql(
+        "orders.assemble",
         "SELECT order_id, id, variant_id, product_id, product_title, variant_title, sku, quantity, unit_price, \
          line_total FROM order_items WHERE order_id IN (",
     );
     q.push_list(ids.iter().copied()).push(") ORDER BY order_id, position");
     let mut items: HashMap<String, Vec<OrderItem>> = HashMap::new();
-    for r in q.fetch_all::<ItemRow>(&mut *db).await? {
+    for r in q.fetch_all::<ItemRow>(&mut db).await? {
         items.entry(r.order_id).or_default().push(OrderItem {
             id: r.id,
             variant_id: r.variant_id,
@@ -102,7 +101,7 @@ async fn assemble(db: &mut AnyConnection, rows: Vec<OrderRow>) -> Result<Vec<(Or
             line_total: r.line_total,
         });
     }
-    let mut payments = payments::for_orders(&mut *db, &ids).await?;
+    let mut payments = payments::for_orders(&mut db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -114,10 +113,10 @@ async fn assemble(db: &mut AnyConnection, rows: Vec<OrderRow>) -> Result<Vec<(Or
 }
 
 /// The order and the hash of its access token.
-pub async fn find(db: &mut AnyConnection, id: &str) -> Result<Option<(Order, String)>, sqlx::Error> {
-    let mut q = SqlBuilder::new("SELECT ");
+pub async fn find(mut db: impl Exec, id: &str) -> Result<Option<(Order, String)>, db::Error> {
+    let mut q = sql("orders.find", "SELECT ");
     q.push(ORDER_COLUMNS).push(" FROM orders o WHERE o.id = ").push_bind(id);
-    let rows: Vec<OrderRow> = q.fetch_all(&mut *db).await?;
+    let rows: Vec<OrderRow> = q.fetch_all(&mut db).await?;
     Ok(assemble(db, rows).await?.pop())
 }
 
@@ -128,11 +127,11 @@ pub enum ListFilter<'a> {
 
 /// Newest first, `limit + 1` rows.
 pub async fn list(
-    db: &mut AnyConnection,
+    mut db: impl Exec,
     filter: ListFilter<'_>,
     page: &PageRequest,
-) -> Result<Vec<Order>, sqlx::Error> {
-    let mut q = SqlBuilder::new("SELECT ");
+) -> Result<Vec<Order>, db::Error> {
+    let mut q = sql("orders.list", "SELECT ");
     q.push(ORDER_COLUMNS).push(" FROM orders o WHERE 1 = 1");
     match filter {
         ListFilter::Customer(customer) => {
@@ -158,25 +157,22 @@ pub async fn list(
             .push(")");
     }
     q.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ").push_bind(page.limit + 1);
-    let rows: Vec<OrderRow> = q.fetch_all(&mut *db).await?;
+    let rows: Vec<OrderRow> = q.fetch_all(&mut db).await?;
     Ok(assemble(db, rows).await?.into_iter().map(|(order, _)| order).collect())
 }
 
 /// Records a new order under the next order number, and returns that number.
-pub async fn insert_order<'c>(
-    db: impl Executor<'c, Database = Any>,
-    engine: Engine,
-    o: &PendingOrder<'_>,
-    total: i64,
-) -> Result<i64, sqlx::Error> {
-    let sql = format!(
+pub async fn insert_order(db: impl Exec, o: &PendingOrder<'_>, total: i64) -> Result<i64, db::Error> {
+    let mut insert = sql(
+        "orders.insert",
         "INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, total,
            shipping_address, access_token_hash, created_at, updated_at)
-         VALUES ($1, {}, $2, $3, $4, 'pending_payment', $5, $6, $6, $7, $8, $9, $9)
-         RETURNING number",
-        engine.next_order_number()
+         VALUES ($1, ",
     );
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+    insert
+        .next_order_number()
+        .push(", $2, $3, $4, 'pending_payment', $5, $6, $6, $7, $8, $9, $9) RETURNING number");
+    insert
         .bind(o.id)
         .bind(o.cart_id)
         .bind(o.customer_id)
@@ -186,17 +182,17 @@ pub async fn insert_order<'c>(
         .bind(serde_json::to_string(o.shipping_address).unwrap_or_default())
         .bind(o.access_token_hash)
         .bind(o.now)
-        .fetch_one(db)
+        .scalar_one(db)
         .await
 }
 
-pub async fn insert_item<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn insert_item(
+    db: impl Exec,
     order_id: &str,
     position: i64,
     item: &OrderItem,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), db::Error> {
+    sql("orders.insert_item", 
         "INSERT INTO order_items (id, order_id, variant_id, product_id, product_title, variant_title, sku, quantity,
            unit_price, line_total, position)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -224,16 +220,22 @@ pub struct Moved {
 }
 
 /// Moves the order from `from` to `to`; `None` when it was not in `from` (someone else moved it).
-pub async fn transition<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn transition(
+    db: impl Exec,
     id: &str,
     from: OrderStatus,
     to: OrderStatus,
     now: i64,
-) -> Result<Option<Moved>, sqlx::Error> {
-    let moved: Option<(String, String)> = sqlx::query_as(
-        "UPDATE orders SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2 RETURNING cart_id, email",
-    )
+) -> Result<Option<Moved>, db::Error> {
+    let moved: Option<(String, String)> = GuardedUpdate {
+        name: "orders.transition",
+        table: "orders",
+        set: "status = $3, updated_at = $4",
+        key: "id = $1",
+        guard: "status = $2",
+        returning: "cart_id, email",
+    }
+    .sql()
     .bind(id)
     .bind(from.as_str())
     .bind(to.as_str())
@@ -253,11 +255,9 @@ pub struct StockLine {
 
 /// What each line of the order takes from stock, in variant-id order: the order every
 /// transaction that moves stock locks its rows in.
-pub async fn stock_lines<'c>(
-    db: impl Executor<'c, Database = Any>,
-    order_id: &str,
-) -> Result<Vec<StockLine>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn stock_lines(db: impl Exec, order_id: &str) -> Result<Vec<StockLine>, db::Error> {
+    sql(
+        "orders.stock_lines",
         "SELECT variant_id, sku, quantity FROM order_items WHERE order_id = $1 ORDER BY variant_id",
     )
     .bind(order_id)
@@ -265,12 +265,8 @@ pub async fn stock_lines<'c>(
     .await
 }
 
-pub async fn set_tracking<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-    tracking: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE orders SET tracking_number = $2 WHERE id = $1")
+pub async fn set_tracking(db: impl Exec, id: &str, tracking: &str) -> Result<(), db::Error> {
+    sql("orders.set_tracking", "UPDATE orders SET tracking_number = $2 WHERE id = $1")
         .bind(id)
         .bind(tracking)
         .execute(db)
@@ -279,50 +275,47 @@ pub async fn set_tracking<'c>(
 }
 
 /// Orders still waiting for their payment's outcome, created before `before` (for the reconciler).
-pub async fn pending_before<'c>(
-    db: impl Executor<'c, Database = Any>,
-    before: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn pending_before(db: impl Exec, before: i64) -> Result<Vec<String>, db::Error> {
+    sql("orders.pending_before", 
         "SELECT id FROM orders WHERE status = 'pending_payment' AND created_at < $1 ORDER BY created_at LIMIT 100",
     )
     .bind(before)
-    .fetch_all(db)
+    .scalar_all(db)
     .await
 }
 
 /// (status, count) for orders, every status listed even at zero.
-pub async fn counts_by_status(db: &mut AnyConnection) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn counts_by_status(db: impl Exec) -> Result<Vec<(String, i64)>, db::Error> {
     const ORDERS: [&str; 6] = ["pending_payment", "paid", "fulfilled", "cancelled", "refunded", "failed"];
-    count_by_status(&mut *db, "orders", &ORDERS).await
+    count_by_status(db, "orders.counts", "orders", &ORDERS).await
 }
 
-pub async fn insert_extra_token<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn insert_extra_token(
+    db: impl Exec,
     order_id: &str,
     token_hash: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO order_access_tokens (token_hash, order_id, created_at) VALUES ($1, $2, $3)")
-        .bind(token_hash)
-        .bind(order_id)
-        .bind(now)
-        .execute(db)
-        .await
-        .map(drop)
+) -> Result<(), db::Error> {
+    sql(
+        "orders.insert_extra_token",
+        "INSERT INTO order_access_tokens (token_hash, order_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_hash)
+    .bind(order_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
-pub async fn has_extra_token<'c>(
-    db: impl Executor<'c, Database = Any>,
-    order_id: &str,
-    token_hash: &str,
-) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = sqlx::query_scalar(
+pub async fn has_extra_token(db: impl Exec, order_id: &str, token_hash: &str) -> Result<bool, db::Error> {
+    let found: Option<String> = sql(
+        "orders.has_extra_token",
         "SELECT order_id FROM order_access_tokens WHERE token_hash = $1 AND order_id = $2",
     )
     .bind(token_hash)
     .bind(order_id)
-    .fetch_optional(db)
+    .scalar_optional(db)
     .await?;
     Ok(found.is_some())
 }

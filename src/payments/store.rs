@@ -2,10 +2,8 @@
 
 use std::collections::HashMap;
 
-use sqlx::{Any, AnyConnection, Executor, FromRow};
-
 use super::model::{Payment, PaymentStatus};
-use crate::db::{SqlBuilder, count_by_status};
+use crate::db::{self, Exec, FromRow, count_by_status, sql};
 
 /// A payment to open, `pending`, in the transaction that records its order.
 pub struct NewPayment<'a> {
@@ -17,8 +15,9 @@ pub struct NewPayment<'a> {
     pub now: i64,
 }
 
-pub async fn open<'c>(db: impl Executor<'c, Database = Any>, p: &NewPayment<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn open(db: impl Exec, p: &NewPayment<'_>) -> Result<(), db::Error> {
+    sql(
+        "payments.open",
         "INSERT INTO payments (id, order_id, provider, amount, currency, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
@@ -36,15 +35,15 @@ pub async fn open<'c>(db: impl Executor<'c, Database = Any>, p: &NewPayment<'_>)
 
 /// Records how the order's payment ended (or, `Pending` with a reference, the provider's id for
 /// it). Guarded by the caller's order move: it runs only in the transaction that won it.
-pub async fn settle<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn settle(
+    db: impl Exec,
     order_id: &str,
     status: PaymentStatus,
     reference: Option<&str>,
     failure_code: Option<&str>,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), db::Error> {
+    sql("payments.settle", 
         "UPDATE payments SET status = $2, reference = COALESCE($3, reference), failure_code = $4, updated_at = $5
          WHERE order_id = $1",
     )
@@ -70,17 +69,18 @@ struct PaymentRow {
 
 /// The payments of these orders, by order id: one query for a whole page of orders.
 pub async fn for_orders(
-    db: &mut AnyConnection,
+    mut db: impl Exec,
     order_ids: &[&str],
-) -> Result<HashMap<String, Payment>, sqlx::Error> {
+) -> Result<HashMap<String, Payment>, db::Error> {
     if order_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut q = SqlBuilder::new(
+    let mut q = sql(
+        "payments.for_orders",
         "SELECT order_id, id, provider, reference, status, failure_code FROM payments WHERE order_id IN (",
     );
     q.push_list(order_ids.iter().copied()).push(")");
-    let rows = q.fetch_all::<PaymentRow>(&mut *db).await?;
+    let rows = q.fetch_all::<PaymentRow>(&mut db).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -97,7 +97,7 @@ pub async fn for_orders(
 }
 
 /// (status, count) for every status, zero included (for `/metrics`).
-pub async fn counts(db: &mut AnyConnection) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn counts(db: impl Exec) -> Result<Vec<(String, i64)>, db::Error> {
     let statuses = PaymentStatus::ALL.map(PaymentStatus::as_str);
-    count_by_status(&mut *db, "payments", &statuses).await
+    count_by_status(db, "payments.counts", "payments", &statuses).await
 }

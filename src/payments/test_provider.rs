@@ -12,7 +12,10 @@
 //! half of the failed charges fail before charging, half charge and then lose the answer.
 
 use super::provider::{BoxFuture, ChargeOutcome, ChargeRequest, PaymentProvider, ProviderError};
-use crate::{db::Db, ids, time};
+use crate::{
+    db::{Db, Upsert, sql},
+    ids, time,
+};
 
 pub struct TestProvider {
     db: Db,
@@ -46,19 +49,23 @@ impl TestProvider {
         // The key makes the charge happen once: a repeat changes nothing (the update sets the
         // key to itself) and returns the first charge's answer.
         let reference = ids::new_id("pi_test");
-        let (reference, outcome): (String, String) = sqlx::query_as(
-            "INSERT INTO test_provider_charges (idempotency_key, reference, amount, currency, outcome, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key
-             RETURNING reference, outcome",
-        )
+        let (reference, outcome): (String, String) = Upsert {
+            name: "test_provider.charge",
+            table: "test_provider_charges",
+            columns: "idempotency_key, reference, amount, currency, outcome, created_at",
+            values: "$1, $2, $3, $4, $5, $6",
+            key: "idempotency_key",
+            update: Some("idempotency_key = excluded.idempotency_key"),
+            returning: Some("reference, outcome"),
+        }
+        .sql()
         .bind(&request.idempotency_key)
         .bind(&reference)
         .bind(request.amount)
         .bind(&request.currency)
         .bind(outcome)
         .bind(time::now_ms())
-        .fetch_one(self.db.pool())
+        .fetch_one(&self.db)
         .await
         .map_err(|e| ProviderError(format!("test provider storage: {e}")))?;
         if answer_lost {
@@ -75,12 +82,14 @@ impl TestProvider {
     }
 
     async fn lookup(&self, key: &str) -> Result<Option<ChargeOutcome>, ProviderError> {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT reference, outcome FROM test_provider_charges WHERE idempotency_key = $1")
-                .bind(key)
-                .fetch_optional(self.db.pool())
-                .await
-                .map_err(|e| ProviderError(format!("test provider storage: {e}")))?;
+        let row: Option<(String, String)> = sql(
+            "test_provider.lookup",
+            "SELECT reference, outcome FROM test_provider_charges WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.db)
+        .await
+        .map_err(|e| ProviderError(format!("test provider storage: {e}")))?;
         Ok(row.map(|(reference, outcome)| answer(reference, outcome)))
     }
 }
@@ -120,9 +129,9 @@ impl PaymentProvider for TestProvider {
         _idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<(), ProviderError>> {
         Box::pin(async move {
-            sqlx::query("UPDATE test_provider_charges SET refunded = 1 WHERE reference = $1 AND outcome = 'succeeded'")
+            sql("test_provider.refund", "UPDATE test_provider_charges SET refunded = 1 WHERE reference = $1 AND outcome = 'succeeded'")
                 .bind(reference)
-                .execute(self.db.pool())
+                .execute(&self.db)
                 .await
                 .map(drop)
                 .map_err(|e| ProviderError(format!("test provider storage: {e}")))

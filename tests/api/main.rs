@@ -24,6 +24,7 @@ mod processes;
 mod products;
 mod schema;
 mod smtp;
+mod statements;
 mod storefront;
 mod stripe;
 mod stripe_webhooks;

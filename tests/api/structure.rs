@@ -387,3 +387,40 @@ fn only_the_edge_picks_http_statuses() {
         .collect();
     assert!(offenders.is_empty(), "rules naming a status code (use a named ApiError): {offenders:?}");
 }
+
+/// Files outside `src/db/`, with what they say in string literals left out (messages may name
+/// an engine for people to read; code may not).
+fn outside_db() -> Vec<(String, String)> {
+    sources()
+        .values()
+        .filter(|s| !s.path.to_string_lossy().contains("/src/db/"))
+        .map(|s| {
+            let without_strings: String = s.code.split('"').step_by(2).collect::<Vec<_>>().join("\"\"");
+            (s.path.display().to_string(), without_strings)
+        })
+        .collect()
+}
+
+#[test]
+fn all_sql_runs_through_db() {
+    let db_files = sources().values().filter(|s| s.path.to_string_lossy().contains("/src/db/")).count();
+    assert!(db_files >= 4, "db/ is read too: {db_files}");
+    assert!(sources().values().any(|s| s.code.contains("sqlx::query(")), "the one call to sqlx is seen");
+    let offenders: Vec<String> = outside_db()
+        .into_iter()
+        .filter(|(_, code)| code.contains("sqlx::") || code.contains("use sqlx"))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(offenders.is_empty(), "sqlx named outside db/ (use db::sql and db::Exec): {offenders:?}");
+}
+
+#[test]
+fn no_engine_is_named_outside_db() {
+    const NAMES: [&str; 6] = ["Engine::", "Sqlite", "Postgres", "MySql", "engine()", "chains_writes"];
+    let offenders: Vec<String> = outside_db()
+        .into_iter()
+        .filter(|(_, code)| NAMES.iter().any(|n| code.contains(n)))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(offenders.is_empty(), "an engine named outside db/ (give db a named operation): {offenders:?}");
+}

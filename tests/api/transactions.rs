@@ -81,7 +81,10 @@ async fn bump_in_order(db: &Db, ids: [&str; 2], attempts: &AtomicU32) -> Result<
         attempts.fetch_add(1, Ordering::SeqCst);
         let mut tx = db.begin().await?;
         for (i, id) in ids.iter().enumerate() {
-            sqlx::query("UPDATE pair SET n = n + 1 WHERE id = $1").bind(*id).execute(&mut *tx).await?;
+            oxcart::db::sql("test.bump", "UPDATE pair SET n = n + 1 WHERE id = $1")
+                .bind(*id)
+                .execute(&mut tx)
+                .await?;
             if i == 0 {
                 // Both hold their first row before either asks for its second.
                 tokio::time::sleep(Duration::from_millis(300)).await;

@@ -39,7 +39,7 @@ pub async fn create_category(db: &Db, input: NewCategory) -> Result<Category, Ap
     v.finish()?;
     let mut tx = db.begin().await?;
     if let Some(parent) = &input.parent_id
-        && !store::category_exists(&mut *tx, parent).await?
+        && !store::category_exists(&mut tx, parent).await?
     {
         return Err(ApiError::field("parent_id", "is not an existing category"));
     }
@@ -50,7 +50,7 @@ pub async fn create_category(db: &Db, input: NewCategory) -> Result<Category, Ap
         parent_id: input.parent_id,
         created_at: time::now_ms(),
     };
-    match store::insert_category(&mut *tx, &category).await {
+    match store::insert_category(&mut tx, &category).await {
         Err(e) if is_unique_violation(&e, &["handle"]) => {
             return Err(ApiError::conflict("handle_taken", "Another category already has this handle."));
         }
@@ -77,13 +77,13 @@ pub async fn update_category(db: &Db, id: &str, patch: CategoryPatch) -> Result<
     let (name, handle, parent_id) = (&name, &handle, &patch.parent_id);
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
-        let mut category = store::find(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
+        let mut category = store::find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
         if let Some(parent) = parent_id {
             if let Some(parent) = parent {
-                if !store::category_exists(&mut *tx, parent).await? {
+                if !store::category_exists(&mut tx, parent).await? {
                     return Err(ApiError::field("parent_id", "is not an existing category"));
                 }
-                if store::is_at_or_above(&mut *tx, id, parent).await? {
+                if store::is_at_or_above(&mut tx, id, parent).await? {
                     return Err(ApiError::field("parent_id", "is this category or one below it"));
                 }
             }
@@ -95,7 +95,7 @@ pub async fn update_category(db: &Db, id: &str, patch: CategoryPatch) -> Result<
         if let Some(handle) = handle {
             category.handle.clone_from(handle);
         }
-        match store::update(&mut *tx, &category).await {
+        match store::update(&mut tx, &category).await {
             Err(e) if is_unique_violation(&e, &["handle"]) => {
                 return Err(ApiError::conflict("handle_taken", "Another category already has this handle."));
             }
@@ -112,9 +112,9 @@ pub async fn update_category(db: &Db, id: &str, patch: CategoryPatch) -> Result<
 pub async fn delete_category(db: &Db, id: &str) -> Result<(), ApiError> {
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
-        store::find(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
-        let children = store::count_children(&mut *tx, id).await?;
-        let products = store::count_products(&mut *tx, id).await?;
+        store::find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+        let children = store::count_children(&mut tx, id).await?;
+        let products = store::count_products(&mut tx, id).await?;
         if children > 0 || products > 0 {
             return Err(ApiError::conflict(
                 "category_not_empty",
@@ -123,7 +123,7 @@ pub async fn delete_category(db: &Db, id: &str) -> Result<(), ApiError> {
             .with_extension("subcategories", children)
             .with_extension("products", products));
         }
-        store::delete(&mut *tx, id).await?;
+        store::delete(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
     })
@@ -132,9 +132,9 @@ pub async fn delete_category(db: &Db, id: &str) -> Result<(), ApiError> {
 
 /// Whether `key` (an id or a handle) names a category.
 pub async fn category_key_exists(db: &Db, key: &str) -> Result<bool, ApiError> {
-    Ok(store::key_exists(db.pool(), key).await?)
+    Ok(store::key_exists(db, key).await?)
 }
 
 pub async fn list_categories(db: &Db, page: &PageRequest) -> Result<Vec<Category>, ApiError> {
-    Ok(store::list_categories(db.pool(), page).await?)
+    Ok(store::list_categories(db, page).await?)
 }

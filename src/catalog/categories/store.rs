@@ -1,9 +1,10 @@
 //! Category SQL.
 
-use sqlx::{Any, Executor, FromRow};
-
 use super::model::Category;
-use crate::page::PageRequest;
+use crate::{
+    db::{self, Exec, FromRow, sql},
+    page::PageRequest,
+};
 
 #[derive(FromRow)]
 struct CategoryRow {
@@ -20,11 +21,9 @@ impl From<CategoryRow> for Category {
     }
 }
 
-pub async fn insert_category<'c>(
-    db: impl Executor<'c, Database = Any>,
-    c: &Category,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn insert_category(db: impl Exec, c: &Category) -> Result<(), db::Error> {
+    sql(
+        "categories.insert_category",
         "INSERT INTO categories (id, handle, name, parent_id, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&c.id)
@@ -37,31 +36,29 @@ pub async fn insert_category<'c>(
     .map(drop)
 }
 
-pub async fn category_exists<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-) -> Result<bool, sqlx::Error> {
-    let found: Option<String> =
-        sqlx::query_scalar("SELECT id FROM categories WHERE id = $1").bind(id).fetch_optional(db).await?;
-    Ok(found.is_some())
-}
-
-/// Whether a category has this id or this handle.
-pub async fn key_exists<'c>(db: impl Executor<'c, Database = Any>, key: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = sqlx::query_scalar("SELECT id FROM categories WHERE id = $1 OR handle = $1")
-        .bind(key)
-        .fetch_optional(db)
+pub async fn category_exists(db: impl Exec, id: &str) -> Result<bool, db::Error> {
+    let found: Option<String> = sql("categories.category_exists", "SELECT id FROM categories WHERE id = $1")
+        .bind(id)
+        .scalar_optional(db)
         .await?;
     Ok(found.is_some())
 }
 
+/// Whether a category has this id or this handle.
+pub async fn key_exists(db: impl Exec, key: &str) -> Result<bool, db::Error> {
+    let found: Option<String> =
+        sql("categories.key_exists", "SELECT id FROM categories WHERE id = $1 OR handle = $1")
+            .bind(key)
+            .scalar_optional(db)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// Oldest first, so a tree reads parents before children; `limit + 1` rows.
-pub async fn list_categories<'c>(
-    db: impl Executor<'c, Database = Any>,
-    page: &PageRequest,
-) -> Result<Vec<Category>, sqlx::Error> {
+pub async fn list_categories(db: impl Exec, page: &PageRequest) -> Result<Vec<Category>, db::Error> {
     let (at, id) = page.after.as_ref().map_or((i64::MIN, ""), |c| (c.at, c.id.as_str()));
-    let rows: Vec<CategoryRow> = sqlx::query_as(
+    let rows: Vec<CategoryRow> = sql(
+        "categories.list_categories",
         "SELECT id, handle, name, parent_id, created_at FROM categories
          WHERE created_at > $1 OR (created_at = $1 AND id > $2)
          ORDER BY created_at, id LIMIT $3",
@@ -74,20 +71,19 @@ pub async fn list_categories<'c>(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub async fn find<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-) -> Result<Option<Category>, sqlx::Error> {
-    let row: Option<CategoryRow> =
-        sqlx::query_as("SELECT id, handle, name, parent_id, created_at FROM categories WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
+pub async fn find(db: impl Exec, id: &str) -> Result<Option<Category>, db::Error> {
+    let row: Option<CategoryRow> = sql(
+        "categories.find",
+        "SELECT id, handle, name, parent_id, created_at FROM categories WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(Into::into))
 }
 
-pub async fn update<'c>(db: impl Executor<'c, Database = Any>, c: &Category) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE categories SET handle = $2, name = $3, parent_id = $4 WHERE id = $1")
+pub async fn update(db: impl Exec, c: &Category) -> Result<(), db::Error> {
+    sql("categories.update", "UPDATE categories SET handle = $2, name = $3, parent_id = $4 WHERE id = $1")
         .bind(&c.id)
         .bind(&c.handle)
         .bind(&c.name)
@@ -98,12 +94,9 @@ pub async fn update<'c>(db: impl Executor<'c, Database = Any>, c: &Category) -> 
 }
 
 /// Whether `ancestor` is `id` or above it in the tree.
-pub async fn is_at_or_above<'c>(
-    db: impl Executor<'c, Database = Any>,
-    ancestor: &str,
-    id: &str,
-) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = sqlx::query_scalar(
+pub async fn is_at_or_above(db: impl Exec, ancestor: &str, id: &str) -> Result<bool, db::Error> {
+    let found: Option<String> = sql(
+        "categories.is_at_or_above",
         "WITH RECURSIVE up (id, parent_id) AS (
            SELECT id, parent_id FROM categories WHERE id = $1
            UNION ALL SELECT c.id, c.parent_id FROM categories c JOIN up ON c.id = up.parent_id)
@@ -111,28 +104,31 @@ pub async fn is_at_or_above<'c>(
     )
     .bind(id)
     .bind(ancestor)
-    .fetch_optional(db)
+    .scalar_optional(db)
     .await?;
     Ok(found.is_some())
 }
 
-pub async fn count_children<'c>(db: impl Executor<'c, Database = Any>, id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM categories WHERE parent_id = $1")
+pub async fn count_children(db: impl Exec, id: &str) -> Result<i64, db::Error> {
+    sql("categories.count_children", "SELECT CAST(COUNT(*) AS BIGINT) FROM categories WHERE parent_id = $1")
         .bind(id)
-        .fetch_one(db)
+        .scalar_one(db)
         .await
 }
 
 /// Products filed in the category (any status). The filing rows are written by the products'
 /// rules; a category only counts them, to refuse deleting one that still holds any.
-pub async fn count_products<'c>(db: impl Executor<'c, Database = Any>, id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM product_categories WHERE category_id = $1")
-        .bind(id)
-        .fetch_one(db)
-        .await
+pub async fn count_products(db: impl Exec, id: &str) -> Result<i64, db::Error> {
+    sql(
+        "categories.count_products",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM product_categories WHERE category_id = $1",
+    )
+    .bind(id)
+    .scalar_one(db)
+    .await
 }
 
-pub async fn delete<'c>(db: impl Executor<'c, Database = Any>, id: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM categories WHERE id = $1").bind(id).execute(db).await?;
-    Ok(done.rows_affected() == 1)
+pub async fn delete(db: impl Exec, id: &str) -> Result<bool, db::Error> {
+    let done = sql("categories.delete", "DELETE FROM categories WHERE id = $1").bind(id).execute(db).await?;
+    Ok(done == 1)
 }

@@ -16,10 +16,9 @@
 
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
-use sqlx::FromRow;
 
 use super::{model::ProductStatus, store};
-use crate::db::{Engine, SqlBuilder};
+use crate::db::{FromRow, Sql, sql};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -174,8 +173,8 @@ pub fn window(q: &ProductQuery, tier: Option<Tier>, wanted: i64) -> Option<i64> 
 
 /// The query for one of [`tiers`]: at most `limit` rows, the caller asks for one more than
 /// the page holds to know whether another page follows.
-pub fn build(engine: Engine, q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> SqlBuilder {
-    let mut sql = SqlBuilder::default();
+pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sql {
+    let mut sql = sql("products.list", "");
     if let Some(category) = &q.category {
         // The category and everything below it in the tree.
         let key = sql.param(category.as_str());
@@ -204,9 +203,13 @@ pub fn build(engine: Engine, q: &ProductQuery, tier: Option<Tier>, scan: Scan, l
             if let Some(status) = status {
                 // With a search, the matches are the way in; the status index would scan
                 // everything.
-                let column =
-                    if q.search.is_some() { engine.without_index("p.status") } else { "p.status".to_owned() };
-                sql.push(" AND ").push(&column).push(" = ").push_bind(status.as_str());
+                sql.push(" AND ");
+                if q.search.is_some() {
+                    sql.without_index("p.status");
+                } else {
+                    sql.push("p.status");
+                }
+                sql.push(" = ").push_bind(status.as_str());
             }
             if let Some(after) = &q.after {
                 push_after(&mut sql, after, rank);
@@ -218,13 +221,16 @@ pub fn build(engine: Engine, q: &ProductQuery, tier: Option<Tier>, scan: Scan, l
             sql.push(" AND 1 = 0");
         }
         Some(words) => {
-            let mut matches = |title_only| engine.product_matches(&mut sql, words, title_only);
-            let condition = match tier {
-                None => matches(false),
-                Some(Tier::Title) => matches(true),
-                Some(Tier::Other) => format!("{} AND NOT ({})", matches(false), matches(true)),
+            sql.push(" AND ");
+            match tier {
+                None => sql.product_matches(words, false),
+                Some(Tier::Title) => sql.product_matches(words, true),
+                Some(Tier::Other) => sql
+                    .product_matches(words, false)
+                    .push(" AND NOT (")
+                    .product_matches(words, true)
+                    .push(")"),
             };
-            sql.push(" AND ").push(&condition);
         }
         None => {}
     }
@@ -262,8 +268,8 @@ pub fn build(engine: Engine, q: &ProductQuery, tier: Option<Tier>, scan: Scan, l
 
 /// Rows strictly after the cursor, in its sort. A relevance cursor bounds only its own tier:
 /// [`tiers`] has left out those above it, and those below start from their top.
-fn push_after(sql: &mut SqlBuilder, after: &ProductCursor, rank: i64) {
-    let newest_before = |sql: &mut SqlBuilder, at: i64, id: &str| {
+fn push_after(sql: &mut Sql, after: &ProductCursor, rank: i64) {
+    let newest_before = |sql: &mut Sql, at: i64, id: &str| {
         sql.push(" AND (p.created_at, p.id) < (").push_bind(at).push(", ").push_bind(id).push(")");
     };
     match after {

@@ -11,7 +11,7 @@ use super::{
     store::{self, KeyColumn, ProductValues, VariantValues},
 };
 use crate::{
-    db::{Db, Tx, is_unique_violation},
+    db::{self, Db, Tx, is_unique_violation},
     error::{ApiError, FieldError},
     ids, inventory,
     page::take_page,
@@ -39,12 +39,12 @@ pub async fn create_product(
         images: &fields.images,
         now,
     };
-    store::insert_product(&mut *tx, &values).await.map_err(handle_conflict)?;
+    store::insert_product(&mut tx, &values).await.map_err(handle_conflict)?;
     store::set_categories(&mut tx, &id, &fields.category_ids).await?;
     for (i, variant) in variants.iter().enumerate() {
         insert_variant(&mut tx, &id, variant, actor, now).await.map_err(|e| at_variant(e, i))?;
     }
-    store::refresh_price_range(&mut *tx, &id, now).await?;
+    store::refresh_price_range(&mut tx, &id, now).await?;
     let product = load(&mut tx, KeyColumn::Id, &id).await?.ok_or_else(ApiError::not_found)?;
     tx.commit().await?;
     Ok(product)
@@ -67,7 +67,7 @@ pub async fn update_product(db: &Db, id: &str, patch: ProductPatch) -> Result<Pr
         images: patch.images.as_deref().unwrap_or(&current.images),
         now: time::now_ms(),
     };
-    store::update_product(&mut *tx, &values).await.map_err(handle_conflict)?;
+    store::update_product(&mut tx, &values).await.map_err(handle_conflict)?;
     let product = load(&mut tx, KeyColumn::Id, id).await?.ok_or_else(ApiError::not_found)?;
     tx.commit().await?;
     Ok(product)
@@ -76,7 +76,7 @@ pub async fn update_product(db: &Db, id: &str, patch: ProductPatch) -> Result<Pr
 /// Products are archived, never deleted: orders keep pointing at them.
 pub async fn archive_product(db: &Db, id: &str) -> Result<(), ApiError> {
     let mut tx = db.begin().await?;
-    if !store::set_status(&mut *tx, id, ProductStatus::Archived, time::now_ms()).await? {
+    if !store::set_status(&mut tx, id, ProductStatus::Archived, time::now_ms()).await? {
         return Err(ApiError::not_found());
     }
     tx.commit().await?;
@@ -93,15 +93,15 @@ pub async fn add_variant(
     let fields = input.check(currency)?;
     let now = time::now_ms();
     let mut tx = db.begin().await?;
-    store::find_row(&mut *tx, KeyColumn::Id, product_id).await?.ok_or_else(ApiError::not_found)?;
-    if store::count_variants(&mut *tx, product_id).await? >= MAX_VARIANTS as i64 {
+    store::find_row(&mut tx, KeyColumn::Id, product_id).await?.ok_or_else(ApiError::not_found)?;
+    if store::count_variants(&mut tx, product_id).await? >= MAX_VARIANTS as i64 {
         return Err(ApiError::conflict(
             "too_many_variants",
             format!("A product can have at most {MAX_VARIANTS} variants."),
         ));
     }
     let id = insert_variant(&mut tx, product_id, &fields, actor, now).await?;
-    store::refresh_price_range(&mut *tx, product_id, now).await?;
+    store::refresh_price_range(&mut tx, product_id, now).await?;
     let variant = store::find_variant(&mut tx, &id).await?.ok_or_else(ApiError::not_found)?;
     tx.commit().await?;
     Ok(variant)
@@ -126,8 +126,8 @@ pub async fn update_variant(
         price: patch.price.unwrap_or(current.price),
         now,
     };
-    store::update_variant(&mut *tx, &values).await.map_err(sku_conflict)?;
-    store::refresh_price_range(&mut *tx, &current.product_id, now).await?;
+    store::update_variant(&mut tx, &values).await.map_err(sku_conflict)?;
+    store::refresh_price_range(&mut tx, &current.product_id, now).await?;
     let variant = store::find_variant(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
     tx.commit().await?;
     Ok(variant)
@@ -138,8 +138,8 @@ pub async fn update_variant(
 pub async fn get_product(db: &Db, key: &str, audience: Audience) -> Result<Product, ApiError> {
     // Handles are lower-case letters, digits and dashes, so an underscore means an id.
     let column = if key.starts_with("prod_") { KeyColumn::Id } else { KeyColumn::Handle };
-    let mut conn = db.pool().acquire().await?;
-    let row = store::find_row(&mut *conn, column, key).await?.ok_or_else(ApiError::not_found)?;
+    let mut conn = db.acquire().await?;
+    let row = store::find_row(&mut conn, column, key).await?.ok_or_else(ApiError::not_found)?;
     if audience == Audience::Shopper && row.status != ProductStatus::Published.as_str() {
         return Err(ApiError::not_found());
     }
@@ -152,7 +152,7 @@ pub async fn list_products(
     db: &Db,
     query: &ProductQuery,
 ) -> Result<(Vec<Product>, Option<String>), ApiError> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let mut rows: Vec<ListedRow> = Vec::new();
     for tier in listing::tiers(query) {
         let wanted = query.limit + 1 - i64::try_from(rows.len()).unwrap_or(i64::MAX);
@@ -161,12 +161,12 @@ pub async fn list_products(
         }
         let mut found: Vec<ListedRow> = Vec::new();
         if let Some(window) = listing::window(query, tier, wanted) {
-            let sql = listing::build(db.engine(), query, tier, Scan::Newest(window), wanted);
-            found = sql.fetch_all(&mut *conn).await?;
+            let sql = listing::build(query, tier, Scan::Newest(window), wanted);
+            found = sql.fetch_all(&mut conn).await?;
         }
         if found.len() < usize::try_from(wanted).unwrap_or(usize::MAX) {
-            let sql = listing::build(db.engine(), query, tier, Scan::Matches, wanted);
-            found = sql.fetch_all(&mut *conn).await?;
+            let sql = listing::build(query, tier, Scan::Matches, wanted);
+            found = sql.fetch_all(&mut conn).await?;
         }
         // Each tier is its own statement: a title edited between them must not list twice.
         let seen: HashSet<String> = rows.iter().map(|r| r.product.id.clone()).collect();
@@ -190,7 +190,7 @@ pub async fn list_products(
 }
 
 async fn load(tx: &mut Tx, column: KeyColumn, key: &str) -> Result<Option<Product>, ApiError> {
-    let Some(row) = store::find_row(&mut **tx, column, key).await? else { return Ok(None) };
+    let Some(row) = store::find_row(&mut *tx, column, key).await? else { return Ok(None) };
     Ok(store::assemble(tx, vec![row]).await?.pop())
 }
 
@@ -228,12 +228,12 @@ async fn insert_variant(
         price: fields.price,
         now,
     };
-    store::insert_variant(&mut **tx, &values).await.map_err(sku_conflict)?;
+    store::insert_variant(&mut *tx, &values).await.map_err(sku_conflict)?;
     inventory::open_stock(tx, &id, fields.stock, actor).await?;
     Ok(id)
 }
 
-fn handle_conflict(e: sqlx::Error) -> ApiError {
+fn handle_conflict(e: db::Error) -> ApiError {
     if is_unique_violation(&e, &["handle"]) {
         ApiError::conflict("handle_taken", "Another product already has this handle.")
     } else {
@@ -241,7 +241,7 @@ fn handle_conflict(e: sqlx::Error) -> ApiError {
     }
 }
 
-fn sku_conflict(e: sqlx::Error) -> ApiError {
+fn sku_conflict(e: db::Error) -> ApiError {
     if is_unique_violation(&e, &["sku"]) {
         ApiError::conflict("sku_taken", "Another variant already has this SKU.")
     } else {
@@ -263,5 +263,5 @@ fn at_variant(e: ApiError, index: usize) -> ApiError {
 
 /// True once any product exists, in any status.
 pub async fn any_product(db: &Db) -> Result<bool, ApiError> {
-    Ok(store::any_product(db.pool()).await?)
+    Ok(store::any_product(db).await?)
 }

@@ -3,10 +3,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sqlx::{Any, Executor, FromRow};
-
 use super::model::{Product, ProductStatus, Variant};
-use crate::{catalog::categories::model::Category, db::SqlBuilder};
+use crate::{
+    catalog::categories::model::Category,
+    db::{self, Exec, FromRow, Sql, sql},
+};
 
 pub const PRODUCT_COLUMNS: &str = "p.id, p.handle, p.title, p.sort_title, p.description, p.status, p.images, \
      p.price_min, p.price_max, p.created_at, p.updated_at";
@@ -91,27 +92,25 @@ const VARIANT_SELECT: &str = "SELECT v.id, v.product_id, v.sku, v.title, v.optio
      FROM variants v LEFT JOIN inventory_levels l ON l.variant_id = v.id";
 
 /// Completes product rows with their variants and categories: two queries for the whole page.
-pub async fn assemble(
-    db: &mut sqlx::AnyConnection,
-    rows: Vec<ProductRow>,
-) -> Result<Vec<Product>, sqlx::Error> {
+pub async fn assemble(mut db: impl Exec, rows: Vec<ProductRow>) -> Result<Vec<Product>, db::Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let mut q = SqlBuilder::new(VARIANT_SELECT);
+    let mut q = sql("products.assemble", VARIANT_SELECT);
     q.push(" WHERE v.product_id IN (").push_list(ids.iter().copied()).push(") ORDER BY v.product_id, v.id");
     let mut variants: HashMap<String, Vec<Variant>> = HashMap::new();
-    for row in q.fetch_all::<VariantRow>(&mut *db).await? {
+    for row in q.fetch_all::<VariantRow>(&mut db).await? {
         variants.entry(row.product_id.clone()).or_default().push(row.into());
     }
-    let mut q = SqlBuilder::new(
+    let mut q = sql(
+        "products.assemble_2",
         "SELECT pc.product_id, c.id, c.handle, c.name, c.parent_id, c.created_at \
          FROM product_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.product_id IN (",
     );
     q.push_list(ids.iter().copied()).push(") ORDER BY c.created_at, c.id");
     let mut categories: HashMap<String, Vec<Category>> = HashMap::new();
-    for r in q.fetch_all::<ProductCategoryRow>(&mut *db).await? {
+    for r in q.fetch_all::<ProductCategoryRow>(&mut db).await? {
         categories.entry(r.product_id).or_default().push(Category {
             id: r.id,
             handle: r.handle,
@@ -131,12 +130,8 @@ pub async fn assemble(
 }
 
 /// One product by id or handle, any status.
-pub async fn find_row<'c>(
-    db: impl Executor<'c, Database = Any>,
-    column: KeyColumn,
-    key: &str,
-) -> Result<Option<ProductRow>, sqlx::Error> {
-    let mut q = SqlBuilder::new("SELECT ");
+pub async fn find_row(db: impl Exec, column: KeyColumn, key: &str) -> Result<Option<ProductRow>, db::Error> {
+    let mut q = sql("products.find_row", "SELECT ");
     q.push(PRODUCT_COLUMNS).push(" FROM products p WHERE ").push(column.sql()).push(" = ").push_bind(key);
     Ok(q.fetch_all(db).await?.pop())
 }
@@ -166,38 +161,26 @@ pub struct ProductValues<'a> {
     pub now: i64,
 }
 
-pub async fn insert_product<'c>(
-    db: impl Executor<'c, Database = Any>,
-    p: &ProductValues<'_>,
-) -> Result<(), sqlx::Error> {
-    save_product(
-        db,
+pub async fn insert_product(db: impl Exec, p: &ProductValues<'_>) -> Result<(), db::Error> {
+    let insert = sql(
+        "products.insert",
         "INSERT INTO products (id, handle, title, sort_title, description, status, images, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-        p,
-    )
-    .await
+    );
+    save_product(db, insert, p).await
 }
 
-pub async fn update_product<'c>(
-    db: impl Executor<'c, Database = Any>,
-    p: &ProductValues<'_>,
-) -> Result<(), sqlx::Error> {
-    save_product(
-        db,
+pub async fn update_product(db: impl Exec, p: &ProductValues<'_>) -> Result<(), db::Error> {
+    let update = sql(
+        "products.update",
         "UPDATE products SET handle = $2, title = $3, sort_title = $4, description = $5, status = $6,
          images = $7, updated_at = $8 WHERE id = $1",
-        p,
-    )
-    .await
+    );
+    save_product(db, update, p).await
 }
 
-async fn save_product<'c>(
-    db: impl Executor<'c, Database = Any>,
-    sql: &'static str,
-    p: &ProductValues<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(sql)
+async fn save_product(db: impl Exec, statement: Sql, p: &ProductValues<'_>) -> Result<(), db::Error> {
+    statement
         .bind(p.id)
         .bind(p.handle)
         .bind(p.title)
@@ -215,50 +198,45 @@ fn images_json(images: &[String]) -> String {
     serde_json::to_string(images).unwrap_or_else(|_| "[]".into())
 }
 
-pub async fn set_status<'c>(
-    db: impl Executor<'c, Database = Any>,
-    id: &str,
-    status: ProductStatus,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE products SET status = $2, updated_at = $3 WHERE id = $1")
+pub async fn set_status(db: impl Exec, id: &str, status: ProductStatus, now: i64) -> Result<bool, db::Error> {
+    let done = sql("products.set_status", "UPDATE products SET status = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(status.as_str())
         .bind(now)
         .execute(db)
         .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Replaces the product's categories.
 pub async fn set_categories(
-    db: &mut sqlx::AnyConnection,
+    mut db: impl Exec,
     product_id: &str,
     category_ids: &[String],
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM product_categories WHERE product_id = $1")
+) -> Result<(), db::Error> {
+    sql("products.set_categories", "DELETE FROM product_categories WHERE product_id = $1")
         .bind(product_id)
-        .execute(&mut *db)
+        .execute(&mut db)
         .await?;
     for category_id in category_ids {
-        sqlx::query("INSERT INTO product_categories (product_id, category_id) VALUES ($1, $2)")
-            .bind(product_id)
-            .bind(category_id)
-            .execute(&mut *db)
-            .await?;
+        sql(
+            "products.set_categories_2",
+            "INSERT INTO product_categories (product_id, category_id) VALUES ($1, $2)",
+        )
+        .bind(product_id)
+        .bind(category_id)
+        .execute(&mut db)
+        .await?;
     }
     Ok(())
 }
 
 /// The ids among `ids` that name no category.
-pub async fn unknown_categories(
-    db: &mut sqlx::AnyConnection,
-    ids: &[String],
-) -> Result<Vec<String>, sqlx::Error> {
+pub async fn unknown_categories(db: impl Exec, ids: &[String]) -> Result<Vec<String>, db::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = SqlBuilder::new("SELECT id FROM categories WHERE id IN (");
+    let mut q = sql("products.unknown_categories", "SELECT id FROM categories WHERE id IN (");
     q.push_list(ids.iter().map(String::as_str)).push(")");
     let found: Vec<(String,)> = q.fetch_all(db).await?;
     Ok(ids.iter().filter(|id| !found.iter().any(|(f,)| f == *id)).cloned().collect())
@@ -274,11 +252,9 @@ pub struct VariantValues<'a> {
     pub now: i64,
 }
 
-pub async fn insert_variant<'c>(
-    db: impl Executor<'c, Database = Any>,
-    v: &VariantValues<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn insert_variant(db: impl Exec, v: &VariantValues<'_>) -> Result<(), db::Error> {
+    sql(
+        "products.insert_variant",
         "INSERT INTO variants (id, product_id, sku, title, options, price, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
@@ -294,11 +270,9 @@ pub async fn insert_variant<'c>(
     .map(drop)
 }
 
-pub async fn update_variant<'c>(
-    db: impl Executor<'c, Database = Any>,
-    v: &VariantValues<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn update_variant(db: impl Exec, v: &VariantValues<'_>) -> Result<(), db::Error> {
+    sql(
+        "products.update_variant",
         "UPDATE variants SET sku = $2, title = $3, options = $4, price = $5, updated_at = $6 WHERE id = $1",
     )
     .bind(v.id)
@@ -316,29 +290,23 @@ fn options_json(options: &BTreeMap<String, String>) -> String {
     serde_json::to_string(options).unwrap_or_else(|_| "{}".into())
 }
 
-pub async fn find_variant(db: &mut sqlx::AnyConnection, id: &str) -> Result<Option<Variant>, sqlx::Error> {
-    let mut q = SqlBuilder::new(VARIANT_SELECT);
+pub async fn find_variant(db: impl Exec, id: &str) -> Result<Option<Variant>, db::Error> {
+    let mut q = sql("products.find_variant", VARIANT_SELECT);
     q.push(" WHERE v.id = ").push_bind(id);
     Ok(q.fetch_all::<VariantRow>(db).await?.pop().map(Into::into))
 }
 
-pub async fn count_variants<'c>(
-    db: impl Executor<'c, Database = Any>,
-    product_id: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM variants WHERE product_id = $1")
+pub async fn count_variants(db: impl Exec, product_id: &str) -> Result<i64, db::Error> {
+    sql("products.count_variants", "SELECT COUNT(*) FROM variants WHERE product_id = $1")
         .bind(product_id)
-        .fetch_one(db)
+        .scalar_one(db)
         .await
 }
 
 /// Keeps the product's price range (what price filters and sorts read) in step with its variants.
-pub async fn refresh_price_range<'c>(
-    db: impl Executor<'c, Database = Any>,
-    product_id: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn refresh_price_range(db: impl Exec, product_id: &str, now: i64) -> Result<(), db::Error> {
+    sql(
+        "products.refresh_price_range",
         "UPDATE products SET
            price_min = (SELECT MIN(price) FROM variants WHERE product_id = $1),
            price_max = (SELECT MAX(price) FROM variants WHERE product_id = $1),
@@ -353,8 +321,8 @@ pub async fn refresh_price_range<'c>(
 }
 
 /// How many products (of any status) are filed in the category.
-pub async fn any_product<'c>(db: impl Executor<'c, Database = Any>) -> Result<bool, sqlx::Error> {
+pub async fn any_product(db: impl Exec) -> Result<bool, db::Error> {
     let found: Option<String> =
-        sqlx::query_scalar("SELECT id FROM products LIMIT 1").fetch_optional(db).await?;
+        sql("products.any_product", "SELECT id FROM products LIMIT 1").scalar_optional(db).await?;
     Ok(found.is_some())
 }

@@ -38,7 +38,11 @@ use axum::{
 };
 
 use super::auth::MaybeCaller;
-use crate::{db::Db, error::ApiError, time};
+use crate::{
+    db::{self, Db},
+    error::ApiError,
+    time,
+};
 
 pub const HEADER: &str = "idempotency-key";
 const REPLAYED: &str = "idempotent-replayed";
@@ -110,7 +114,7 @@ pub async fn guard(State(state): State<Keys>, request: Request, next: Next) -> R
     renewing.abort();
     let (mut head, body) = response.into_parts();
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
-        let _ = store::forget(state.db.pool(), &request.scope, &request.key_digest, &request.owner).await;
+        let _ = store::forget(&state.db, &request.scope, &request.key_digest, &request.owner).await;
         return ApiError::internal("a response body could not be read").into_response();
     };
     let status = head.status;
@@ -127,9 +131,9 @@ pub async fn guard(State(state): State<Keys>, request: Request, next: Next) -> R
                 body: &sealed,
                 now: time::now_ms(),
             };
-            store::complete(state.db.pool(), &request.scope, &request.key_digest, &request.owner, &done).await
+            store::complete(&state.db, &request.scope, &request.key_digest, &request.owner, &done).await
         }
-        None => store::forget(state.db.pool(), &request.scope, &request.key_digest, &request.owner).await,
+        None => store::forget(&state.db, &request.scope, &request.key_digest, &request.owner).await,
     };
     if let Err(e) = saved {
         // The work is done and answered; a retry will find the key claimed until its lease
@@ -170,7 +174,7 @@ async fn renew_while_running(db: Db, request: Keyed) {
     loop {
         tokio::time::sleep(RENEW_EVERY).await;
         let until = time::now_ms() + LEASE_MS;
-        match store::renew(db.pool(), &request.scope, &request.key_digest, &request.owner, until).await {
+        match store::renew(&db, &request.scope, &request.key_digest, &request.owner, until).await {
             Ok(true) => {}
             Ok(false) => return,
             Err(e) => tracing::warn!(error = %e, "could not renew an idempotency claim"),
@@ -202,14 +206,14 @@ async fn claim(db: &Db, request: &Keyed) -> Result<Option<Response>, ApiError> {
     // Twice at most: the second try follows the removal of an answer past its 24 hours.
     for _ in 0..2 {
         let now = time::now_ms();
-        if store::claim(db.pool(), &request.claim_at(now)).await? {
+        if store::claim(db, &request.claim_at(now)).await? {
             return Ok(None);
         }
-        let Some(stored) = store::find(db.pool(), &request.scope, &request.key_digest).await? else {
+        let Some(stored) = store::find(db, &request.scope, &request.key_digest).await? else {
             continue;
         };
         if stored.created_at < now - KEEP_MS && stored.status.is_some() {
-            store::forget_expired(db.pool(), &request.scope, &request.key_digest, stored.created_at).await?;
+            store::forget_expired(db, &request.scope, &request.key_digest, stored.created_at).await?;
             continue;
         }
         if stored.request_hash != request.fingerprint {
@@ -224,7 +228,7 @@ async fn claim(db: &Db, request: &Keyed) -> Result<Option<Response>, ApiError> {
         }
         let Some(status) = stored.status else {
             // Its request stopped renewing the claim (its process died): this retry runs it.
-            if stored.locked_until < now && store::take_over(db.pool(), &request.claim_at(now)).await? {
+            if stored.locked_until < now && store::take_over(db, &request.claim_at(now)).await? {
                 return Ok(None);
             }
             return Ok(Some(in_use()));
@@ -305,8 +309,8 @@ fn replay(status: i64, content_type: Option<&str>, body: Vec<u8>) -> Response {
 }
 
 /// Drops keys past their 24 hours (run by the background loop).
-pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
-    store::delete_older_than(db.pool(), time::now_ms() - KEEP_MS).await
+pub async fn sweep(db: &Db) -> Result<u64, db::Error> {
+    store::delete_older_than(db, time::now_ms() - KEEP_MS).await
 }
 
 #[cfg(test)]

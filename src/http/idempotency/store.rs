@@ -2,7 +2,7 @@
 //! (`locked_until`) that request renews while it runs; every change after the claim is guarded
 //! by the owner, so a request whose claim was taken over can no longer write it.
 
-use sqlx::{Any, Executor, FromRow};
+use crate::db::{self, Exec, FromRow, Sql, Upsert, sql};
 
 pub struct NewClaim<'a> {
     pub scope: &'a str,
@@ -14,39 +14,33 @@ pub struct NewClaim<'a> {
 }
 
 /// Claims (scope, key) for a new request; false when a row exists already.
-pub async fn claim<'c>(db: impl Executor<'c, Database = Any>, c: &NewClaim<'_>) -> Result<bool, sqlx::Error> {
-    write_claim(
-        db,
-        "INSERT INTO idempotency_keys (scope, key, request_hash, owner, locked_until, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (scope, key) DO NOTHING",
-        c,
-    )
-    .await
+pub async fn claim(db: impl Exec, c: &NewClaim<'_>) -> Result<bool, db::Error> {
+    let insert = Upsert {
+        name: "idempotency.claim",
+        table: "idempotency_keys",
+        columns: "scope, key, request_hash, owner, locked_until, created_at",
+        values: "$1, $2, $3, $4, $5, $6",
+        key: "scope, key",
+        update: None,
+        returning: None,
+    };
+    write_claim(db, insert.sql(), c).await
 }
 
 /// Takes over a claim whose request stopped renewing its lease (its process died): only one
 /// retry can, and only for the same request.
-pub async fn take_over<'c>(
-    db: impl Executor<'c, Database = Any>,
-    c: &NewClaim<'_>,
-) -> Result<bool, sqlx::Error> {
-    write_claim(
-        db,
+pub async fn take_over(db: impl Exec, c: &NewClaim<'_>) -> Result<bool, db::Error> {
+    let update = sql(
+        "idempotency.take_over",
         "UPDATE idempotency_keys SET owner = $4, locked_until = $5, created_at = $6
          WHERE scope = $1 AND key = $2 AND request_hash = $3 AND status IS NULL AND locked_until < $6",
-        c,
-    )
-    .await
+    );
+    write_claim(db, update, c).await
 }
 
-/// Runs `sql` with the claim's values as `$1`–`$6`; true when it wrote the row.
-async fn write_claim<'c>(
-    db: impl Executor<'c, Database = Any>,
-    sql: &'static str,
-    c: &NewClaim<'_>,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(sql)
+/// Runs `statement` with the claim's values as `$1`–`$6`; true when it wrote the row.
+async fn write_claim(db: impl Exec, statement: Sql, c: &NewClaim<'_>) -> Result<bool, db::Error> {
+    let done = statement
         .bind(c.scope)
         .bind(c.key_digest)
         .bind(c.fingerprint)
@@ -55,7 +49,7 @@ async fn write_claim<'c>(
         .bind(c.now)
         .execute(db)
         .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 #[derive(FromRow)]
@@ -68,12 +62,9 @@ pub struct Stored {
     pub created_at: i64,
 }
 
-pub async fn find<'c>(
-    db: impl Executor<'c, Database = Any>,
-    scope: &str,
-    key_digest: &str,
-) -> Result<Option<Stored>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn find(db: impl Exec, scope: &str, key_digest: &str) -> Result<Option<Stored>, db::Error> {
+    sql(
+        "idempotency.find",
         "SELECT request_hash, status, content_type, body, locked_until, created_at FROM idempotency_keys
          WHERE scope = $1 AND key = $2",
     )
@@ -84,14 +75,15 @@ pub async fn find<'c>(
 }
 
 /// Extends the running request's lease; false when it is no longer the owner.
-pub async fn renew<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn renew(
+    db: impl Exec,
     scope: &str,
     key_digest: &str,
     owner: &str,
     locked_until: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+) -> Result<bool, db::Error> {
+    let done = sql(
+        "idempotency.renew",
         "UPDATE idempotency_keys SET locked_until = $4
          WHERE scope = $1 AND key = $2 AND owner = $3 AND status IS NULL",
     )
@@ -101,7 +93,7 @@ pub async fn renew<'c>(
     .bind(locked_until)
     .execute(db)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 pub struct Completion<'a> {
@@ -112,14 +104,15 @@ pub struct Completion<'a> {
     pub now: i64,
 }
 
-pub async fn complete<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn complete(
+    db: impl Exec,
     scope: &str,
     key_digest: &str,
     owner: &str,
     done: &Completion<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), db::Error> {
+    sql(
+        "idempotency.complete",
         "UPDATE idempotency_keys SET status = $4, content_type = $5, body = $6, completed_at = $7
          WHERE scope = $1 AND key = $2 AND owner = $3",
     )
@@ -137,13 +130,8 @@ pub async fn complete<'c>(
 
 /// Forgets the claim of `owner`: its request failed in a way worth retrying, or its answer is
 /// not to be kept. Never a newer owner's claim.
-pub async fn forget<'c>(
-    db: impl Executor<'c, Database = Any>,
-    scope: &str,
-    key_digest: &str,
-    owner: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND owner = $3")
+pub async fn forget(db: impl Exec, scope: &str, key_digest: &str, owner: &str) -> Result<(), db::Error> {
+    sql("idempotency.forget", "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND owner = $3")
         .bind(scope)
         .bind(key_digest)
         .bind(owner)
@@ -153,28 +141,27 @@ pub async fn forget<'c>(
 }
 
 /// Forgets an answer past its 24 hours, if it is still the row that was seen.
-pub async fn forget_expired<'c>(
-    db: impl Executor<'c, Database = Any>,
+pub async fn forget_expired(
+    db: impl Exec,
     scope: &str,
     key_digest: &str,
     created_at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at = $3")
-        .bind(scope)
-        .bind(key_digest)
-        .bind(created_at)
-        .execute(db)
-        .await
-        .map(drop)
+) -> Result<(), db::Error> {
+    sql(
+        "idempotency.forget_expired",
+        "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at = $3",
+    )
+    .bind(scope)
+    .bind(key_digest)
+    .bind(created_at)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
-pub async fn delete_older_than<'c>(
-    db: impl Executor<'c, Database = Any>,
-    before: i64,
-) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+pub async fn delete_older_than(db: impl Exec, before: i64) -> Result<u64, db::Error> {
+    sql("idempotency.delete_older_than", "DELETE FROM idempotency_keys WHERE created_at < $1")
         .bind(before)
         .execute(db)
-        .await?
-        .rows_affected())
+        .await
 }

@@ -1,0 +1,56 @@
+//! The pieces a statement is made of: bound values, and text that is either written out or
+//! left for the engine to render.
+
+use std::borrow::Cow;
+
+/// A bound value. Typed even when null: PostgreSQL wants to know what a `NULL` is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bind {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bytes(Option<Vec<u8>>),
+    Bool(Option<bool>),
+}
+
+macro_rules! binds {
+    ($($from:ty => |$v:ident| $to:expr),* $(,)?) => {
+        $(impl From<$from> for Bind {
+            fn from($v: $from) -> Self {
+                $to
+            }
+        })*
+    };
+}
+
+binds! {
+    i64 => |v| Bind::Int(Some(v)),
+    Option<i64> => |v| Bind::Int(v),
+    bool => |v| Bind::Bool(Some(v)),
+    String => |v| Bind::Text(Some(v)),
+    &String => |v| Bind::Text(Some(v.clone())),
+    &str => |v| Bind::Text(Some(v.to_owned())),
+    Option<String> => |v| Bind::Text(v),
+    &Option<String> => |v| Bind::Text(v.clone()),
+    Option<&str> => |v| Bind::Text(v.map(str::to_owned)),
+    Vec<u8> => |v| Bind::Bytes(Some(v)),
+    &[u8] => |v| Bind::Bytes(Some(v.to_vec())),
+    Option<Vec<u8>> => |v| Bind::Bytes(v),
+}
+
+/// A piece of a statement's text.
+#[derive(Clone, Debug)]
+pub enum Piece {
+    Text(Cow<'static, str>),
+    /// Rendered by the engine when the statement runs.
+    Fragment(Fragment),
+}
+
+/// A piece of SQL whose text (and bound values) the engine decides; see the `Sql` method of
+/// the same name.
+#[derive(Clone, Debug)]
+pub enum Fragment {
+    SkipLocked,
+    WithoutIndex(&'static str),
+    ProductMatches { words: Vec<String>, title_only: bool },
+    NextOrderNumber,
+}

@@ -1,0 +1,333 @@
+//! Every statement Oxcart runs is a [`Sql`]: a name, text with numbered parameters (`$1`),
+//! and the values bound to them. The text is written once, in the engines' common SQL; what
+//! differs by engine is a named piece ([`Sql::skip_locked`], [`Sql::product_matches`], …) or a
+//! named operation (`ops`), which the dialect renders when the statement runs on a connection
+//! that knows its engine ([`Exec`]). Client input never becomes SQL text: only `push` adds
+//! text, and its callers pass literals; values are always bound.
+//!
+//! Each run is a `sql` tracing span at debug level carrying the statement's name and how long
+//! it took, never its values.
+
+use std::{borrow::Cow, time::Instant};
+
+use sqlx::{Any, Error, FromRow, Row, any::AnyRow};
+use tracing::Instrument;
+
+use super::{
+    dialect::Engine,
+    exec::{Exec, Raw},
+    ops::{GuardedUpdate, Shape, Upsert},
+    parts::{Bind, Fragment, Piece},
+};
+
+/// One statement: see the module documentation.
+#[derive(Debug)]
+pub struct Sql {
+    pub(super) name: &'static str,
+    pub(super) pieces: Vec<Piece>,
+    pub(super) binds: Vec<Bind>,
+    pub(super) shape: Shape,
+}
+
+/// A statement named `name` (`domain.what`, as it appears in traces) with the text `text`.
+pub fn sql(name: &'static str, text: &'static str) -> Sql {
+    Sql { name, pieces: vec![Piece::Text(Cow::Borrowed(text))], binds: Vec::new(), shape: Shape::Plain }
+}
+
+impl Sql {
+    /// Text built by `db` itself (a named operation rendered for an engine).
+    pub(super) fn text(name: &'static str, text: String, binds: Vec<Bind>) -> Self {
+        Self { name, pieces: vec![Piece::Text(Cow::Owned(text))], binds, shape: Shape::Plain }
+    }
+
+    /// Binds the next parameter (`$1`, then `$2`, …).
+    #[must_use]
+    pub fn bind(mut self, value: impl Into<Bind>) -> Self {
+        self.binds.push(value.into());
+        self
+    }
+
+    /// Appends text. Callers pass literals (or literals they chose between), never input.
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        match self.pieces.last_mut() {
+            Some(Piece::Text(last)) => last.to_mut().push_str(text),
+            _ => self.pieces.push(Piece::Text(Cow::Owned(text.to_owned()))),
+        }
+        self
+    }
+
+    /// Binds a value and returns its placeholder (`$3`), for text that names it more than once.
+    pub fn param(&mut self, value: impl Into<Bind>) -> String {
+        self.binds.push(value.into());
+        format!("${}", self.binds.len())
+    }
+
+    pub fn push_bind(&mut self, value: impl Into<Bind>) -> &mut Self {
+        let placeholder = self.param(value);
+        self.push(&placeholder)
+    }
+
+    /// `$4, $5, $6` for each value; callers make sure the list is not empty.
+    pub fn push_list<V: Into<Bind>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push_bind(value);
+        }
+        self
+    }
+
+    /// Appended to a `SELECT … LIMIT n` that picks work for one of several workers: where the
+    /// engine can, rows another worker has locked are skipped rather than waited for.
+    pub fn skip_locked(&mut self) -> &mut Self {
+        self.fragment(Fragment::SkipLocked)
+    }
+
+    /// `column`, written so that the planner does not reach the rows through an index on it.
+    pub fn without_index(&mut self, column: &'static str) -> &mut Self {
+        self.fragment(Fragment::WithoutIndex(column))
+    }
+
+    /// The condition "product `p` matches every word of `words`" (as prefixes, after
+    /// stemming), in titles only when `title_only`. Each engine asks its full-text index.
+    pub fn product_matches(&mut self, words: &[String], title_only: bool) -> &mut Self {
+        self.fragment(Fragment::ProductMatches { words: words.to_vec(), title_only })
+    }
+
+    /// The next order number, for the order's `INSERT`: unique and increasing, not contiguous.
+    pub fn next_order_number(&mut self) -> &mut Self {
+        self.fragment(Fragment::NextOrderNumber)
+    }
+
+    fn fragment(&mut self, fragment: Fragment) -> &mut Self {
+        self.pieces.push(Piece::Fragment(fragment));
+        self
+    }
+
+    /// The text and values as `engine` runs them.
+    pub(super) fn render(self, engine: Engine) -> (Cow<'static, str>, Vec<Bind>) {
+        engine.render(self.pieces, self.binds)
+    }
+
+    /// Runs the statement; how many rows it changed.
+    pub async fn execute(self, db: impl Exec) -> Result<u64, Error> {
+        let name = self.name;
+        traced(name, execute(self, db)).await
+    }
+
+    pub async fn fetch_all<T>(self, db: impl Exec) -> Result<Vec<T>, Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let name = self.name;
+        traced(name, async move {
+            let rows = fetch(self, db).await?;
+            rows.iter().map(T::from_row).collect()
+        })
+        .await
+    }
+
+    pub async fn fetch_optional<T>(self, db: impl Exec) -> Result<Option<T>, Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let name = self.name;
+        traced(name, async move {
+            let rows = fetch(self, db).await?;
+            rows.first().map(T::from_row).transpose()
+        })
+        .await
+    }
+
+    pub async fn fetch_one<T>(self, db: impl Exec) -> Result<T, Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        self.fetch_optional(db).await?.ok_or(Error::RowNotFound)
+    }
+
+    /// The first column of the one row.
+    pub async fn scalar_one<T>(self, db: impl Exec) -> Result<T, Error>
+    where
+        (T,): for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        Ok(self.fetch_one::<(T,)>(db).await?.0)
+    }
+
+    pub async fn scalar_optional<T>(self, db: impl Exec) -> Result<Option<T>, Error>
+    where
+        (T,): for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        Ok(self.fetch_optional::<(T,)>(db).await?.map(|(v,)| v))
+    }
+
+    pub async fn scalar_all<T>(self, db: impl Exec) -> Result<Vec<T>, Error>
+    where
+        (T,): for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        Ok(self.fetch_all::<(T,)>(db).await?.into_iter().map(|(v,)| v).collect())
+    }
+}
+
+// The named operations become statements here, where statements are run.
+impl GuardedUpdate {
+    /// The update as a statement; bind its parameters and fetch the row it returns.
+    pub fn sql(self) -> Sql {
+        Sql { name: self.name, pieces: Vec::new(), binds: Vec::new(), shape: Shape::Update(self) }
+    }
+
+    /// The update, then `INSERT INTO {into} SELECT {select} FROM changed`, where `changed` is
+    /// the row the update returned: for a change and its audit row, written together or not at
+    /// all. `execute` says how many rows were inserted (0 when the guard refused).
+    pub fn then_insert(self, into: &'static str, select: &'static str) -> Sql {
+        Sql {
+            name: self.name,
+            pieces: Vec::new(),
+            binds: Vec::new(),
+            shape: Shape::Chain(self, into, select),
+        }
+    }
+}
+
+impl Upsert {
+    /// The upsert as a statement; bind its values, and fetch the row when it returns one.
+    pub fn sql(self) -> Sql {
+        Sql { name: self.name, pieces: Vec::new(), binds: Vec::new(), shape: Shape::Upsert(self) }
+    }
+}
+
+fn prepare(sql: Sql, engine: Engine) -> Sql {
+    match engine.single_statement(sql.shape) {
+        Some(text) => Sql::text(sql.name, text, sql.binds),
+        None => sql,
+    }
+}
+
+async fn execute(sql: Sql, mut db: impl Exec) -> Result<u64, Error> {
+    if let Shape::Chain(update, into, select) = sql.shape {
+        return chain(sql, update, into, select, db).await;
+    }
+    let engine = db.engine();
+    let (text, binds) = prepare(sql, engine).render(engine);
+    run_execute(db.raw(), text, binds).await
+}
+
+async fn fetch(sql: Sql, mut db: impl Exec) -> Result<Vec<AnyRow>, Error> {
+    let engine = db.engine();
+    let (text, binds) = prepare(sql, engine).render(engine);
+    run_fetch(db.raw(), text, binds).await
+}
+
+/// Where the engine passes one write's `RETURNING` rows on to another write, the chain is one
+/// statement, which saves a round trip while the update holds its row lock. Elsewhere the
+/// update returns its row and the insert reads it back from bound values, on the same
+/// connection (the caller's transaction).
+async fn chain(
+    sql: Sql,
+    update: GuardedUpdate,
+    into: &'static str,
+    select: &'static str,
+    mut db: impl Exec,
+) -> Result<u64, Error> {
+    let engine = db.engine();
+    let changed = format!("{} RETURNING {}", update.text(), update.returning);
+    if engine.chains_writes() {
+        let text = format!("WITH changed AS ({changed}) INSERT INTO {into} SELECT {select} FROM changed");
+        let (text, binds) = Sql::text(sql.name, text, sql.binds).render(engine);
+        return run_execute(db.raw(), text, binds).await;
+    }
+    let (text, binds) = Sql::text(sql.name, changed, sql.binds.clone()).render(engine);
+    let rows = run_fetch(db.raw(), text, binds).await?;
+    let Some(row) = rows.first() else {
+        return Ok(0);
+    };
+    let mut insert = Sql::text(sql.name, String::new(), sql.binds);
+    let mut columns = Vec::new();
+    for (i, column) in update.returning.split(',').map(str::trim).enumerate() {
+        let placeholder = insert.param(returned_value(row, i)?);
+        columns.push(format!("{placeholder} AS {column}"));
+    }
+    insert
+        .push(&format!("INSERT INTO {into} SELECT {select} FROM (SELECT {}) AS changed", columns.join(", ")));
+    let (text, binds) = insert.render(engine);
+    run_execute(db.raw(), text, binds).await
+}
+
+/// Column `i` of a returned row, as a value to bind again.
+fn returned_value(row: &AnyRow, i: usize) -> Result<Bind, Error> {
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return Ok(Bind::Int(v));
+    }
+    if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+        return Ok(Bind::Text(v));
+    }
+    Ok(Bind::Bytes(row.try_get::<Option<Vec<u8>>, _>(i)?))
+}
+
+/// Runs `work` inside the statement's span and records how long it took.
+async fn traced<T>(name: &'static str, work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    let span = tracing::debug_span!("sql", statement = name, elapsed_us = tracing::field::Empty);
+    let started = Instant::now();
+    let result = work.instrument(span.clone()).await;
+    let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    span.record("elapsed_us", elapsed_us);
+    // A log line for people: the fmt subscriber prints events (with their span), not spans.
+    span.in_scope(|| tracing::debug!(ok = result.is_ok(), "statement"));
+    result
+}
+
+/// One rendered statement on one connection: the only place Oxcart hands SQL to sqlx.
+async fn run_execute(raw: Raw<'_>, text: Cow<'static, str>, binds: Vec<Bind>) -> Result<u64, Error> {
+    let query = with_binds(sqlx::query(sqlx::AssertSqlSafe(text)), binds);
+    let done = match raw {
+        Raw::Pool(pool) => query.execute(pool).await?,
+        Raw::Conn(conn) => query.execute(conn).await?,
+    };
+    Ok(done.rows_affected())
+}
+
+async fn run_fetch(raw: Raw<'_>, text: Cow<'static, str>, binds: Vec<Bind>) -> Result<Vec<AnyRow>, Error> {
+    let query = with_binds(sqlx::query(sqlx::AssertSqlSafe(text)), binds);
+    match raw {
+        Raw::Pool(pool) => query.fetch_all(pool).await,
+        Raw::Conn(conn) => query.fetch_all(conn).await,
+    }
+}
+
+fn with_binds(
+    mut query: sqlx::query::Query<'static, Any, sqlx::any::AnyArguments>,
+    binds: Vec<Bind>,
+) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
+    for bind in binds {
+        query = match bind {
+            Bind::Int(v) => query.bind(v),
+            Bind::Text(v) => query.bind(v),
+            Bind::Bytes(v) => query.bind(v),
+            Bind::Bool(v) => query.bind(v),
+        };
+    }
+    query
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_become_numbered_placeholders() {
+        let mut q = sql("test.numbered", "SELECT id FROM t WHERE a = ");
+        q.push_bind(7).push(" AND b IN (").push_list(["x", "y"]).push(")");
+        let again = q.param("z");
+        q.push(" AND (c = ").push(&again).push(" OR d = ").push(&again).push(")");
+        let (text, binds) = q.render(Engine::Postgres);
+        assert_eq!(text, "SELECT id FROM t WHERE a = $1 AND b IN ($2, $3) AND (c = $4 OR d = $4)");
+        assert_eq!(binds.len(), 4);
+    }
+
+    #[test]
+    fn static_text_is_not_copied() {
+        let q = sql("test.static", "SELECT 1").bind(1);
+        assert!(matches!(q.render(Engine::Sqlite).0, Cow::Borrowed("SELECT 1")));
+    }
+}

@@ -18,16 +18,16 @@ const KEEP_PER_CUSTOMER: i64 = 20;
 
 /// Whether `token` is a device that signed in to the account with this email key before.
 pub async fn is_known(db: &Db, token: &str, email_key: &str) -> Result<bool, ApiError> {
-    let found: Option<String> = sql(
+    let known = sql(
         "devices.is_known",
         "SELECT d.customer_id FROM known_devices d JOIN customers c ON c.id = d.customer_id
          WHERE d.token_hash = $1 AND c.email_key = $2",
     )
     .bind(ids::token_hash(token))
     .bind(email_key)
-    .scalar_optional(db)
+    .exists(db)
     .await?;
-    Ok(found.is_some())
+    Ok(known)
 }
 
 /// After a successful sign-in: notes the device as the customer's again, or makes it a new

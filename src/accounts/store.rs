@@ -101,17 +101,11 @@ pub async fn update_name(db: impl Exec, id: &str, name: &str, now: i64) -> Resul
 }
 
 pub async fn any_admin(db: impl Exec) -> Result<bool, db::Error> {
-    let found: Option<String> =
-        sql("accounts.any_admin", "SELECT id FROM customers WHERE role = 'admin' LIMIT 1")
-            .scalar_optional(db)
-            .await?;
-    Ok(found.is_some())
+    sql("accounts.any_admin", "SELECT id FROM customers WHERE role = 'admin' LIMIT 1").exists(db).await
 }
 
 pub async fn any_customer(db: impl Exec) -> Result<bool, db::Error> {
-    let found: Option<String> =
-        sql("accounts.any_customer", "SELECT id FROM customers LIMIT 1").scalar_optional(db).await?;
-    Ok(found.is_some())
+    sql("accounts.any_customer", "SELECT id FROM customers LIMIT 1").exists(db).await
 }
 
 /// Newest first, `limit + 1` rows (the extra one tells whether another page exists).

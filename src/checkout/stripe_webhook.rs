@@ -104,11 +104,7 @@ async fn stripe_order(db: &Db, order_id: &str) -> Result<bool, ApiError> {
 }
 
 async fn seen(db: &Db, id: &str) -> Result<bool, db::Error> {
-    let found: Option<String> = sql("stripe_events.seen", "SELECT id FROM stripe_events WHERE id = $1")
-        .bind(id)
-        .scalar_optional(db)
-        .await?;
-    Ok(found.is_some())
+    sql("stripe_events.seen", "SELECT id FROM stripe_events WHERE id = $1").bind(id).exists(db).await
 }
 
 async fn record(db: &Db, event: &Event) -> Result<(), db::Error> {

@@ -147,6 +147,12 @@ impl Sql {
         self.fetch_optional(db).await?.ok_or(Error::RowNotFound)
     }
 
+    /// Whether the statement returns any row.
+    pub async fn exists(self, db: impl Exec) -> Result<bool, Error> {
+        let name = self.name;
+        traced(name, async move { Ok(!fetch(self, db).await?.is_empty()) }).await
+    }
+
     /// The first column of the one row.
     pub async fn scalar_one<T>(self, db: impl Exec) -> Result<T, Error>
     where

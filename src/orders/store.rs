@@ -309,13 +309,12 @@ pub async fn insert_extra_token(
 }
 
 pub async fn has_extra_token(db: impl Exec, order_id: &str, token_hash: &str) -> Result<bool, db::Error> {
-    let found: Option<String> = sql(
+    sql(
         "orders.has_extra_token",
         "SELECT order_id FROM order_access_tokens WHERE token_hash = $1 AND order_id = $2",
     )
     .bind(token_hash)
     .bind(order_id)
-    .scalar_optional(db)
-    .await?;
-    Ok(found.is_some())
+    .exists(db)
+    .await
 }

@@ -37,21 +37,15 @@ pub async fn insert_category(db: impl Exec, c: &Category) -> Result<(), db::Erro
 }
 
 pub async fn category_exists(db: impl Exec, id: &str) -> Result<bool, db::Error> {
-    let found: Option<String> = sql("categories.category_exists", "SELECT id FROM categories WHERE id = $1")
-        .bind(id)
-        .scalar_optional(db)
-        .await?;
-    Ok(found.is_some())
+    sql("categories.category_exists", "SELECT id FROM categories WHERE id = $1").bind(id).exists(db).await
 }
 
 /// Whether a category has this id or this handle.
 pub async fn key_exists(db: impl Exec, key: &str) -> Result<bool, db::Error> {
-    let found: Option<String> =
-        sql("categories.key_exists", "SELECT id FROM categories WHERE id = $1 OR handle = $1")
-            .bind(key)
-            .scalar_optional(db)
-            .await?;
-    Ok(found.is_some())
+    sql("categories.key_exists", "SELECT id FROM categories WHERE id = $1 OR handle = $1")
+        .bind(key)
+        .exists(db)
+        .await
 }
 
 /// Oldest first, so a tree reads parents before children; `limit + 1` rows.
@@ -95,7 +89,7 @@ pub async fn update(db: impl Exec, c: &Category) -> Result<(), db::Error> {
 
 /// Whether `ancestor` is `id` or above it in the tree.
 pub async fn is_at_or_above(db: impl Exec, ancestor: &str, id: &str) -> Result<bool, db::Error> {
-    let found: Option<String> = sql(
+    sql(
         "categories.is_at_or_above",
         "WITH RECURSIVE up (id, parent_id) AS (
            SELECT id, parent_id FROM categories WHERE id = $1
@@ -104,9 +98,8 @@ pub async fn is_at_or_above(db: impl Exec, ancestor: &str, id: &str) -> Result<b
     )
     .bind(id)
     .bind(ancestor)
-    .scalar_optional(db)
-    .await?;
-    Ok(found.is_some())
+    .exists(db)
+    .await
 }
 
 pub async fn count_children(db: impl Exec, id: &str) -> Result<i64, db::Error> {

@@ -320,9 +320,7 @@ pub async fn refresh_price_range(db: impl Exec, product_id: &str, now: i64) -> R
     .map(drop)
 }
 
-/// How many products (of any status) are filed in the category.
+/// Whether the store has any product, of any status.
 pub async fn any_product(db: impl Exec) -> Result<bool, db::Error> {
-    let found: Option<String> =
-        sql("products.any_product", "SELECT id FROM products LIMIT 1").scalar_optional(db).await?;
-    Ok(found.is_some())
+    sql("products.any_product", "SELECT id FROM products LIMIT 1").exists(db).await
 }

@@ -274,15 +274,15 @@ pub async fn delete_abandoned(mut tx: impl Exec, id: &str, before: i64) -> Resul
     // then finds no cart (`touch` answers false) rather than a line without one.
     let still = "UPDATE carts SET updated_at = updated_at
          WHERE id = $1 AND customer_id IS NULL AND order_id IS NULL AND updated_at < $2";
-    if sql("cart.delete_abandoned", still).bind(id).bind(before).execute(&mut tx).await? == 0 {
+    if sql("cart.lock_abandoned", still).bind(id).bind(before).execute(&mut tx).await? == 0 {
         return Ok(false);
     }
-    sql("cart.delete_abandoned_2", "DELETE FROM cart_items WHERE cart_id = $1")
+    sql("cart.delete_abandoned_lines", "DELETE FROM cart_items WHERE cart_id = $1")
         .bind(id)
         .execute(&mut tx)
         .await?;
     let done = sql(
-        "cart.delete_abandoned_3",
+        "cart.delete_abandoned_cart",
         "DELETE FROM carts WHERE id = $1 AND customer_id IS NULL AND order_id IS NULL AND updated_at < $2",
     )
     .bind(id)

@@ -97,14 +97,14 @@ pub async fn assemble(mut db: impl Exec, rows: Vec<ProductRow>) -> Result<Vec<Pr
         return Ok(Vec::new());
     }
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let mut q = sql("products.assemble", VARIANT_SELECT);
+    let mut q = sql("products.variants_of", VARIANT_SELECT);
     q.push(" WHERE v.product_id IN (").push_list(ids.iter().copied()).push(") ORDER BY v.product_id, v.id");
     let mut variants: HashMap<String, Vec<Variant>> = HashMap::new();
     for row in q.fetch_all::<VariantRow>(&mut db).await? {
         variants.entry(row.product_id.clone()).or_default().push(row.into());
     }
     let mut q = sql(
-        "products.assemble_2",
+        "products.categories_of",
         "SELECT pc.product_id, c.id, c.handle, c.name, c.parent_id, c.created_at \
          FROM product_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.product_id IN (",
     );
@@ -214,13 +214,13 @@ pub async fn set_categories(
     product_id: &str,
     category_ids: &[String],
 ) -> Result<(), db::Error> {
-    sql("products.set_categories", "DELETE FROM product_categories WHERE product_id = $1")
+    sql("products.clear_categories", "DELETE FROM product_categories WHERE product_id = $1")
         .bind(product_id)
         .execute(&mut db)
         .await?;
     for category_id in category_ids {
         sql(
-            "products.set_categories_2",
+            "products.file_in_category",
             "INSERT INTO product_categories (product_id, category_id) VALUES ($1, $2)",
         )
         .bind(product_id)

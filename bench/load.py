@@ -189,6 +189,7 @@ def bench_oxcart(args, engine, size, workdir):
         runs["product list (20)"] = measure(proc, lambda: wrk.rotating_get(lists[:1]), base, args, workdir)
         runs["product detail"] = measure(proc, lambda: wrk.rotating_get(details), base, args, workdir)
         runs["text search"] = measure(proc, lambda: wrk.rotating_get(searches), base, args, workdir)
+        runs.update(reads_without_cache(args, url, workdir, details, searches, lists))
         runs["add to cart"] = measure(proc, lambda: wrk.add_to_cart(add_carts, variants), base, args, workdir)
         stand_in_for_autovacuum(engine, url)
         runs["guest checkout, whole"] = measure(proc, lambda: wrk.checkout_flow(variants), base, args, workdir,
@@ -210,6 +211,27 @@ def bench_oxcart(args, engine, size, workdir):
     finally:
         proc.stop()
     return result
+
+
+def reads_without_cache(args, url, workdir, details, searches, lists):
+    """The read scenarios again on a second server over the same database with the catalog cache
+    off (`OXCART_CATALOG_CACHE_MS=0`): what every URL the cache has not seen in the last second
+    costs, which in a real shop (filters, sorts, cursors, search words) is most of them."""
+    port = free_port()
+    env = dict(os.environ, OXCART_DATABASE_URL=url, OXCART_LISTEN=f"127.0.0.1:{port}", OXCART_LOG_LEVEL="warn",
+               OXCART_DATA_DIR=workdir, OXCART_CATALOG_CACHE_MS="0")
+    proc = Process([args.binary, "serve"], env, port, "/v1/products?limit=20", os.path.join(workdir, "uncached.log"))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        return {
+            "product list (20), cache off": measure(proc, lambda: wrk.rotating_get(lists[:1]), base, args, workdir),
+            "product lists, 4 sorts and filters, cache off": measure(
+                proc, lambda: wrk.rotating_get(lists), base, args, workdir),
+            "product detail, cache off": measure(proc, lambda: wrk.rotating_get(details), base, args, workdir),
+            "text search, cache off": measure(proc, lambda: wrk.rotating_get(searches), base, args, workdir),
+        }
+    finally:
+        proc.stop()
 
 
 def bench_limits(args, workdir):

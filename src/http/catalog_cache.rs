@@ -8,6 +8,10 @@
 //! empties it at once. A write through another process shows within the TTL. Nothing that
 //! decides money or stock reads it: carts and checkout always read the database.
 //!
+//! Answers stored in the same moment (the burst after a write empties the cache) do not expire
+//! together: each lives a random span between 3/4 of the TTL and the whole of it, so their
+//! refetches spread over the last quarter instead of landing on the database at once.
+//!
 //! A missed key is fetched once: requests that miss while another one is already fetching the
 //! same answer wait for it (up to [`FOLLOW_WAIT`]) instead of all running the same queries,
 //! which at the moment popular answers expire would pile up on the database together.
@@ -58,7 +62,7 @@ struct Entries {
 #[derive(Clone)]
 struct Entry {
     version: u64,
-    stored: Instant,
+    expires: Instant,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -82,7 +86,14 @@ impl CatalogCache {
     fn get(&self, key: &str) -> Option<Entry> {
         let version = self.version.load(Ordering::Acquire);
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.map.get(key).filter(|e| e.version == version && e.stored.elapsed() < self.ttl).cloned()
+        let now = Instant::now();
+        entries.map.get(key).filter(|e| e.version == version && now < e.expires).cloned()
+    }
+
+    /// When an answer stored now expires: see the module documentation.
+    fn expiry(&self) -> Instant {
+        let draw = f64::from(u16::from_le_bytes(crate::ids::random_bytes::<2>())) / f64::from(u16::MAX);
+        Instant::now() + self.ttl.mul_f64(0.75 + 0.25 * draw)
     }
 
     /// The answer for `key`: kept, or fetched meanwhile by the request that was already
@@ -168,7 +179,8 @@ pub async fn serve_from_cache(
         Ok(body) => body,
         Err(e) => return ApiError::internal(e).into_response(),
     };
-    let entry = Entry { version, stored: Instant::now(), headers: parts.headers.clone(), body: body.clone() };
+    let entry =
+        Entry { version, expires: cache.expiry(), headers: parts.headers.clone(), body: body.clone() };
     cache.put(key, entry);
     Response::from_parts(parts, Body::from(body))
 }
@@ -195,7 +207,7 @@ mod tests {
     fn entry(cache: &CatalogCache, body: &'static str) -> Entry {
         Entry {
             version: cache.version.load(Ordering::Acquire),
-            stored: Instant::now(),
+            expires: cache.expiry(),
             headers: HeaderMap::new(),
             body: Bytes::from_static(body.as_bytes()),
         }
@@ -215,6 +227,18 @@ mod tests {
 
     /// Eight requests miss the same key at once; `fail` makes the one fetching it give up
     /// without storing an answer. Returns how many fetched and how long the last one took.
+    #[test]
+    fn answers_stored_together_expire_spread_over_the_last_quarter_of_the_ttl() {
+        let ttl = Duration::from_secs(1);
+        let cache = CatalogCache::new(ttl);
+        let stored = Instant::now();
+        let expiries: Vec<Instant> = (0..200).map(|_| cache.expiry()).collect();
+        let (first, last) = (expiries.iter().min().unwrap(), expiries.iter().max().unwrap());
+        assert!(*first >= stored + ttl.mul_f64(0.75), "none lives less than 3/4 of the ttl");
+        assert!(*last <= Instant::now() + ttl, "none lives longer than the ttl");
+        assert!(*last - *first > ttl / 8, "spread, not together: {:?}", *last - *first);
+    }
+
     async fn race_for_one_key(fail: bool) -> (usize, Duration) {
         let cache = Arc::new(CatalogCache::new(Duration::from_secs(60)));
         let fetches = Arc::new(std::sync::atomic::AtomicUsize::new(0));

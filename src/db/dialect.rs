@@ -146,6 +146,12 @@ impl Engine {
             Fragment::SkipLocked => self.skip_locked().to_owned(),
             Fragment::WithoutIndex(column) => self.without_index(column),
             Fragment::NextOrderNumber => self.next_order_number().to_owned(),
+            Fragment::JsonRows { columns, order_by } => match self {
+                Self::Sqlite => format!("json_group_array(json_array({columns}) ORDER BY {order_by})"),
+                Self::Postgres => format!(
+                    "CAST(COALESCE(json_agg(json_build_array({columns}) ORDER BY {order_by}), '[]') AS TEXT)"
+                ),
+            },
             Fragment::ProductMatches { words, title_only } => self.product_matches(binds, words, *title_only),
         }
     }

@@ -53,4 +53,5 @@ pub enum Fragment {
     WithoutIndex(&'static str),
     ProductMatches { words: Vec<String>, title_only: bool },
     NextOrderNumber,
+    JsonRows { columns: &'static str, order_by: &'static str },
 }

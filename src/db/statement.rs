@@ -100,6 +100,13 @@ impl Sql {
         self.fragment(Fragment::NextOrderNumber)
     }
 
+    /// An aggregate over the rows of a (sub)query: `[[col, col, …], …]` in `order_by` order, as
+    /// JSON text, `[]` when there are none. Lets one statement return each product with its
+    /// variants instead of a statement per table.
+    pub fn json_rows(&mut self, columns: &'static str, order_by: &'static str) -> &mut Self {
+        self.fragment(Fragment::JsonRows { columns, order_by })
+    }
+
     fn fragment(&mut self, fragment: Fragment) -> &mut Self {
         self.pieces.push(Piece::Fragment(fragment));
         self

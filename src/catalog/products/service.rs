@@ -138,13 +138,11 @@ pub async fn update_variant(
 pub async fn get_product(db: &Db, key: &str, audience: Audience) -> Result<Product, ApiError> {
     // Handles are lower-case letters, digits and dashes, so an underscore means an id.
     let column = if key.starts_with("prod_") { KeyColumn::Id } else { KeyColumn::Handle };
-    let mut conn = db.acquire().await?;
-    let row = store::find_row(&mut conn, column, key).await?.ok_or_else(ApiError::not_found)?;
-    if audience == Audience::Shopper && row.status != ProductStatus::Published.as_str() {
+    let product = store::find(db, column, key).await?.ok_or_else(ApiError::not_found)?;
+    if audience == Audience::Shopper && product.status != ProductStatus::Published {
         return Err(ApiError::not_found());
     }
-    let mut products = store::assemble(&mut conn, vec![row]).await?;
-    products.pop().ok_or_else(ApiError::not_found)
+    Ok(product)
 }
 
 /// One page of products and, when more follow, the cursor of the next.
@@ -190,8 +188,7 @@ pub async fn list_products(
 }
 
 async fn load(tx: &mut Tx, column: KeyColumn, key: &str) -> Result<Option<Product>, ApiError> {
-    let Some(row) = store::find_row(&mut *tx, column, key).await? else { return Ok(None) };
-    Ok(store::assemble(tx, vec![row]).await?.pop())
+    Ok(store::find(tx, column, key).await?)
 }
 
 async fn check_categories(tx: &mut Tx, ids: &[String]) -> Result<(), ApiError> {

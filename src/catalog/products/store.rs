@@ -87,29 +87,50 @@ type VariantJson = (String, String, String, String, i64, i64, i64, i64, i64);
 /// A category as `json_rows` returns it: id, handle, name, parent id, created.
 type CategoryJson = (String, String, String, Option<String>, i64);
 
-/// Completes product rows with their variants and categories, in one statement for the whole
-/// page: for each product, its variants and its categories come back as JSON arrays, each found
-/// through its index (`variants (product_id, id)`, `product_categories (product_id, …)`). Three
-/// statements did this before, and the engines answered the `IN` list of a page by scanning
-/// all variants.
+/// Appends product `p`'s variants (with stock) and categories as the columns `variants` and
+/// `categories`: JSON arrays (`VariantJson`, `CategoryJson`), each built by a correlated
+/// subquery that probes its index (`variants (product_id, id)`, `product_categories
+/// (product_id, …)`). So a product, or a page's products, comes whole from one statement.
+fn push_children(q: &mut Sql) {
+    q.push(", (SELECT ")
+        .json_rows(
+            "v.id, v.sku, v.title, v.options, v.price, COALESCE(l.on_hand, 0), COALESCE(l.reserved, 0), \
+             v.created_at, v.updated_at",
+            "v.id",
+        )
+        .push(
+            " FROM variants v LEFT JOIN inventory_levels l ON l.variant_id = v.id WHERE v.product_id = p.id) \
+             AS variants, (SELECT ",
+        )
+        .json_rows("c.id, c.handle, c.name, c.parent_id, c.created_at", "c.created_at, c.id")
+        .push(
+            " FROM product_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.product_id = p.id) \
+             AS categories",
+        );
+}
+
+/// A product row completed with what `push_children` returned for it.
+fn complete(row: ProductRow, variants: &str, categories: &str) -> Result<Product, db::Error> {
+    let variants: Vec<VariantJson> = parse(variants)?;
+    let categories: Vec<CategoryJson> = parse(categories)?;
+    let variants = variants.into_iter().map(|v| variant(&row.id, v)).collect();
+    let categories = categories
+        .into_iter()
+        .map(|(id, handle, name, parent_id, created_at)| Category { id, handle, name, parent_id, created_at })
+        .collect();
+    Ok(row.into_product(categories, variants))
+}
+
+/// Completes a page's product rows with their variants and categories, in one statement
+/// (`push_children`). Two `IN (…)` statements did this before, and on a small catalog the
+/// engines answered them by scanning every variant.
 pub async fn assemble(db: impl Exec, rows: Vec<ProductRow>) -> Result<Vec<Product>, db::Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = sql("products.variants_and_categories_of", "SELECT p.id, (SELECT ");
-    q.json_rows(
-        "v.id, v.sku, v.title, v.options, v.price, COALESCE(l.on_hand, 0), COALESCE(l.reserved, 0), \
-         v.created_at, v.updated_at",
-        "v.id",
-    )
-    .push(" FROM variants v LEFT JOIN inventory_levels l ON l.variant_id = v.id WHERE v.product_id = p.id), (SELECT ")
-    .json_rows("c.id, c.handle, c.name, c.parent_id, c.created_at", "c.created_at, c.id")
-    .push(
-        " FROM product_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.product_id = p.id) \
-         FROM products p WHERE p.id IN (",
-    )
-    .push_list(rows.iter().map(|r| r.id.as_str()))
-    .push(")");
+    let mut q = sql("products.variants_and_categories_of", "SELECT p.id");
+    push_children(&mut q);
+    q.push(" FROM products p WHERE p.id IN (").push_list(rows.iter().map(|r| r.id.as_str())).push(")");
     let mut found: HashMap<String, (String, String)> = q
         .fetch_all::<(String, String, String)>(db)
         .await?
@@ -120,22 +141,29 @@ pub async fn assemble(db: impl Exec, rows: Vec<ProductRow>) -> Result<Vec<Produc
         .map(|row| {
             // Gone since the page was read: shown as it was listed, without variants.
             let (variants, categories) = found.remove(&row.id).unwrap_or_else(|| ("[]".into(), "[]".into()));
-            let variants: Vec<VariantJson> = parse(&variants)?;
-            let categories: Vec<CategoryJson> = parse(&categories)?;
-            let variants = variants.into_iter().map(|v| variant(&row.id, v)).collect();
-            let categories = categories
-                .into_iter()
-                .map(|(id, handle, name, parent_id, created_at)| Category {
-                    id,
-                    handle,
-                    name,
-                    parent_id,
-                    created_at,
-                })
-                .collect();
-            Ok(row.into_product(categories, variants))
+            complete(row, &variants, &categories)
         })
         .collect()
+}
+
+#[derive(FromRow)]
+struct ProductWithChildren {
+    #[sqlx(flatten)]
+    product: ProductRow,
+    variants: String,
+    categories: String,
+}
+
+/// One product by id or handle, any status, whole (variants and categories): one statement.
+pub async fn find(db: impl Exec, column: KeyColumn, key: &str) -> Result<Option<Product>, db::Error> {
+    let mut q = sql("products.find", "SELECT ");
+    q.push(PRODUCT_COLUMNS);
+    push_children(&mut q);
+    q.push(" FROM products p WHERE ").push(column.sql()).push(" = ").push_bind(key);
+    let Some(found) = q.fetch_optional::<ProductWithChildren>(db).await? else {
+        return Ok(None);
+    };
+    complete(found.product, &found.variants, &found.categories).map(Some)
 }
 
 /// What the database built, read back; it failing is the database's fault, not a client's.
@@ -159,7 +187,7 @@ fn variant(product_id: &str, v: VariantJson) -> Variant {
     }
 }
 
-/// One product by id or handle, any status.
+/// One product's own row by id or handle, any status (without variants and categories).
 pub async fn find_row(db: impl Exec, column: KeyColumn, key: &str) -> Result<Option<ProductRow>, db::Error> {
     let mut q = sql("products.find_row", "SELECT ");
     q.push(PRODUCT_COLUMNS).push(" FROM products p WHERE ").push(column.sql()).push(" = ").push_bind(key);

@@ -3,13 +3,26 @@
 
 use std::borrow::Cow;
 
-/// A bound value. Typed even when null: PostgreSQL wants to know what a `NULL` is.
-#[derive(Clone, Debug, PartialEq)]
+/// A bound value. Typed even when null: PostgreSQL wants to know what a `NULL` is. Its `Debug`
+/// shows the type, never the value: values include password hashes, token digests and emails.
+#[derive(Clone, PartialEq)]
 pub enum Bind {
     Int(Option<i64>),
     Text(Option<String>),
     Bytes(Option<Vec<u8>>),
     Bool(Option<bool>),
+}
+
+impl std::fmt::Debug for Bind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (kind, null) = match self {
+            Self::Int(v) => ("Int", v.is_none()),
+            Self::Text(v) => ("Text", v.is_none()),
+            Self::Bytes(v) => ("Bytes", v.is_none()),
+            Self::Bool(v) => ("Bool", v.is_none()),
+        };
+        write!(f, "{kind}({})", if null { "NULL" } else { "…" })
+    }
 }
 
 macro_rules! binds {

@@ -339,6 +339,14 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_names_the_statement_but_never_a_value() {
+        let q = sql("accounts.find", "SELECT id FROM customers WHERE email = $1").bind("alice@example.com");
+        let shown = format!("{q:?}");
+        assert!(shown.contains("accounts.find") && shown.contains("Text(…)"), "{shown}");
+        assert!(!shown.contains("alice"), "{shown}");
+    }
+
+    #[test]
     fn static_text_is_not_copied() {
         let q = sql("test.static", "SELECT 1").bind(1);
         assert!(matches!(q.render(Engine::Sqlite).0, Cow::Borrowed("SELECT 1")));

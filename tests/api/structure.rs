@@ -424,3 +424,36 @@ fn no_engine_is_named_outside_db() {
         .collect();
     assert!(offenders.is_empty(), "an engine named outside db/ (give db a named operation): {offenders:?}");
 }
+
+/// Every statement's name (`db::sql("domain.what", …)`, or `name:` of a named operation), by file.
+fn statement_names() -> Vec<(String, String)> {
+    let mut names = Vec::new();
+    for source in sources().values() {
+        let code = &source.code;
+        for opener in ["sql(", "name: "] {
+            for (at, _) in code.match_indices(opener) {
+                let rest = code[at + opener.len()..].trim_start();
+                let Some(quoted) = rest.strip_prefix('"') else { continue };
+                let name: String = quoted.chars().take_while(|c| *c != '"').collect();
+                let parts: Vec<&str> = name.split('.').collect();
+                let word = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+                if parts.len() == 2 && parts.iter().all(|p| word(p)) {
+                    names.push((name, source.path.display().to_string()));
+                }
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_statement_has_a_name_of_its_own() {
+    let names = statement_names();
+    assert!(names.len() > 60, "the statements are found: {}", names.len());
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let twice: Vec<String> = names
+        .iter()
+        .filter_map(|(name, path)| seen.insert(name, path).map(|other| format!("{name} ({other}, {path})")))
+        .collect();
+    assert!(twice.is_empty(), "statement names used twice (traces could not tell them apart): {twice:?}");
+}

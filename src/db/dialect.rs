@@ -126,7 +126,7 @@ impl Engine {
     pub(super) fn single_statement(self, shape: Shape) -> Option<String> {
         match shape {
             Shape::Plain | Shape::Chain(..) => None,
-            Shape::Update(update) => Some(format!("{} RETURNING {}", update.text(), update.returning)),
+            Shape::Update(update) => Some(update.returning_text()),
             Shape::Upsert(u) => {
                 let on_conflict = match u.update {
                     Some(set) => format!("DO UPDATE SET {set}"),

@@ -19,9 +19,10 @@ pub struct GuardedUpdate {
 }
 
 impl GuardedUpdate {
-    pub(super) fn text(&self) -> String {
-        let Self { table, set, key, guard, .. } = self;
-        format!("UPDATE {table} SET {set} WHERE {key} AND ({guard})")
+    /// The update with its `RETURNING` clause, for the engines that have one.
+    pub(super) fn returning_text(&self) -> String {
+        let Self { table, set, key, guard, returning, .. } = self;
+        format!("UPDATE {table} SET {set} WHERE {key} AND ({guard}) RETURNING {returning}")
     }
 }
 

@@ -40,6 +40,11 @@ impl Sql {
         Self { name, pieces: vec![Piece::Text(Cow::Owned(text))], binds, shape: Shape::Plain }
     }
 
+    /// A named operation, its values still to bind; the dialect writes its text when it runs.
+    fn shaped(name: &'static str, shape: Shape) -> Self {
+        Self { name, pieces: Vec::new(), binds: Vec::new(), shape }
+    }
+
     /// Binds the next parameter (`$1`, then `$2`, …).
     #[must_use]
     pub fn bind(mut self, value: impl Into<Bind>) -> Self {
@@ -187,26 +192,21 @@ impl Sql {
 impl GuardedUpdate {
     /// The update as a statement; bind its parameters and fetch the row it returns.
     pub fn sql(self) -> Sql {
-        Sql { name: self.name, pieces: Vec::new(), binds: Vec::new(), shape: Shape::Update(self) }
+        Sql::shaped(self.name, Shape::Update(self))
     }
 
     /// The update, then `INSERT INTO {into} SELECT {select} FROM changed`, where `changed` is
     /// the row the update returned: for a change and its audit row, written together or not at
     /// all. `execute` says how many rows were inserted (0 when the guard refused).
     pub fn then_insert(self, into: &'static str, select: &'static str) -> Sql {
-        Sql {
-            name: self.name,
-            pieces: Vec::new(),
-            binds: Vec::new(),
-            shape: Shape::Chain(self, into, select),
-        }
+        Sql::shaped(self.name, Shape::Chain(self, into, select))
     }
 }
 
 impl Upsert {
     /// The upsert as a statement; bind its values, and fetch the row when it returns one.
     pub fn sql(self) -> Sql {
-        Sql { name: self.name, pieces: Vec::new(), binds: Vec::new(), shape: Shape::Upsert(self) }
+        Sql::shaped(self.name, Shape::Upsert(self))
     }
 }
 
@@ -234,8 +234,9 @@ async fn fetch(sql: Sql, mut db: impl Exec) -> Result<Vec<AnyRow>, Error> {
 
 /// Where the engine passes one write's `RETURNING` rows on to another write, the chain is one
 /// statement, which saves a round trip while the update holds its row lock. Elsewhere the
-/// update returns its row and the insert reads it back from bound values, on the same
-/// connection (the caller's transaction).
+/// update runs as the guarded update it is (so however the engine writes that, it writes it
+/// here too) and the insert reads its row back from bound values, on the same connection (the
+/// caller's transaction).
 async fn chain(
     sql: Sql,
     update: GuardedUpdate,
@@ -244,14 +245,14 @@ async fn chain(
     mut db: impl Exec,
 ) -> Result<u64, Error> {
     let engine = db.engine();
-    let changed = format!("{} RETURNING {}", update.text(), update.returning);
     if engine.chains_writes() {
+        let changed = update.returning_text();
         let text = format!("WITH changed AS ({changed}) INSERT INTO {into} SELECT {select} FROM changed");
         let (text, binds) = Sql::text(sql.name, text, sql.binds).render(engine);
         return run_execute(db.raw(), text, binds).await;
     }
-    let (text, binds) = Sql::text(sql.name, changed, sql.binds.clone()).render(engine);
-    let rows = run_fetch(db.raw(), text, binds).await?;
+    let changed = Sql { binds: sql.binds.clone(), ..update.sql() };
+    let rows = fetch(changed, &mut db).await?;
     let Some(row) = rows.first() else {
         return Ok(0);
     };

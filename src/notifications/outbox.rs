@@ -154,7 +154,7 @@ pub async fn list(
     after: Option<(i64, &str)>,
     limit: i64,
 ) -> Result<Vec<Row>, db::Error> {
-    let mut q = crate::db::sql(
+    let mut q = sql(
         "outbox.list",
         "SELECT id, topic, status, attempts, last_error, created_at, available_at, delivered_at FROM outbox WHERE 1 = 1",
     );

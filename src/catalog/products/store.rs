@@ -171,20 +171,12 @@ fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, db::Error> {
     serde_json::from_str(json).map_err(|e| db::Error::Decode(e.into()))
 }
 
+/// The same conversion as a variant read as a row (`From<VariantRow>`).
 fn variant(product_id: &str, v: VariantJson) -> Variant {
     let (id, sku, title, options, price, on_hand, reserved, created_at, updated_at) = v;
-    Variant {
-        options: serde_json::from_str(&options).unwrap_or_default(),
-        id,
-        product_id: product_id.to_owned(),
-        sku,
-        title,
-        price,
-        on_hand,
-        reserved,
-        created_at,
-        updated_at,
-    }
+    let product_id = product_id.to_owned();
+    VariantRow { id, product_id, sku, title, options, price, on_hand, reserved, created_at, updated_at }
+        .into()
 }
 
 /// One product's own row by id or handle, any status (without variants and categories).

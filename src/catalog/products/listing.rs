@@ -95,23 +95,24 @@ impl ProductCursor {
     }
 }
 
+/// A listed product, whole, with the relevance tier it was found in.
 #[derive(FromRow)]
 pub struct ListedRow {
     #[sqlx(flatten)]
-    pub product: store::ProductRow,
-    pub rank: i64,
+    pub product: store::ProductWithChildren,
+    pub relevance: i64,
 }
 
 impl ListedRow {
     pub fn cursor(&self, sort: Sort) -> ProductCursor {
-        let p = &self.product;
+        let p = &self.product.product;
         let id = p.id.clone();
         match sort {
             Sort::Newest => ProductCursor::Newest(p.created_at, id),
             Sort::PriceAsc => ProductCursor::PriceAsc(p.price_min.unwrap_or(i64::MAX), id),
             Sort::PriceDesc => ProductCursor::PriceDesc(p.price_min.unwrap_or(-1), id),
             Sort::Title => ProductCursor::Title(p.sort_title.clone(), id),
-            Sort::Relevance => ProductCursor::Relevance(self.rank, p.created_at, id),
+            Sort::Relevance => ProductCursor::Relevance(self.relevance, p.created_at, id),
         }
     }
 }
@@ -185,7 +186,14 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
             .push(" UNION ALL SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id) ");
     }
     let rank = tier.map_or(1, Tier::rank);
-    sql.push("SELECT ").push(store::PRODUCT_COLUMNS).push(&format!(", CAST({rank} AS BIGINT) AS rank FROM "));
+    // The page is found and cut in a subquery (its ORDER BY and LIMIT keep the engines from
+    // merging it into the outer query), and only its rows get their variants and categories:
+    // a page comes whole from one statement.
+    sql.push("SELECT ").push(store::PRODUCT_COLUMNS).push(", p.relevance");
+    store::push_children(&mut sql);
+    sql.push(" FROM (SELECT ")
+        .push(store::PRODUCT_COLUMNS)
+        .push(&format!(", CAST({rank} AS BIGINT) AS relevance FROM "));
     match (scan, q.status) {
         (Scan::Newest(window), Some(status)) => {
             // The engines cannot move the filters below into a subquery with a LIMIT, so this
@@ -195,7 +203,7 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
                 push_after(&mut sql, after, rank);
             }
             sql.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT ")
-                .push_bind(window)
+                .push(&window.to_string())
                 .push(") p WHERE 1 = 1");
         }
         (_, status) => {
@@ -262,7 +270,12 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
         Sort::PriceDesc => format!("{PRICE_DESC_KEY} DESC, p.id DESC"),
         Sort::Title => "p.sort_title, p.id".to_owned(),
     };
-    sql.push(" ORDER BY ").push(&order).push(" LIMIT ").push_bind(limit);
+    // The limits are written into the text, not bound: PostgreSQL plans a statement with a
+    // bound LIMIT afresh on every run (its generic plan cannot know the page is short), and
+    // planning this one costs more than running it. They are integers of this module's own
+    // making, and a page size takes one of few values, so the statement caches stay small.
+    sql.push(" ORDER BY ").push(&order).push(" LIMIT ").push(&limit.to_string());
+    sql.push(") p ORDER BY ").push(&order);
     sql
 }
 

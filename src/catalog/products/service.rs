@@ -167,8 +167,8 @@ pub async fn list_products(
             found = sql.fetch_all(&mut conn).await?;
         }
         // Each tier is its own statement: a title edited between them must not list twice.
-        let seen: HashSet<String> = rows.iter().map(|r| r.product.id.clone()).collect();
-        rows.extend(found.into_iter().filter(|r| !seen.contains(&r.product.id)));
+        let seen: HashSet<String> = rows.iter().map(|r| r.product.product.id.clone()).collect();
+        rows.extend(found.into_iter().filter(|r| !seen.contains(&r.product.product.id)));
     }
     // An empty page for a category nobody has is a typo, not an empty shelf: say so. Checked
     // only when nothing was found, so a filter that matches costs nothing more.
@@ -183,7 +183,7 @@ pub async fn list_products(
     } else {
         None
     };
-    let products = store::assemble(&mut conn, rows.into_iter().map(|r| r.product).collect()).await?;
+    let products = rows.into_iter().map(|r| r.product.into_product()).collect::<Result<_, _>>()?;
     Ok((products, next))
 }
 

@@ -1,7 +1,7 @@
 //! Product and variant SQL. Listing queries are assembled in `listing.rs`; this file holds the
 //! fixed statements and the loading of variants and categories for a set of products.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::model::{Product, ProductStatus, Variant};
 use crate::{
@@ -91,7 +91,7 @@ type CategoryJson = (String, String, String, Option<String>, i64);
 /// `categories`: JSON arrays (`VariantJson`, `CategoryJson`), each built by a correlated
 /// subquery that probes its index (`variants (product_id, id)`, `product_categories
 /// (product_id, …)`). So a product, or a page's products, comes whole from one statement.
-fn push_children(q: &mut Sql) {
+pub fn push_children(q: &mut Sql) {
     q.push(", (SELECT ")
         .json_rows(
             "v.id, v.sku, v.title, v.options, v.price, COALESCE(l.on_hand, 0), COALESCE(l.reserved, 0), \
@@ -121,37 +121,19 @@ fn complete(row: ProductRow, variants: &str, categories: &str) -> Result<Product
     Ok(row.into_product(categories, variants))
 }
 
-/// Completes a page's product rows with their variants and categories, in one statement
-/// (`push_children`). Two `IN (…)` statements did this before, and on a small catalog the
-/// engines answered them by scanning every variant.
-pub async fn assemble(db: impl Exec, rows: Vec<ProductRow>) -> Result<Vec<Product>, db::Error> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = sql("products.variants_and_categories_of", "SELECT p.id");
-    push_children(&mut q);
-    q.push(" FROM products p WHERE p.id IN (").push_list(rows.iter().map(|r| r.id.as_str())).push(")");
-    let mut found: HashMap<String, (String, String)> = q
-        .fetch_all::<(String, String, String)>(db)
-        .await?
-        .into_iter()
-        .map(|(id, v, c)| (id, (v, c)))
-        .collect();
-    rows.into_iter()
-        .map(|row| {
-            // Gone since the page was read: shown as it was listed, without variants.
-            let (variants, categories) = found.remove(&row.id).unwrap_or_else(|| ("[]".into(), "[]".into()));
-            complete(row, &variants, &categories)
-        })
-        .collect()
-}
-
+/// A product row with the columns `push_children` added: the product whole.
 #[derive(FromRow)]
-struct ProductWithChildren {
+pub struct ProductWithChildren {
     #[sqlx(flatten)]
-    product: ProductRow,
+    pub product: ProductRow,
     variants: String,
     categories: String,
+}
+
+impl ProductWithChildren {
+    pub fn into_product(self) -> Result<Product, db::Error> {
+        complete(self.product, &self.variants, &self.categories)
+    }
 }
 
 /// One product by id or handle, any status, whole (variants and categories): one statement.
@@ -160,10 +142,7 @@ pub async fn find(db: impl Exec, column: KeyColumn, key: &str) -> Result<Option<
     q.push(PRODUCT_COLUMNS);
     push_children(&mut q);
     q.push(" FROM products p WHERE ").push(column.sql()).push(" = ").push_bind(key);
-    let Some(found) = q.fetch_optional::<ProductWithChildren>(db).await? else {
-        return Ok(None);
-    };
-    complete(found.product, &found.variants, &found.categories).map(Some)
+    q.fetch_optional::<ProductWithChildren>(db).await?.map(ProductWithChildren::into_product).transpose()
 }
 
 /// What the database built, read back; it failing is the database's fault, not a client's.

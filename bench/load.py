@@ -189,7 +189,8 @@ def bench_oxcart(args, engine, size, workdir):
         runs["product list (20)"] = measure(proc, lambda: wrk.rotating_get(lists[:1]), base, args, workdir)
         runs["product detail"] = measure(proc, lambda: wrk.rotating_get(details), base, args, workdir)
         runs["text search"] = measure(proc, lambda: wrk.rotating_get(searches), base, args, workdir)
-        runs.update(reads_without_cache(args, url, workdir, details, searches, lists))
+        result["single_client"], uncached = reads_without_cache(args, url, workdir, details, searches, lists)
+        runs.update(uncached)
         runs["add to cart"] = measure(proc, lambda: wrk.add_to_cart(add_carts, variants), base, args, workdir)
         stand_in_for_autovacuum(engine, url)
         runs["guest checkout, whole"] = measure(proc, lambda: wrk.checkout_flow(variants), base, args, workdir,
@@ -223,7 +224,8 @@ def reads_without_cache(args, url, workdir, details, searches, lists):
     proc = Process([args.binary, "serve"], env, port, "/v1/products?limit=20", os.path.join(workdir, "uncached.log"))
     base = f"http://127.0.0.1:{port}"
     try:
-        return {
+        single = single_client(base, args, workdir, searches, lists)
+        return single, {
             "product list (20), cache off": measure(proc, lambda: wrk.rotating_get(lists[:1]), base, args, workdir),
             "product lists, 4 sorts and filters, cache off": measure(
                 proc, lambda: wrk.rotating_get(lists), base, args, workdir),
@@ -232,6 +234,22 @@ def reads_without_cache(args, url, workdir, details, searches, lists):
         }
     finally:
         proc.stop()
+
+
+def single_client(base, args, workdir, searches, lists):
+    """One client at a time, cache off: the latency a shopper sees at this catalog size for a list,
+    a filter, a sort, a page deep behind a cursor and a search."""
+    port = int(base.rsplit(":", 1)[1])
+    path, cursor = "/v1/products?limit=100&sort=price_asc", None
+    for _ in range(20):  # 2,000 products deep, or the last page of a smaller catalog
+        page = expect(api(port, "GET", path + (f"&cursor={cursor}" if cursor else "")), 200, "price pages")
+        cursor = page.get("next_cursor") or cursor
+        if not page.get("next_cursor"):
+            break
+    deep = f"/v1/products?limit=20&sort=price_asc&cursor={cursor}" if cursor else lists[1]
+    paths = {"list": lists[:1], "filter (category)": lists[3:4], "sort (price)": lists[1:2],
+             "deep cursor page": [deep], "search": searches}
+    return {name: wrk.run(wrk.rotating_get(urls), base, workdir, args.seconds, 1, 1) for name, urls in paths.items()}
 
 
 def bench_limits(args, workdir):
@@ -279,7 +297,7 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--baseline", required=True)
     ap.add_argument("--postgres-url", required=True)
-    ap.add_argument("--sizes", default="1000,100000")
+    ap.add_argument("--sizes", default="1000,100000,1000000")
     ap.add_argument("--engines", default="sqlite,postgres")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--cache", required=True, help="where seeded SQLite catalogs are kept between runs")

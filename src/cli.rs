@@ -166,8 +166,12 @@ async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), S
     }
     if let Some(count) = products {
         let started = std::time::Instant::now();
-        seed::seed_products(&db, &config.currency, count, |done| println!("  {done} of {count} products"))
-            .await?;
+        seed::seed_products(&db, &config.currency, count, |done| {
+            if done.is_multiple_of(10_000) || done == count {
+                println!("  {done} of {count} products");
+            }
+        })
+        .await?;
         println!("Added {count} products in {:.1} s.", started.elapsed().as_secs_f64());
     }
     db.refresh_statistics().await.map_err(|e| format!("cannot refresh planner statistics: {e}"))?;

@@ -65,6 +65,7 @@ impl App {
             auth_limiter,
             payments,
             catalog_cache: Arc::new(CatalogCache::new(config.catalog_cache)),
+            catalog_size: Arc::default(),
             config: Arc::new(config),
         });
         Self { state, mailer, metrics_listener: None }

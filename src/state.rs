@@ -9,6 +9,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::{
+    catalog::products::CatalogSize,
     config::Config,
     db::Db,
     http::{catalog_cache::CatalogCache, rate_limit::RateLimiter},
@@ -31,6 +32,7 @@ pub struct Shared {
     pub auth_limiter: Arc<RateLimiter>,
     pub payments: Payments,
     pub catalog_cache: Arc<CatalogCache>,
+    pub catalog_size: Arc<CatalogSize>,
 }
 
 impl AppState {

@@ -20,16 +20,19 @@ use crate::{
 
 const MAX_DELTA: i64 = 1_000_000_000;
 
-/// Starts a new variant's stock inside the transaction that creates the variant.
-pub async fn open_stock(tx: &mut Tx, variant_id: &str, on_hand: i64, actor: &str) -> Result<(), db::Error> {
+/// Starts new variants' stock (`(variant id, on hand)`) inside the transaction that creates the
+/// variants: a level each, and a ledger row for each that starts with units.
+pub async fn open_stock(tx: &mut Tx, levels: &[(&str, i64)], actor: &str) -> Result<(), db::Error> {
     let now = time::now_ms();
-    store::insert_level(&mut *tx, variant_id, on_hand, now).await?;
-    if on_hand > 0 {
-        let entry =
-            LedgerEntry::new(variant_id, "initial", (on_hand, 0), (on_hand, 0), "initial stock", actor, now);
-        store::insert_ledger(&mut *tx, &entry).await?;
-    }
-    Ok(())
+    store::insert_levels(&mut *tx, levels, now).await?;
+    let entries: Vec<LedgerEntry> = levels
+        .iter()
+        .filter(|(_, on_hand)| *on_hand > 0)
+        .map(|&(variant, on_hand)| {
+            LedgerEntry::new(variant, "initial", (on_hand, 0), (on_hand, 0), "initial stock", actor, now)
+        })
+        .collect();
+    store::insert_ledger(&mut *tx, &entries).await
 }
 
 /// How an order moves stock. Each is one guarded update plus a ledger row, in the caller's

@@ -7,17 +7,21 @@ use crate::{
     page::PageRequest,
 };
 
-pub async fn insert_level(db: impl Exec, variant_id: &str, on_hand: i64, now: i64) -> Result<(), db::Error> {
-    sql(
-        "inventory.insert_level",
-        "INSERT INTO inventory_levels (variant_id, on_hand, reserved, updated_at) VALUES ($1, $2, 0, $3)",
-    )
-    .bind(variant_id)
-    .bind(on_hand)
-    .bind(now)
-    .execute(db)
-    .await
-    .map(drop)
+/// A level row for each `(variant id, on hand)`, nothing reserved.
+pub async fn insert_levels(mut db: impl Exec, levels: &[(&str, i64)], now: i64) -> Result<(), db::Error> {
+    for chunk in levels.chunks(db::rows_per_statement(4)) {
+        let mut q = sql(
+            "inventory.insert_levels",
+            "INSERT INTO inventory_levels (variant_id, on_hand, reserved, updated_at) VALUES ",
+        );
+        q.push_rows(
+            chunk
+                .iter()
+                .map(|(variant, on_hand)| [(*variant).into(), (*on_hand).into(), 0_i64.into(), now.into()]),
+        );
+        q.execute(&mut db).await?;
+    }
+    Ok(())
 }
 
 /// One change to a variant's stock, with what its ledger row says about it.
@@ -66,26 +70,30 @@ pub async fn change_level(tx: &mut Tx, change: &Change<'_>) -> Result<bool, db::
     Ok(written == 1)
 }
 
-pub async fn insert_ledger(db: impl Exec, e: &LedgerEntry) -> Result<(), db::Error> {
-    sql(
-        "inventory.insert_ledger",
-        "INSERT INTO inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after,
-           reserved_after, reason, actor, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&e.id)
-    .bind(&e.variant_id)
-    .bind(&e.kind)
-    .bind(e.on_hand_delta)
-    .bind(e.reserved_delta)
-    .bind(e.on_hand_after)
-    .bind(e.reserved_after)
-    .bind(&e.reason)
-    .bind(&e.actor)
-    .bind(e.created_at)
-    .execute(db)
-    .await
-    .map(drop)
+pub async fn insert_ledger(mut db: impl Exec, entries: &[LedgerEntry]) -> Result<(), db::Error> {
+    for chunk in entries.chunks(db::rows_per_statement(10)) {
+        let mut q = sql(
+            "inventory.insert_ledger",
+            "INSERT INTO inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after, \
+             reserved_after, reason, actor, created_at) VALUES ",
+        );
+        q.push_rows(chunk.iter().map(|e| {
+            [
+                (&e.id).into(),
+                (&e.variant_id).into(),
+                (&e.kind).into(),
+                e.on_hand_delta.into(),
+                e.reserved_delta.into(),
+                e.on_hand_after.into(),
+                e.reserved_after.into(),
+                (&e.reason).into(),
+                (&e.actor).into(),
+                e.created_at.into(),
+            ]
+        }));
+        q.execute(&mut db).await?;
+    }
+    Ok(())
 }
 
 #[derive(FromRow)]

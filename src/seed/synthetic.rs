@@ -52,13 +52,19 @@ const PHRASES: &[&str] = &[
     "sourced from family workshops",
 ];
 
-/// How many products are written at once: each is its own transaction, so on PostgreSQL the
-/// commits share WAL flushes and 100,000 products take minutes instead of a quarter hour.
-const IN_FLIGHT: usize = 8;
+/// Products per transaction. Each batch is a handful of multi-row statements, so the cost per
+/// product is mostly the indexes' own work; a thousand keeps a batch's memory small and its
+/// transaction short.
+const BATCH: u64 = 1000;
+
+/// Batches written at once: on PostgreSQL two overlap one's commit with the other's inserts;
+/// SQLite takes them in turn.
+const IN_FLIGHT: usize = 2;
 
 /// Adds `count` published products (one to three variants each) spread over the existing
-/// categories. Deterministic for a given count and starting catalog size, apart from the order
-/// of creation times.
+/// categories, through `catalog::products::create_products` (the same checks and statements as
+/// the admin API), a batch per transaction. Deterministic for a given count and starting
+/// catalog size, apart from the creation times.
 pub async fn seed_products(
     db: &Db,
     currency: &str,
@@ -73,11 +79,17 @@ pub async fn seed_products(
     let mut rng = Rng::new(0x0ca7_u64.wrapping_add(count));
     let mut writes = tokio::task::JoinSet::new();
     let mut done = 0;
-    for n in 0..count {
-        let input = synthetic_product(&mut rng, &format!("{start:x}-{n}"), &category_ids);
+    let mut next = 0;
+    while next < count {
+        let size = BATCH.min(count - next);
+        let batch: Vec<NewProduct> = (next..next + size)
+            .map(|n| synthetic_product(&mut rng, &format!("{start:x}-{n}"), &category_ids))
+            .collect();
+        next += size;
         let (db, currency) = (db.clone(), currency.to_owned());
-        writes
-            .spawn(async move { catalog::products::create_product(&db, &currency, SEED_ACTOR, input).await });
+        writes.spawn(
+            async move { catalog::products::create_products(&db, &currency, SEED_ACTOR, batch).await },
+        );
         if writes.len() >= IN_FLIGHT
             && let Some(write) = writes.join_next().await
         {
@@ -90,19 +102,17 @@ pub async fn seed_products(
     Ok(())
 }
 
-type Write = Result<Result<catalog::products::Product, crate::error::ApiError>, tokio::task::JoinError>;
+type Write = Result<Result<usize, crate::error::ApiError>, tokio::task::JoinError>;
 
-/// Counts one finished product, or stops the seeding at the first that failed.
+/// Counts one finished batch, or stops the seeding at the first that failed.
 fn finished(write: Write, done: &mut u64, progress: &mut impl FnMut(u64)) -> Result<(), String> {
-    match write {
-        Ok(Ok(_)) => {}
+    let created = match write {
+        Ok(Ok(created)) => created,
         Ok(Err(e)) => return Err(e.to_string()),
         Err(e) => return Err(e.to_string()),
-    }
-    *done += 1;
-    if done.is_multiple_of(1000) {
-        progress(*done);
-    }
+    };
+    *done += u64::try_from(created).unwrap_or(0);
+    progress(*done);
     Ok(())
 }
 

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod browsing;
+mod bulk;
 mod cart_limits;
 mod carts;
 mod catalog;

@@ -126,6 +126,15 @@ async fn product_input_is_checked(engine: Engine) {
         )
         .await;
     assert_eq!(fields_of(&expect_problem(sku, StatusCode::CONFLICT, "sku_taken").await), ["variants[0].sku"]);
+    // The variants are written in one statement; the error still names the one whose SKU is taken.
+    let sku = app
+        .post(
+            "/v1/admin/products",
+            Some(&admin),
+            json!({"title": "Cup", "variants": [{"sku": "CUP-1", "price": 1}, {"sku": "MUG-1", "price": 1}]}),
+        )
+        .await;
+    assert_eq!(fields_of(&expect_problem(sku, StatusCode::CONFLICT, "sku_taken").await), ["variants[1].sku"]);
     let cup = app.get("/v1/admin/products/cup", Some(&admin)).await;
     expect_problem(cup, StatusCode::NOT_FOUND, "not_found").await;
 

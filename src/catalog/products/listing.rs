@@ -95,17 +95,31 @@ impl ProductCursor {
     }
 }
 
-/// A listed product, whole, with the relevance tier it was found in.
+/// A listed product with the relevance tier it was found in, and its variants and categories
+/// when the statement brought them ([`children_inline`]).
 #[derive(FromRow)]
 pub struct ListedRow {
     #[sqlx(flatten)]
-    pub product: store::ProductWithChildren,
+    pub product: store::ProductRow,
     pub relevance: i64,
+    #[sqlx(default)]
+    pub variants: Option<String>,
+    #[sqlx(default)]
+    pub categories: Option<String>,
+}
+
+/// Whether a list's statements bring each product's variants and categories along
+/// (`store::push_children`), or the page is completed after (`store::assemble`). A search's
+/// statements carry bound search text, for which PostgreSQL makes a fresh plan on every call (a
+/// custom plan for a rare word always looks cheaper than the generic one), and planning the
+/// children's subqueries costs more than running them; the completing statement is planned once.
+pub fn children_inline(q: &ProductQuery) -> bool {
+    q.search.is_none()
 }
 
 impl ListedRow {
     pub fn cursor(&self, sort: Sort) -> ProductCursor {
-        let p = &self.product.product;
+        let p = &self.product;
         let id = p.id.clone();
         match sort {
             Sort::Newest => ProductCursor::Newest(p.created_at, id),
@@ -166,10 +180,13 @@ pub enum Scan {
 }
 
 /// How many of the newest products a tier looks through before it falls back to sorting
-/// every match: a word in at least 2% of the products fills its page from the window.
-pub fn window(q: &ProductQuery, tier: Option<Tier>, wanted: i64) -> Option<i64> {
+/// every match: a word in at least 2% of the products fills its page from the window. None
+/// when a window that size would hold all `published` products: it would read every one of
+/// them, where sorting the matches reads only those.
+pub fn window(q: &ProductQuery, tier: Option<Tier>, wanted: i64, published: i64) -> Option<i64> {
+    let window = wanted.saturating_mul(50);
     // Without a status the newest index has no prefix to walk.
-    (tier.is_some() && q.status.is_some()).then(|| wanted.saturating_mul(50))
+    (tier.is_some() && q.status.is_some() && window < published).then_some(window)
 }
 
 /// The query for one of [`tiers`]: at most `limit` rows, the caller asks for one more than
@@ -188,9 +205,11 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
     let rank = tier.map_or(1, Tier::rank);
     // The page is found and cut in a subquery (its ORDER BY and LIMIT keep the engines from
     // merging it into the outer query), and only its rows get their variants and categories:
-    // a page comes whole from one statement.
+    // outside a search, a page comes whole from one statement.
     sql.push("SELECT ").push(store::PRODUCT_COLUMNS).push(", p.relevance");
-    store::push_children(&mut sql);
+    if children_inline(q) {
+        store::push_children(&mut sql);
+    }
     sql.push(" FROM (SELECT ")
         .push(store::PRODUCT_COLUMNS)
         .push(&format!(", CAST({rank} AS BIGINT) AS relevance FROM "));

@@ -4,19 +4,23 @@
 //! own SKU, options and price. Stock per variant lives in [`crate::inventory`].
 
 pub mod admin_routes;
+mod create;
 mod input;
 mod listing;
 mod model;
 pub mod params;
 pub mod routes;
 mod service;
+mod size;
 mod store;
+mod variant_store;
 pub mod views;
 
+pub use create::{create_product, create_products};
 pub use input::{NewProduct, NewVariant, ProductPatch, VariantPatch};
 pub use listing::{ProductQuery, Sort, parse_search};
 pub use model::{Audience, MAX_VARIANTS, Product, ProductStatus, Variant};
 pub use service::{
-    add_variant, any_product, archive_product, create_product, get_product, list_products, update_product,
-    update_variant,
+    add_variant, any_product, archive_product, get_product, list_products, update_product, update_variant,
 };
+pub use size::CatalogSize;

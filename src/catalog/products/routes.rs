@@ -31,7 +31,7 @@ async fn list_products(
     Query(params): Query<ProductListParams>,
 ) -> Result<axum::Json<Page<ProductView>>, ApiError> {
     let query = params.to_query(Audience::Shopper)?;
-    let (products, next_cursor) = super::list_products(&state.db, &query).await?;
+    let (products, next_cursor) = super::list_products(&state.db, &state.catalog_size, &query).await?;
     let render = Render::new(&state.config, false);
     Ok(axum::Json(Page { data: products.into_iter().map(|p| render.product(p)).collect(), next_cursor }))
 }

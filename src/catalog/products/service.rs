@@ -5,10 +5,12 @@
 use std::collections::HashSet;
 
 use super::{
-    input::{NewProduct, NewVariant, ProductPatch, VariantFields, VariantPatch},
+    input::{NewVariant, ProductPatch, VariantFields, VariantPatch},
     listing::{self, ListedRow, ProductQuery, Scan},
     model::{Audience, MAX_VARIANTS, Product, ProductStatus, Variant},
-    store::{self, KeyColumn, ProductValues, VariantValues},
+    size::CatalogSize,
+    store::{self, KeyColumn, ProductValues},
+    variant_store::{self, VariantValues},
 };
 use crate::{
     db::{self, Db, Tx, is_unique_violation},
@@ -17,38 +19,6 @@ use crate::{
     page::take_page,
     time,
 };
-
-/// `currency` is the store's: a price sent as a money object must be in it.
-pub async fn create_product(
-    db: &Db,
-    currency: &str,
-    actor: &str,
-    input: NewProduct,
-) -> Result<Product, ApiError> {
-    let (fields, variants) = input.check(currency)?;
-    let id = ids::new_id("prod");
-    let now = time::now_ms();
-    let mut tx = db.begin().await?;
-    check_categories(&mut tx, &fields.category_ids).await?;
-    let values = ProductValues {
-        id: &id,
-        handle: &fields.handle,
-        title: &fields.title,
-        description: &fields.description,
-        status: fields.status,
-        images: &fields.images,
-        now,
-    };
-    store::insert_product(&mut tx, &values).await.map_err(handle_conflict)?;
-    store::set_categories(&mut tx, &id, &fields.category_ids).await?;
-    for (i, variant) in variants.iter().enumerate() {
-        insert_variant(&mut tx, &id, variant, actor, now).await.map_err(|e| at_variant(e, i))?;
-    }
-    store::refresh_price_range(&mut tx, &id, now).await?;
-    let product = load(&mut tx, KeyColumn::Id, &id).await?.ok_or_else(ApiError::not_found)?;
-    tx.commit().await?;
-    Ok(product)
-}
 
 pub async fn update_product(db: &Db, id: &str, patch: ProductPatch) -> Result<Product, ApiError> {
     let patch = patch.check()?;
@@ -94,15 +64,19 @@ pub async fn add_variant(
     let now = time::now_ms();
     let mut tx = db.begin().await?;
     store::find_row(&mut tx, KeyColumn::Id, product_id).await?.ok_or_else(ApiError::not_found)?;
-    if store::count_variants(&mut tx, product_id).await? >= MAX_VARIANTS as i64 {
+    if variant_store::count_variants(&mut tx, product_id).await? >= MAX_VARIANTS as i64 {
         return Err(ApiError::conflict(
             "too_many_variants",
             format!("A product can have at most {MAX_VARIANTS} variants."),
         ));
     }
-    let id = insert_variant(&mut tx, product_id, &fields, actor, now).await?;
-    store::refresh_price_range(&mut tx, product_id, now).await?;
-    let variant = store::find_variant(&mut tx, &id).await?.ok_or_else(ApiError::not_found)?;
+    let id = ids::new_id("var");
+    variant_store::insert_variants(&mut tx, &[variant_values(&id, product_id, &fields, now)])
+        .await
+        .map_err(sku_conflict)?;
+    inventory::open_stock(&mut tx, &[(&id, fields.stock)], actor).await?;
+    variant_store::refresh_price_range(&mut tx, product_id, now).await?;
+    let variant = variant_store::find_variant(&mut tx, &id).await?.ok_or_else(ApiError::not_found)?;
     tx.commit().await?;
     Ok(variant)
 }
@@ -116,7 +90,7 @@ pub async fn update_variant(
     let patch = patch.check(currency)?;
     let now = time::now_ms();
     let mut tx = db.begin().await?;
-    let current = store::find_variant(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let current = variant_store::find_variant(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
     let values = VariantValues {
         id,
         product_id: &current.product_id,
@@ -126,9 +100,9 @@ pub async fn update_variant(
         price: patch.price.unwrap_or(current.price),
         now,
     };
-    store::update_variant(&mut tx, &values).await.map_err(sku_conflict)?;
-    store::refresh_price_range(&mut tx, &current.product_id, now).await?;
-    let variant = store::find_variant(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    variant_store::update_variant(&mut tx, &values).await.map_err(sku_conflict)?;
+    variant_store::refresh_price_range(&mut tx, &current.product_id, now).await?;
+    let variant = variant_store::find_variant(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
     tx.commit().await?;
     Ok(variant)
 }
@@ -148,17 +122,20 @@ pub async fn get_product(db: &Db, key: &str, audience: Audience) -> Result<Produ
 /// One page of products and, when more follow, the cursor of the next.
 pub async fn list_products(
     db: &Db,
+    size: &CatalogSize,
     query: &ProductQuery,
 ) -> Result<(Vec<Product>, Option<String>), ApiError> {
+    let tiers = listing::tiers(query);
+    let published = if tiers.iter().any(Option::is_some) { size.published(db).await? } else { i64::MAX };
     let mut conn = db.acquire().await?;
     let mut rows: Vec<ListedRow> = Vec::new();
-    for tier in listing::tiers(query) {
+    for tier in tiers {
         let wanted = query.limit + 1 - i64::try_from(rows.len()).unwrap_or(i64::MAX);
         if wanted <= 0 {
             break;
         }
         let mut found: Vec<ListedRow> = Vec::new();
-        if let Some(window) = listing::window(query, tier, wanted) {
+        if let Some(window) = listing::window(query, tier, wanted, published) {
             let sql = listing::build(query, tier, Scan::Newest(window), wanted);
             found = sql.fetch_all(&mut conn).await?;
         }
@@ -167,8 +144,8 @@ pub async fn list_products(
             found = sql.fetch_all(&mut conn).await?;
         }
         // Each tier is its own statement: a title edited between them must not list twice.
-        let seen: HashSet<String> = rows.iter().map(|r| r.product.product.id.clone()).collect();
-        rows.extend(found.into_iter().filter(|r| !seen.contains(&r.product.product.id)));
+        let seen: HashSet<String> = rows.iter().map(|r| r.product.id.clone()).collect();
+        rows.extend(found.into_iter().filter(|r| !seen.contains(&r.product.id)));
     }
     // An empty page for a category nobody has is a typo, not an empty shelf: say so. Checked
     // only when nothing was found, so a filter that matches costs nothing more.
@@ -183,7 +160,17 @@ pub async fn list_products(
     } else {
         None
     };
-    let products = rows.into_iter().map(|r| r.product.into_product()).collect::<Result<_, _>>()?;
+    let products = if listing::children_inline(query) {
+        rows.into_iter()
+            .map(|r| {
+                let (variants, categories) =
+                    (r.variants.unwrap_or_default(), r.categories.unwrap_or_default());
+                store::complete(r.product, &variants, &categories)
+            })
+            .collect::<Result<_, _>>()?
+    } else {
+        store::assemble(&mut conn, rows.into_iter().map(|r| r.product).collect()).await?
+    };
     Ok((products, next))
 }
 
@@ -193,6 +180,11 @@ async fn load(tx: &mut Tx, column: KeyColumn, key: &str) -> Result<Option<Produc
 
 async fn check_categories(tx: &mut Tx, ids: &[String]) -> Result<(), ApiError> {
     let unknown = store::unknown_categories(tx, ids).await?;
+    refuse_unknown_categories(ids, &unknown)
+}
+
+/// A `category_ids[i]` error for each of `ids` in `unknown`.
+pub(super) fn refuse_unknown_categories(ids: &[String], unknown: &[String]) -> Result<(), ApiError> {
     if unknown.is_empty() {
         return Ok(());
     }
@@ -208,29 +200,7 @@ async fn check_categories(tx: &mut Tx, ids: &[String]) -> Result<(), ApiError> {
     Err(ApiError::validation(errors))
 }
 
-async fn insert_variant(
-    tx: &mut Tx,
-    product_id: &str,
-    fields: &VariantFields,
-    actor: &str,
-    now: i64,
-) -> Result<String, ApiError> {
-    let id = ids::new_id("var");
-    let values = VariantValues {
-        id: &id,
-        product_id,
-        sku: &fields.sku,
-        title: &fields.title,
-        options: &fields.options,
-        price: fields.price,
-        now,
-    };
-    store::insert_variant(&mut *tx, &values).await.map_err(sku_conflict)?;
-    inventory::open_stock(tx, &id, fields.stock, actor).await?;
-    Ok(id)
-}
-
-fn handle_conflict(e: db::Error) -> ApiError {
+pub(super) fn handle_conflict(e: db::Error) -> ApiError {
     if is_unique_violation(&e, &["handle"]) {
         ApiError::conflict("handle_taken", "Another product already has this handle.")
     } else {
@@ -238,7 +208,7 @@ fn handle_conflict(e: db::Error) -> ApiError {
     }
 }
 
-fn sku_conflict(e: db::Error) -> ApiError {
+pub(super) fn sku_conflict(e: db::Error) -> ApiError {
     if is_unique_violation(&e, &["sku"]) {
         ApiError::conflict("sku_taken", "Another variant already has this SKU.")
     } else {
@@ -246,8 +216,26 @@ fn sku_conflict(e: db::Error) -> ApiError {
     }
 }
 
+/// The row of variant `id` of product `product_id`, made of its checked fields.
+pub(super) fn variant_values<'a>(
+    id: &'a str,
+    product_id: &'a str,
+    fields: &'a VariantFields,
+    now: i64,
+) -> VariantValues<'a> {
+    VariantValues {
+        id,
+        product_id,
+        sku: &fields.sku,
+        title: &fields.title,
+        options: &fields.options,
+        price: fields.price,
+        now,
+    }
+}
+
 /// Names the variant whose SKU is taken (`variants[2].sku`).
-fn at_variant(e: ApiError, index: usize) -> ApiError {
+pub(super) fn at_variant(e: ApiError, index: usize) -> ApiError {
     if e.code() == "sku_taken" {
         e.with_errors(vec![FieldError {
             field: format!("variants[{index}].sku"),

@@ -1,7 +1,8 @@
-//! Product and variant SQL. Listing queries are assembled in `listing.rs`; this file holds the
-//! fixed statements and the loading of variants and categories for a set of products.
+//! Product SQL: reading products whole (with their variants and categories) and writing their
+//! rows. Listing queries are assembled in `listing.rs`, variant statements live in
+//! `variant_store.rs`.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::model::{Product, ProductStatus, Variant};
 use crate::{
@@ -47,7 +48,7 @@ impl ProductRow {
 }
 
 #[derive(FromRow)]
-struct VariantRow {
+pub(super) struct VariantRow {
     id: String,
     product_id: String,
     sku: String,
@@ -76,10 +77,6 @@ impl From<VariantRow> for Variant {
         }
     }
 }
-
-const VARIANT_SELECT: &str = "SELECT v.id, v.product_id, v.sku, v.title, v.options, v.price, \
-     COALESCE(l.on_hand, 0) AS on_hand, COALESCE(l.reserved, 0) AS reserved, v.created_at, v.updated_at \
-     FROM variants v LEFT JOIN inventory_levels l ON l.variant_id = v.id";
 
 /// A variant as `json_rows` returns it: id, sku, title, options (JSON text), price, on hand,
 /// reserved, created, updated.
@@ -110,7 +107,7 @@ pub fn push_children(q: &mut Sql) {
 }
 
 /// A product row completed with what `push_children` returned for it.
-fn complete(row: ProductRow, variants: &str, categories: &str) -> Result<Product, db::Error> {
+pub fn complete(row: ProductRow, variants: &str, categories: &str) -> Result<Product, db::Error> {
     let variants: Vec<VariantJson> = parse(variants)?;
     let categories: Vec<CategoryJson> = parse(categories)?;
     let variants = variants.into_iter().map(|v| variant(&row.id, v)).collect();
@@ -121,17 +118,41 @@ fn complete(row: ProductRow, variants: &str, categories: &str) -> Result<Product
     Ok(row.into_product(categories, variants))
 }
 
+/// Completes a search page's product rows with their variants and categories, in one statement
+/// (`push_children`) that PostgreSQL plans once: see `listing::children_inline`.
+pub async fn assemble(db: impl Exec, rows: Vec<ProductRow>) -> Result<Vec<Product>, db::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = sql("products.variants_and_categories_of", "SELECT p.id");
+    push_children(&mut q);
+    q.push(" FROM products p WHERE p.id IN (").push_list(rows.iter().map(|r| r.id.as_str())).push(")");
+    let mut found: HashMap<String, (String, String)> = q
+        .fetch_all::<(String, String, String)>(db)
+        .await?
+        .into_iter()
+        .map(|(id, v, c)| (id, (v, c)))
+        .collect();
+    rows.into_iter()
+        .map(|row| {
+            // Gone since the page was read: shown as it was listed, without variants.
+            let (variants, categories) = found.remove(&row.id).unwrap_or_else(|| ("[]".into(), "[]".into()));
+            complete(row, &variants, &categories)
+        })
+        .collect()
+}
+
 /// A product row with the columns `push_children` added: the product whole.
 #[derive(FromRow)]
-pub struct ProductWithChildren {
+struct ProductWithChildren {
     #[sqlx(flatten)]
-    pub product: ProductRow,
+    product: ProductRow,
     variants: String,
     categories: String,
 }
 
 impl ProductWithChildren {
-    pub fn into_product(self) -> Result<Product, db::Error> {
+    fn into_product(self) -> Result<Product, db::Error> {
         complete(self.product, &self.variants, &self.categories)
     }
 }
@@ -190,37 +211,60 @@ pub struct ProductValues<'a> {
     pub now: i64,
 }
 
-pub async fn insert_product(db: impl Exec, p: &ProductValues<'_>) -> Result<(), db::Error> {
-    let insert = sql(
-        "products.insert",
-        "INSERT INTO products (id, handle, title, sort_title, description, status, images, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-    );
-    save_product(db, insert, p).await
+/// A new product's row: its values and its price range, taken from the variants it is created
+/// with (as `refresh_price_range` would).
+pub struct NewProductRow<'a> {
+    pub values: ProductValues<'a>,
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+}
+
+/// Inserts the products, as many to a statement as the engines allow.
+pub async fn insert_products(mut db: impl Exec, rows: &[NewProductRow<'_>]) -> Result<(), db::Error> {
+    for chunk in rows.chunks(db::rows_per_statement(11)) {
+        let mut q = sql(
+            "products.insert",
+            "INSERT INTO products (id, handle, title, sort_title, description, status, images, price_min, \
+             price_max, created_at, updated_at) VALUES ",
+        );
+        q.push_rows(chunk.iter().map(|r| {
+            let p = &r.values;
+            [
+                p.id.into(),
+                p.handle.into(),
+                p.title.into(),
+                p.title.to_lowercase().into(),
+                p.description.into(),
+                p.status.as_str().into(),
+                images_json(p.images).into(),
+                r.price_min.into(),
+                r.price_max.into(),
+                p.now.into(),
+                p.now.into(),
+            ]
+        }));
+        q.execute(&mut db).await?;
+    }
+    Ok(())
 }
 
 pub async fn update_product(db: impl Exec, p: &ProductValues<'_>) -> Result<(), db::Error> {
-    let update = sql(
+    sql(
         "products.update",
         "UPDATE products SET handle = $2, title = $3, sort_title = $4, description = $5, status = $6,
          images = $7, updated_at = $8 WHERE id = $1",
-    );
-    save_product(db, update, p).await
-}
-
-async fn save_product(db: impl Exec, statement: Sql, p: &ProductValues<'_>) -> Result<(), db::Error> {
-    statement
-        .bind(p.id)
-        .bind(p.handle)
-        .bind(p.title)
-        .bind(p.title.to_lowercase())
-        .bind(p.description)
-        .bind(p.status.as_str())
-        .bind(images_json(p.images))
-        .bind(p.now)
-        .execute(db)
-        .await
-        .map(drop)
+    )
+    .bind(p.id)
+    .bind(p.handle)
+    .bind(p.title)
+    .bind(p.title.to_lowercase())
+    .bind(p.description)
+    .bind(p.status.as_str())
+    .bind(images_json(p.images))
+    .bind(p.now)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
 fn images_json(images: &[String]) -> String {
@@ -247,15 +291,19 @@ pub async fn set_categories(
         .bind(product_id)
         .execute(&mut db)
         .await?;
-    for category_id in category_ids {
-        sql(
-            "products.file_in_category",
-            "INSERT INTO product_categories (product_id, category_id) VALUES ($1, $2)",
-        )
-        .bind(product_id)
-        .bind(category_id)
-        .execute(&mut db)
-        .await?;
+    let pairs: Vec<(&str, &str)> = category_ids.iter().map(|c| (product_id, c.as_str())).collect();
+    file_in_categories(db, &pairs).await
+}
+
+/// Files each `(product id, category id)` pair.
+pub async fn file_in_categories(mut db: impl Exec, pairs: &[(&str, &str)]) -> Result<(), db::Error> {
+    for chunk in pairs.chunks(db::rows_per_statement(2)) {
+        let mut q = sql(
+            "products.file_in_categories",
+            "INSERT INTO product_categories (product_id, category_id) VALUES ",
+        );
+        q.push_rows(chunk.iter().map(|(product, category)| [(*product).into(), (*category).into()]));
+        q.execute(&mut db).await?;
     }
     Ok(())
 }
@@ -271,82 +319,13 @@ pub async fn unknown_categories(db: impl Exec, ids: &[String]) -> Result<Vec<Str
     Ok(ids.iter().filter(|id| !found.iter().any(|(f,)| f == *id)).cloned().collect())
 }
 
-pub struct VariantValues<'a> {
-    pub id: &'a str,
-    pub product_id: &'a str,
-    pub sku: &'a str,
-    pub title: &'a str,
-    pub options: &'a BTreeMap<String, String>,
-    pub price: i64,
-    pub now: i64,
-}
-
-pub async fn insert_variant(db: impl Exec, v: &VariantValues<'_>) -> Result<(), db::Error> {
-    sql(
-        "products.insert_variant",
-        "INSERT INTO variants (id, product_id, sku, title, options, price, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-    )
-    .bind(v.id)
-    .bind(v.product_id)
-    .bind(v.sku)
-    .bind(v.title)
-    .bind(options_json(v.options))
-    .bind(v.price)
-    .bind(v.now)
-    .execute(db)
-    .await
-    .map(drop)
-}
-
-pub async fn update_variant(db: impl Exec, v: &VariantValues<'_>) -> Result<(), db::Error> {
-    sql(
-        "products.update_variant",
-        "UPDATE variants SET sku = $2, title = $3, options = $4, price = $5, updated_at = $6 WHERE id = $1",
-    )
-    .bind(v.id)
-    .bind(v.sku)
-    .bind(v.title)
-    .bind(options_json(v.options))
-    .bind(v.price)
-    .bind(v.now)
-    .execute(db)
-    .await
-    .map(drop)
-}
-
-fn options_json(options: &BTreeMap<String, String>) -> String {
-    serde_json::to_string(options).unwrap_or_else(|_| "{}".into())
-}
-
-pub async fn find_variant(db: impl Exec, id: &str) -> Result<Option<Variant>, db::Error> {
-    let mut q = sql("products.find_variant", VARIANT_SELECT);
-    q.push(" WHERE v.id = ").push_bind(id);
-    Ok(q.fetch_all::<VariantRow>(db).await?.pop().map(Into::into))
-}
-
-pub async fn count_variants(db: impl Exec, product_id: &str) -> Result<i64, db::Error> {
-    sql("products.count_variants", "SELECT COUNT(*) FROM variants WHERE product_id = $1")
-        .bind(product_id)
-        .scalar_one(db)
-        .await
-}
-
-/// Keeps the product's price range (what price filters and sorts read) in step with its variants.
-pub async fn refresh_price_range(db: impl Exec, product_id: &str, now: i64) -> Result<(), db::Error> {
-    sql(
-        "products.refresh_price_range",
-        "UPDATE products SET
-           price_min = (SELECT MIN(price) FROM variants WHERE product_id = $1),
-           price_max = (SELECT MAX(price) FROM variants WHERE product_id = $1),
-           updated_at = $2
-         WHERE id = $1",
-    )
-    .bind(product_id)
-    .bind(now)
-    .execute(db)
-    .await
-    .map(drop)
+/// How many products are published, counting no further than `bound` (a walk of the status
+/// index that stops there).
+pub async fn count_published(db: impl Exec, bound: i64) -> Result<i64, db::Error> {
+    let mut q =
+        sql("products.count_published", "SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE status = ");
+    q.push_bind(ProductStatus::Published.as_str()).push(&format!(" LIMIT {bound}) c"));
+    q.scalar_one(db).await
 }
 
 /// Whether the store has any product, of any status.

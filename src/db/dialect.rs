@@ -152,7 +152,9 @@ impl Engine {
                     "CAST(COALESCE(json_agg(json_build_array({columns}) ORDER BY {order_by}), '[]') AS TEXT)"
                 ),
             },
-            Fragment::ProductMatches { words, title_only } => self.product_matches(binds, words, *title_only),
+            Fragment::ProductMatches { words, title_only, within } => {
+                self.product_matches(binds, words, *title_only, *within)
+            }
         }
     }
 
@@ -163,7 +165,18 @@ impl Engine {
     /// index on the title alone finds the rows when a title match is rare (the index on
     /// `search_vector` cannot tell title words from description words, so a word common in
     /// descriptions would send each of those rows to be checked).
-    fn product_matches(self, binds: &mut Vec<Bind>, words: &[String], title_only: bool) -> String {
+    ///
+    /// `within`: SQLite answers `IN (SELECT rowid … MATCH …)` by gathering every match first (for
+    /// a common word in a million products, 50,000 rowids), so for rows of a common table it
+    /// gathers only rowids from that table's lowest `seq` on: FTS5 seeks to a rowid bound, and
+    /// no row of the table is below it.
+    fn product_matches(
+        self,
+        binds: &mut Vec<Bind>,
+        words: &[String],
+        title_only: bool,
+        within: Option<&str>,
+    ) -> String {
         let mut param = |value: String| {
             binds.push(Bind::Text(Some(value)));
             format!("${}", binds.len())
@@ -171,7 +184,9 @@ impl Engine {
         let query = param(self.search_query(words, title_only));
         match self {
             Self::Sqlite => {
-                format!("p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {query})")
+                let bound =
+                    within.map(|t| format!(" AND rowid >= (SELECT MIN(seq) FROM {t})")).unwrap_or_default();
+                format!("p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {query}{bound})")
             }
             Self::Postgres if title_only => {
                 let any_weight = param(self.search_query(words, false));

@@ -64,7 +64,7 @@ pub enum Piece {
 pub enum Fragment {
     SkipLocked,
     WithoutIndex(&'static str),
-    ProductMatches { words: Vec<String>, title_only: bool },
+    ProductMatches { words: Vec<String>, title_only: bool, within: Option<&'static str> },
     NextOrderNumber,
     JsonRows { columns: &'static str, order_by: &'static str },
 }

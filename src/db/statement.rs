@@ -122,7 +122,19 @@ impl Sql {
     /// The condition "product `p` matches every word of `words`" (as prefixes, after
     /// stemming), in titles only when `title_only`. Each engine asks its full-text index.
     pub fn product_matches(&mut self, words: &[String], title_only: bool) -> &mut Self {
-        self.fragment(Fragment::ProductMatches { words: words.to_vec(), title_only })
+        self.fragment(Fragment::ProductMatches { words: words.to_vec(), title_only, within: None })
+    }
+
+    /// The same condition for rows of the common table `within` (products, with every column),
+    /// which the statement also reads: where the engine gathers the matches first (SQLite), it
+    /// gathers only those from the table's oldest row on, not every match in the catalog.
+    pub fn product_matches_within(
+        &mut self,
+        words: &[String],
+        title_only: bool,
+        within: &'static str,
+    ) -> &mut Self {
+        self.fragment(Fragment::ProductMatches { words: words.to_vec(), title_only, within: Some(within) })
     }
 
     /// The next order number, for the order's `INSERT`: unique and increasing, not contiguous.

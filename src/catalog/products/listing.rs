@@ -193,6 +193,7 @@ pub fn window(q: &ProductQuery, tier: Option<Tier>, wanted: i64, published: i64)
 /// the page holds to know whether another page follows.
 pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sql {
     let mut sql = sql("products.list", "");
+    let rank = tier.map_or(1, Tier::rank);
     if let Some(category) = &q.category {
         // The category and everything below it in the tree.
         let key = sql.param(category.as_str());
@@ -202,7 +203,20 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
             .push(&key)
             .push(" UNION ALL SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id) ");
     }
-    let rank = tier.map_or(1, Tier::rank);
+    let window = match (scan, q.status) {
+        (Scan::Newest(rows), Some(status)) => Some((rows, status)),
+        _ => None,
+    };
+    if let Some((rows, status)) = window {
+        // The engines cannot move the filters below into a table with a LIMIT, so this walks
+        // the newest index for `rows` rows whatever the planner thinks of them.
+        sql.push(if q.category.is_some() { ", " } else { "WITH " });
+        sql.push("newest AS (SELECT * FROM products p WHERE p.status = ").push_bind(status.as_str());
+        if let Some(after) = &q.after {
+            push_after(&mut sql, after, rank);
+        }
+        sql.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT ").push(&rows.to_string()).push(") ");
+    }
     // The page is found and cut in a subquery (its ORDER BY and LIMIT keep the engines from
     // merging it into the outer query), and only its rows get their variants and categories:
     // outside a search, a page comes whole from one statement.
@@ -213,19 +227,11 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
     sql.push(" FROM (SELECT ")
         .push(store::PRODUCT_COLUMNS)
         .push(&format!(", CAST({rank} AS BIGINT) AS relevance FROM "));
-    match (scan, q.status) {
-        (Scan::Newest(window), Some(status)) => {
-            // The engines cannot move the filters below into a subquery with a LIMIT, so this
-            // walks the newest index for `window` rows whatever the planner thinks of them.
-            sql.push("(SELECT * FROM products p WHERE p.status = ").push_bind(status.as_str());
-            if let Some(after) = &q.after {
-                push_after(&mut sql, after, rank);
-            }
-            sql.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT ")
-                .push(&window.to_string())
-                .push(") p WHERE 1 = 1");
+    match (window, q.status) {
+        (Some(_), _) => {
+            sql.push("newest p WHERE 1 = 1");
         }
-        (_, status) => {
+        (None, status) => {
             sql.push("products p WHERE 1 = 1");
             if let Some(status) = status {
                 // With a search, the matches are the way in; the status index would scan
@@ -248,15 +254,24 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
             sql.push(" AND 1 = 0");
         }
         Some(words) => {
+            // Rows of the window are matched against the window's stretch of the index only.
+            let matches = |sql: &mut Sql, title_only| {
+                if window.is_some() {
+                    sql.product_matches_within(words, title_only, "newest");
+                } else {
+                    sql.product_matches(words, title_only);
+                }
+            };
             sql.push(" AND ");
             match tier {
-                None => sql.product_matches(words, false),
-                Some(Tier::Title) => sql.product_matches(words, true),
-                Some(Tier::Other) => sql
-                    .product_matches(words, false)
-                    .push(" AND NOT (")
-                    .product_matches(words, true)
-                    .push(")"),
+                None => matches(&mut sql, false),
+                Some(Tier::Title) => matches(&mut sql, true),
+                Some(Tier::Other) => {
+                    matches(&mut sql, false);
+                    sql.push(" AND NOT (");
+                    matches(&mut sql, true);
+                    sql.push(")");
+                }
             };
         }
         None => {}

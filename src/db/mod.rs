@@ -22,7 +22,7 @@ pub use parts::Bind;
 pub use pool::{Db, OpenError, check_url, embedded_url};
 /// Derive it on a row struct to fetch rows into it.
 pub use sqlx::FromRow;
-pub use statement::{MAX_BINDS, Sql, rows_per_statement, sql};
+pub use statement::{Sql, insert_rows, sql};
 
 /// What a statement fails with.
 pub type Error = sqlx::Error;

@@ -33,11 +33,24 @@ pub struct Sql {
 /// PostgreSQL 65,535), but binding a value by its name makes SQLite search the statement's list
 /// of names (`sqlite3_bind_parameter_name`), so a statement of n values costs n² to bind: at
 /// 32,000 that was nine tenths of seeding's CPU. Past a thousand, fewer statements save little.
-pub const MAX_BINDS: usize = 1_000;
+const MAX_BINDS: usize = 1_000;
 
-/// How many rows of `columns` values each fit in one multi-row `INSERT` ([`Sql::push_rows`]).
-pub const fn rows_per_statement(columns: usize) -> usize {
-    MAX_BINDS / columns
+/// Inserts `rows`, each written as the `N` values `values` gives for it, after `head`
+/// (`"INSERT INTO t (a, b) VALUES "`): as many rows to a statement named `name` as
+/// [`MAX_BINDS`] allows, in order. Nothing is run for no rows.
+pub async fn insert_rows<T, const N: usize>(
+    mut db: impl Exec,
+    name: &'static str,
+    head: &'static str,
+    rows: &[T],
+    values: impl Fn(&T) -> [Bind; N],
+) -> Result<(), Error> {
+    for chunk in rows.chunks((MAX_BINDS / N).max(1)) {
+        let mut q = sql(name, head);
+        q.push_rows(chunk.iter().map(&values));
+        q.execute(&mut db).await?;
+    }
+    Ok(())
 }
 
 /// A statement named `name` (`domain.what`, as it appears in traces) with the text `text`.
@@ -94,12 +107,8 @@ impl Sql {
         self
     }
 
-    /// `($1, $2), ($3, $4)`: a multi-row `VALUES` list, one parenthesised group per row. Callers
-    /// make sure there is at least one row and keep to [`MAX_BINDS`] values (`rows_per_statement`).
-    pub fn push_rows<R: IntoIterator<Item = Bind>>(
-        &mut self,
-        rows: impl IntoIterator<Item = R>,
-    ) -> &mut Self {
+    /// `($1, $2), ($3, $4)`: a multi-row `VALUES` list, one parenthesised group per row.
+    fn push_rows<R: IntoIterator<Item = Bind>>(&mut self, rows: impl IntoIterator<Item = R>) -> &mut Self {
         for (i, row) in rows.into_iter().enumerate() {
             self.push(if i > 0 { ", (" } else { "(" });
             self.push_list(row);

@@ -8,20 +8,12 @@ use crate::{
 };
 
 /// A level row for each `(variant id, on hand)`, nothing reserved.
-pub async fn insert_levels(mut db: impl Exec, levels: &[(&str, i64)], now: i64) -> Result<(), db::Error> {
-    for chunk in levels.chunks(db::rows_per_statement(4)) {
-        let mut q = sql(
-            "inventory.insert_levels",
-            "INSERT INTO inventory_levels (variant_id, on_hand, reserved, updated_at) VALUES ",
-        );
-        q.push_rows(
-            chunk
-                .iter()
-                .map(|(variant, on_hand)| [(*variant).into(), (*on_hand).into(), 0_i64.into(), now.into()]),
-        );
-        q.execute(&mut db).await?;
-    }
-    Ok(())
+pub async fn insert_levels(db: impl Exec, levels: &[(&str, i64)], now: i64) -> Result<(), db::Error> {
+    let head = "INSERT INTO inventory_levels (variant_id, on_hand, reserved, updated_at) VALUES ";
+    db::insert_rows(db, "inventory.insert_levels", head, levels, |(variant, on_hand)| {
+        [(*variant).into(), (*on_hand).into(), 0_i64.into(), now.into()]
+    })
+    .await
 }
 
 /// One change to a variant's stock, with what its ledger row says about it.
@@ -70,30 +62,24 @@ pub async fn change_level(tx: &mut Tx, change: &Change<'_>) -> Result<bool, db::
     Ok(written == 1)
 }
 
-pub async fn insert_ledger(mut db: impl Exec, entries: &[LedgerEntry]) -> Result<(), db::Error> {
-    for chunk in entries.chunks(db::rows_per_statement(10)) {
-        let mut q = sql(
-            "inventory.insert_ledger",
-            "INSERT INTO inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after, \
-             reserved_after, reason, actor, created_at) VALUES ",
-        );
-        q.push_rows(chunk.iter().map(|e| {
-            [
-                (&e.id).into(),
-                (&e.variant_id).into(),
-                (&e.kind).into(),
-                e.on_hand_delta.into(),
-                e.reserved_delta.into(),
-                e.on_hand_after.into(),
-                e.reserved_after.into(),
-                (&e.reason).into(),
-                (&e.actor).into(),
-                e.created_at.into(),
-            ]
-        }));
-        q.execute(&mut db).await?;
-    }
-    Ok(())
+pub async fn insert_ledger(db: impl Exec, entries: &[LedgerEntry]) -> Result<(), db::Error> {
+    let head = "INSERT INTO inventory_ledger (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after, \
+                reserved_after, reason, actor, created_at) VALUES ";
+    db::insert_rows(db, "inventory.insert_ledger", head, entries, |e| {
+        [
+            (&e.id).into(),
+            (&e.variant_id).into(),
+            (&e.kind).into(),
+            e.on_hand_delta.into(),
+            e.reserved_delta.into(),
+            e.on_hand_after.into(),
+            e.reserved_after.into(),
+            (&e.reason).into(),
+            (&e.actor).into(),
+            e.created_at.into(),
+        ]
+    })
+    .await
 }
 
 #[derive(FromRow)]

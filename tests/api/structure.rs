@@ -425,14 +425,20 @@ fn no_engine_is_named_outside_db() {
     assert!(offenders.is_empty(), "an engine named outside db/ (give db a named operation): {offenders:?}");
 }
 
-/// Every statement's name (`db::sql("domain.what", …)`, or `name:` of a named operation), by file.
+/// Every statement's name (`db::sql("domain.what", …)`, `db::insert_rows(db, "domain.what", …)`,
+/// or `name:` of a named operation), by file.
 fn statement_names() -> Vec<(String, String)> {
     let mut names = Vec::new();
     for source in sources().values() {
         let code = &source.code;
-        for opener in ["sql(", "name: "] {
+        // Each opener, and whether the name is its second argument rather than its first.
+        for (opener, second) in [("sql(", false), ("insert_rows(", true), ("name: ", false)] {
             for (at, _) in code.match_indices(opener) {
-                let rest = code[at + opener.len()..].trim_start();
+                let mut rest = code[at + opener.len()..].trim_start();
+                if second {
+                    let Some((_, after)) = rest.split_once(',') else { continue };
+                    rest = after.trim_start();
+                }
                 let Some(quoted) = rest.strip_prefix('"') else { continue };
                 let name: String = quoted.chars().take_while(|c| *c != '"').collect();
                 let parts: Vec<&str> = name.split('.').collect();

@@ -220,32 +220,26 @@ pub struct NewProductRow<'a> {
 }
 
 /// Inserts the products, as many to a statement as the engines allow.
-pub async fn insert_products(mut db: impl Exec, rows: &[NewProductRow<'_>]) -> Result<(), db::Error> {
-    for chunk in rows.chunks(db::rows_per_statement(11)) {
-        let mut q = sql(
-            "products.insert",
-            "INSERT INTO products (id, handle, title, sort_title, description, status, images, price_min, \
-             price_max, created_at, updated_at) VALUES ",
-        );
-        q.push_rows(chunk.iter().map(|r| {
-            let p = &r.values;
-            [
-                p.id.into(),
-                p.handle.into(),
-                p.title.into(),
-                p.title.to_lowercase().into(),
-                p.description.into(),
-                p.status.as_str().into(),
-                images_json(p.images).into(),
-                r.price_min.into(),
-                r.price_max.into(),
-                p.now.into(),
-                p.now.into(),
-            ]
-        }));
-        q.execute(&mut db).await?;
-    }
-    Ok(())
+pub async fn insert_products(db: impl Exec, rows: &[NewProductRow<'_>]) -> Result<(), db::Error> {
+    let head = "INSERT INTO products (id, handle, title, sort_title, description, status, images, price_min, \
+                price_max, created_at, updated_at) VALUES ";
+    db::insert_rows(db, "products.insert", head, rows, |r| {
+        let p = &r.values;
+        [
+            p.id.into(),
+            p.handle.into(),
+            p.title.into(),
+            p.title.to_lowercase().into(),
+            p.description.into(),
+            p.status.as_str().into(),
+            images_json(p.images).into(),
+            r.price_min.into(),
+            r.price_max.into(),
+            p.now.into(),
+            p.now.into(),
+        ]
+    })
+    .await
 }
 
 pub async fn update_product(db: impl Exec, p: &ProductValues<'_>) -> Result<(), db::Error> {
@@ -296,16 +290,12 @@ pub async fn set_categories(
 }
 
 /// Files each `(product id, category id)` pair.
-pub async fn file_in_categories(mut db: impl Exec, pairs: &[(&str, &str)]) -> Result<(), db::Error> {
-    for chunk in pairs.chunks(db::rows_per_statement(2)) {
-        let mut q = sql(
-            "products.file_in_categories",
-            "INSERT INTO product_categories (product_id, category_id) VALUES ",
-        );
-        q.push_rows(chunk.iter().map(|(product, category)| [(*product).into(), (*category).into()]));
-        q.execute(&mut db).await?;
-    }
-    Ok(())
+pub async fn file_in_categories(db: impl Exec, pairs: &[(&str, &str)]) -> Result<(), db::Error> {
+    let head = "INSERT INTO product_categories (product_id, category_id) VALUES ";
+    db::insert_rows(db, "products.file_in_categories", head, pairs, |(product, category)| {
+        [(*product).into(), (*category).into()]
+    })
+    .await
 }
 
 /// The ids among `ids` that name no category.

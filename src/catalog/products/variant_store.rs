@@ -20,27 +20,22 @@ pub struct VariantValues<'a> {
 }
 
 /// Inserts the variants, as many to a statement as the engines allow.
-pub async fn insert_variants(mut db: impl Exec, rows: &[VariantValues<'_>]) -> Result<(), db::Error> {
-    for chunk in rows.chunks(db::rows_per_statement(8)) {
-        let mut q = sql(
-            "products.insert_variants",
-            "INSERT INTO variants (id, product_id, sku, title, options, price, created_at, updated_at) VALUES ",
-        );
-        q.push_rows(chunk.iter().map(|v| {
-            [
-                v.id.into(),
-                v.product_id.into(),
-                v.sku.into(),
-                v.title.into(),
-                options_json(v.options).into(),
-                v.price.into(),
-                v.now.into(),
-                v.now.into(),
-            ]
-        }));
-        q.execute(&mut db).await?;
-    }
-    Ok(())
+pub async fn insert_variants(db: impl Exec, rows: &[VariantValues<'_>]) -> Result<(), db::Error> {
+    let head =
+        "INSERT INTO variants (id, product_id, sku, title, options, price, created_at, updated_at) VALUES ";
+    db::insert_rows(db, "products.insert_variants", head, rows, |v| {
+        [
+            v.id.into(),
+            v.product_id.into(),
+            v.sku.into(),
+            v.title.into(),
+            options_json(v.options).into(),
+            v.price.into(),
+            v.now.into(),
+            v.now.into(),
+        ]
+    })
+    .await
 }
 
 /// Which of `skus` some variant already has.

@@ -72,9 +72,11 @@ async fn seen_again(db: impl Exec, token_hash: &str, customer_id: &str, now: i64
 async fn forget_all_but_newest(db: impl Exec, customer_id: &str) -> Result<(), db::Error> {
     sql(
         "devices.forget_all_but_newest",
+        // The newest are gathered in a derived table of their own: MySQL takes no LIMIT in
+        // an `IN (…)` and no subquery on the table a DELETE deletes from.
         "DELETE FROM known_devices WHERE customer_id = $1 AND token_hash NOT IN (
-           SELECT token_hash FROM known_devices WHERE customer_id = $1
-           ORDER BY last_seen_at DESC, token_hash DESC LIMIT $2)",
+           SELECT token_hash FROM (SELECT token_hash FROM known_devices WHERE customer_id = $1
+           ORDER BY last_seen_at DESC, token_hash DESC LIMIT $2) AS newest)",
     )
     .bind(customer_id)
     .bind(KEEP_PER_CUSTOMER)

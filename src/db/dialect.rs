@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::{
-    ops::Shape,
+    ops::{Shape, Upsert},
     parts::{Bind, Fragment, Piece},
 };
 
@@ -12,6 +12,8 @@ use super::{
 pub enum Engine {
     Sqlite,
     Postgres,
+    /// MySQL 8 and MariaDB 10.6 or later (the `mysql://` or `mariadb://` URL).
+    Mysql,
 }
 
 impl Engine {
@@ -20,15 +22,21 @@ impl Engine {
             Ok(Self::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres)
+        } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+            Ok(Self::Mysql)
         } else {
-            Err("the database URL must start with sqlite: or postgres://".into())
+            Err("the database URL must start with sqlite:, postgres:// or mysql:// (mariadb://)".into())
         }
     }
 
     /// The URL to connect with. A SQLite file is created when it does not exist yet (`mode=rwc`)
     /// unless the URL names a mode of its own (`mode=ro` to refuse writes, `mode=rw` to require
     /// the file): an operator pointing Oxcart at a new path expects a new database there.
+    /// `mariadb://` is an alias of `mysql://`, which is the scheme the driver knows.
     pub fn connect_url(self, url: &str) -> String {
+        if let Some(rest) = url.strip_prefix("mariadb://") {
+            return format!("mysql://{rest}");
+        }
         if self != Self::Sqlite || url.contains(":memory:") {
             return url.to_owned();
         }
@@ -44,9 +52,20 @@ impl Engine {
     /// "this transaction lost a race; run it again": PostgreSQL's `40P01` (deadlock detected)
     /// and `40001` (serialization failure); SQLite's `SQLITE_BUSY` (5) and its extended codes
     /// (`BUSY_RECOVERY` 261, `BUSY_SNAPSHOT` 517, `BUSY_TIMEOUT` 773) and `SQLITE_LOCKED` (6).
+    /// MySQL's error numbers `1213` (deadlock: InnoDB rolled the transaction back) and `1205`
+    /// (lock wait timeout: only the statement was undone, and the caller drops the rest).
     /// The codes of the engines do not overlap, so no engine is needed to read them.
     pub fn is_transient_code(code: &str) -> bool {
-        matches!(code, "40P01" | "40001" | "5" | "261" | "517" | "773" | "6")
+        matches!(code, "40P01" | "40001" | "5" | "261" | "517" | "773" | "6" | "1213" | "1205")
+    }
+
+    /// The code [`Engine::is_transient_code`] reads: MySQL's error number (its SQLSTATE is
+    /// `HY000` for many unrelated errors), every other engine's own code.
+    pub fn error_code(err: &dyn sqlx::error::DatabaseError) -> Option<Cow<'_, str>> {
+        match err.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+            Some(mysql) => Some(Cow::Owned(mysql.number().to_string())),
+            None => err.code(),
+        }
     }
 
     /// Appended to "cannot open the database": what an operator most likely has to fix.
@@ -55,7 +74,7 @@ impl Engine {
             Self::Sqlite => {
                 " (the file is created when missing: does its directory exist, and may Oxcart write there?)"
             }
-            Self::Postgres => "",
+            Self::Postgres | Self::Mysql => "",
         }
     }
 
@@ -63,6 +82,7 @@ impl Engine {
         match self {
             Self::Sqlite => "sqlite",
             Self::Postgres => "postgres",
+            Self::Mysql => "mysql",
         }
     }
 
@@ -81,6 +101,21 @@ impl Engine {
                 "PRAGMA optimize = 0x10002",
             ],
             Self::Postgres => &[],
+            Self::Mysql => &[
+                // Strict (a value that does not fit is an error, never silently cut), standard
+                // double quotes for identifiers and `||` for concatenation, as on the others.
+                "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ANSI_QUOTES,PIPES_AS_CONCAT,\
+                 NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+                // As on PostgreSQL: each statement sees what committed before it began. InnoDB's
+                // default (REPEATABLE READ) reads a snapshot taken at the transaction's first
+                // read, and takes gap locks that deadlock concurrent inserts.
+                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                // A row lock held this long means something is stuck; the transaction is run
+                // again (`retry_transient`) rather than waiting the default 50 s.
+                "SET SESSION innodb_lock_wait_timeout = 10",
+                // `json_rows` concatenates (see `Engine::fragment`); MySQL's default cut is 1 KB.
+                "SET SESSION group_concat_max_len = 16777216",
+            ],
         }
     }
 
@@ -90,13 +125,16 @@ impl Engine {
         match self {
             Self::Sqlite => "PRAGMA optimize",
             Self::Postgres => "ANALYZE",
+            Self::Mysql => {
+                "ANALYZE TABLE products, variants, inventory_levels, product_categories, categories"
+            }
         }
     }
 
     pub(super) fn begin_write(self) -> &'static str {
         match self {
             Self::Sqlite => "BEGIN IMMEDIATE",
-            Self::Postgres => "BEGIN",
+            Self::Postgres | Self::Mysql => "BEGIN",
         }
     }
 
@@ -106,27 +144,51 @@ impl Engine {
         self,
         mut pieces: Vec<Piece>,
         mut binds: Vec<Bind>,
-    ) -> (Cow<'static, str>, Vec<Bind>) {
-        if let [Piece::Text(text)] = pieces.as_mut_slice() {
-            return (std::mem::take(text), binds);
-        }
-        let mut text = String::new();
-        for piece in pieces {
-            match piece {
-                Piece::Text(t) => text.push_str(&t),
-                Piece::Fragment(f) => text.push_str(&self.fragment(&f, &mut binds)),
+    ) -> Result<(Cow<'static, str>, Vec<Bind>), sqlx::Error> {
+        let text = if let [Piece::Text(text)] = pieces.as_mut_slice() {
+            std::mem::take(text)
+        } else {
+            let mut text = String::new();
+            for piece in pieces {
+                match piece {
+                    Piece::Text(t) => text.push_str(&t),
+                    Piece::Fragment(f) => text.push_str(&self.fragment(&f, &mut binds)),
+                }
             }
+            Cow::Owned(text)
+        };
+        if self != Self::Mysql {
+            return Ok((text, binds));
         }
-        (Cow::Owned(text), binds)
+        // MySQL casts to `SIGNED`, not to `BIGINT` (the same 64-bit integer), and numbers its
+        // parameters by position only.
+        let text = text.replace(" AS BIGINT)", " AS SIGNED)");
+        let (text, binds) = positional(&text, &binds).map_err(sqlx::Error::Protocol)?;
+        Ok((Cow::Owned(text), binds))
     }
 
     /// The text of `shape` as one statement, or `None` when it is not one. SQLite (3.35 and
     /// later) and PostgreSQL write a guarded update's `RETURNING` and an upsert's
-    /// `ON CONFLICT` alike; an engine that writes them otherwise gets its arm here.
+    /// `ON CONFLICT` alike. MySQL has no `RETURNING` (MariaDB none on `UPDATE`): what returns a
+    /// row is two statements there (see [`Engine::read_back`]), and an upsert is
+    /// `ON DUPLICATE KEY UPDATE`, or `INSERT IGNORE` to leave an existing row be.
     pub(super) fn single_statement(self, shape: Shape) -> Option<String> {
         match shape {
             Shape::Plain | Shape::Chain(..) => None,
+            Shape::Update(update) if self == Self::Mysql => Some(update.update_text()),
             Shape::Update(update) => Some(update.returning_text()),
+            Shape::Upsert(u) if self == Self::Mysql => {
+                let Upsert { table, columns, values, .. } = u;
+                Some(match u.update {
+                    Some(set) => {
+                        format!(
+                            "INSERT INTO {table} ({columns}) VALUES ({values}) ON DUPLICATE KEY UPDATE {}",
+                            mysql_excluded(set)
+                        )
+                    }
+                    None => format!("INSERT IGNORE INTO {table} ({columns}) VALUES ({values})"),
+                })
+            }
             Shape::Upsert(u) => {
                 let on_conflict = match u.update {
                     Some(set) => format!("DO UPDATE SET {set}"),
@@ -141,6 +203,18 @@ impl Engine {
         }
     }
 
+    /// For an engine without `RETURNING` (MySQL), the statement that reads back the row a
+    /// shaped write returns, to run after [`Engine::single_statement`]'s text in the same
+    /// transaction; `None` where the write returns its row itself, or returns none.
+    pub(super) fn read_back(self, shape: Shape) -> Option<String> {
+        match shape {
+            _ if self != Self::Mysql => None,
+            Shape::Update(update) => Some(update.read_back_text()),
+            Shape::Upsert(upsert) => upsert.read_back_text(),
+            Shape::Plain | Shape::Chain(..) => None,
+        }
+    }
+
     fn fragment(self, fragment: &Fragment, binds: &mut Vec<Bind>) -> String {
         match fragment {
             Fragment::SkipLocked => self.skip_locked().to_owned(),
@@ -151,51 +225,14 @@ impl Engine {
                 Self::Postgres => format!(
                     "CAST(COALESCE(json_agg(json_build_array({columns}) ORDER BY {order_by}), '[]') AS TEXT)"
                 ),
+                // MySQL's JSON_ARRAYAGG takes no ORDER BY (MariaDB's does); GROUP_CONCAT does on both.
+                Self::Mysql => format!(
+                    "COALESCE('[' || GROUP_CONCAT(JSON_ARRAY({columns}) ORDER BY {order_by} SEPARATOR ',') || ']', '[]')"
+                ),
             },
             Fragment::ProductMatches { words, title_only, within } => {
                 self.product_matches(binds, words, *title_only, *within)
             }
-        }
-    }
-
-    /// The condition "product `p` matches every word of `words`" (see
-    /// [`Engine::search_query`]), with its query text bound. SQLite asks the FTS5 table;
-    /// PostgreSQL a GIN index. For titles PostgreSQL has two conditions: the weight `A` test on
-    /// `search_vector` is cheap on each row, so it filters a walk of another index, and the
-    /// index on the title alone finds the rows when a title match is rare (the index on
-    /// `search_vector` cannot tell title words from description words, so a word common in
-    /// descriptions would send each of those rows to be checked).
-    ///
-    /// `within`: SQLite answers `IN (SELECT rowid … MATCH …)` by gathering every match first (for
-    /// a common word in a million products, 50,000 rowids), so for rows of a common table it
-    /// gathers only rowids from that table's lowest `seq` on: FTS5 seeks to a rowid bound, and
-    /// no row of the table is below it.
-    fn product_matches(
-        self,
-        binds: &mut Vec<Bind>,
-        words: &[String],
-        title_only: bool,
-        within: Option<&str>,
-    ) -> String {
-        let mut param = |value: String| {
-            binds.push(Bind::Text(Some(value)));
-            format!("${}", binds.len())
-        };
-        let query = param(self.search_query(words, title_only));
-        match self {
-            Self::Sqlite => {
-                let bound =
-                    within.map(|t| format!(" AND rowid >= (SELECT MIN(seq) FROM {t})")).unwrap_or_default();
-                format!("p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {query}{bound})")
-            }
-            Self::Postgres if title_only => {
-                let any_weight = param(self.search_query(words, false));
-                format!(
-                    "p.search_vector @@ to_tsquery('english', {query}) \
-                     AND to_tsvector('english', p.title) @@ to_tsquery('english', {any_weight})"
-                )
-            }
-            Self::Postgres => format!("p.search_vector @@ to_tsquery('english', {query})"),
         }
     }
 
@@ -205,10 +242,15 @@ impl Engine {
     /// has one writer at a time, so the highest number so far (one probe of the unique index)
     /// plus one is safe there. A checkout that rolls back leaves a gap in the PostgreSQL
     /// sequence; numbers are unique, not contiguous. Both start after 1000.
+    ///
+    /// MySQL has no sequences (MariaDB's are its own): `orders.number` is `AUTO_INCREMENT`
+    /// there, and a `NULL` asks for the next value, which InnoDB hands out without holding a
+    /// lock until commit.
     fn next_order_number(self) -> &'static str {
         match self {
             Self::Sqlite => "(SELECT COALESCE(MAX(number), 1000) + 1 FROM orders)",
             Self::Postgres => "nextval('order_number_seq')",
+            Self::Mysql => "NULL",
         }
     }
 
@@ -224,42 +266,38 @@ impl Engine {
     fn skip_locked(self) -> &'static str {
         match self {
             Self::Sqlite => "",
-            Self::Postgres => " FOR UPDATE SKIP LOCKED",
+            Self::Postgres | Self::Mysql => " FOR UPDATE SKIP LOCKED",
         }
     }
 
     /// `column`, written so the planner does not reach the rows through an index on it.
-    /// SQLite's unary `+` does that; PostgreSQL plans from statistics and needs no hint.
+    /// SQLite's unary `+` does that; PostgreSQL and MySQL plan from statistics.
     fn without_index(self, column: &str) -> String {
         match self {
             Self::Sqlite => format!("+{column}"),
-            Self::Postgres => column.to_owned(),
+            Self::Postgres | Self::Mysql => column.to_owned(),
         }
     }
+}
 
-    /// The engine's query text for `words` (letters and digits only, so nothing in them is
-    /// syntax): every word must match, as a prefix, after stemming. `title_only` restricts the
-    /// match to titles (FTS5 column filter; PostgreSQL weight `A`).
-    fn search_query(self, words: &[String], title_only: bool) -> String {
-        match self {
-            Self::Sqlite => {
-                let terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
-                let terms = terms.join(" AND ");
-                if title_only { format!("{{title}} : ({terms})") } else { terms }
-            }
-            Self::Postgres => {
-                let weight = if title_only { "A" } else { "" };
-                let terms: Vec<String> = words.iter().map(|w| format!("{w}:*{weight}")).collect();
-                terms.join(" & ")
-            }
-        }
+/// An upsert's `SET` for MySQL: `excluded.col` (the value the insert proposed) is `VALUES(col)`.
+fn mysql_excluded(set: &str) -> String {
+    let mut out = String::with_capacity(set.len() + 8);
+    let mut rest = set;
+    while let Some(at) = rest.find("excluded.") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "excluded.".len()..];
+        let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+        out.push_str(&format!("VALUES({})", &after[..end]));
+        rest = &after[end..];
     }
+    out.push_str(rest);
+    out
 }
 
 /// `text` with its numbered placeholders (`$1`, `$2`, `$1`) turned into positional ones (`?`),
 /// and the values in the order the `?`s ask for them, a value named twice bound twice. For an
 /// engine that only numbers by position (MySQL, issue 20); quoted text is left alone.
-#[cfg_attr(not(test), expect(dead_code, reason = "the first positional engine is issue 20"))]
 pub(super) fn positional(text: &str, binds: &[Bind]) -> Result<(String, Vec<Bind>), String> {
     let mut out = String::with_capacity(text.len());
     let mut ordered = Vec::with_capacity(binds.len());
@@ -303,12 +341,13 @@ mod tests {
     }
 
     #[test]
-    fn search_queries_per_engine() {
-        let words = vec!["blue".to_owned(), "shirt".to_owned()];
-        assert_eq!(Engine::Sqlite.search_query(&words, false), "\"blue\"* AND \"shirt\"*");
-        assert_eq!(Engine::Sqlite.search_query(&words, true), "{title} : (\"blue\"* AND \"shirt\"*)");
-        assert_eq!(Engine::Postgres.search_query(&words, false), "blue:* & shirt:*");
-        assert_eq!(Engine::Postgres.search_query(&words, true), "blue:*A & shirt:*A");
+    fn mysql_upserts_name_the_proposed_values() {
+        assert_eq!(
+            mysql_excluded(
+                "quantity = cart_items.quantity + excluded.quantity, updated_at = excluded.updated_at"
+            ),
+            "quantity = cart_items.quantity + VALUES(quantity), updated_at = VALUES(updated_at)"
+        );
     }
 
     #[test]
@@ -319,5 +358,6 @@ mod tests {
         assert_eq!(url("sqlite:///srv/shop.db?mode=ro"), "sqlite:///srv/shop.db?mode=ro");
         assert_eq!(url("sqlite::memory:"), "sqlite::memory:");
         assert_eq!(Engine::Postgres.connect_url("postgres://h/db"), "postgres://h/db");
+        assert_eq!(Engine::Mysql.connect_url("mariadb://root@h:3306/db"), "mysql://root@h:3306/db");
     }
 }

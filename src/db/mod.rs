@@ -11,6 +11,7 @@ mod exec;
 mod ops;
 mod parts;
 mod pool;
+mod search;
 mod statement;
 
 use std::time::Duration;
@@ -76,7 +77,9 @@ impl Transient for sqlx::Error {
 /// [`Engine::is_transient_code`]; running the transaction again is the cure.
 pub fn is_transient(err: &sqlx::Error) -> bool {
     match err {
-        sqlx::Error::Database(db) => db.code().is_some_and(|code| Engine::is_transient_code(&code)),
+        sqlx::Error::Database(db) => {
+            Engine::error_code(db.as_ref()).is_some_and(|code| Engine::is_transient_code(&code))
+        }
         _ => false,
     }
 }

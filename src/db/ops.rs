@@ -21,8 +21,20 @@ pub struct GuardedUpdate {
 impl GuardedUpdate {
     /// The update with its `RETURNING` clause, for the engines that have one.
     pub(super) fn returning_text(&self) -> String {
-        let Self { table, set, key, guard, returning, .. } = self;
-        format!("UPDATE {table} SET {set} WHERE {key} AND ({guard}) RETURNING {returning}")
+        format!("{} RETURNING {}", self.update_text(), self.returning)
+    }
+
+    /// The update alone, for engines without `RETURNING`.
+    pub(super) fn update_text(&self) -> String {
+        let Self { table, set, key, guard, .. } = self;
+        format!("UPDATE {table} SET {set} WHERE {key} AND ({guard})")
+    }
+
+    /// Reads the changed row back by its key, for engines without `RETURNING`: in the same
+    /// transaction, right after the update, whose row lock keeps other writers off it.
+    pub(super) fn read_back_text(&self) -> String {
+        let Self { table, key, returning, .. } = self;
+        format!("SELECT {returning} FROM {table} WHERE {key}")
     }
 }
 
@@ -42,6 +54,22 @@ pub struct Upsert {
     pub returning: Option<&'static str>,
 }
 
+impl Upsert {
+    /// Reads the written row back by its key, for engines without `RETURNING`: `None` when
+    /// the upsert returns nothing, or a key column is not given a plain value.
+    pub(super) fn read_back_text(&self) -> Option<String> {
+        let returning = self.returning?;
+        let values: Vec<(&str, &str)> =
+            self.columns.split(',').map(str::trim).zip(self.values.split(',').map(str::trim)).collect();
+        let mut conditions = Vec::new();
+        for key in self.key.split(',').map(str::trim) {
+            let (_, value) = values.iter().find(|(column, _)| *column == key)?;
+            conditions.push(format!("{key} = {value}"));
+        }
+        Some(format!("SELECT {returning} FROM {} WHERE {}", self.table, conditions.join(" AND ")))
+    }
+}
+
 /// What a statement is: text as written, or one of the named operations.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Shape {
@@ -49,4 +77,27 @@ pub(super) enum Shape {
     Update(GuardedUpdate),
     Upsert(Upsert),
     Chain(GuardedUpdate, &'static str, &'static str),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upsert_reads_its_row_back_by_the_values_of_its_key() {
+        let upsert = Upsert {
+            name: "test.upsert",
+            table: "cart_items",
+            columns: "id, cart_id, variant_id, quantity",
+            values: "$1, $2, $3, $4",
+            key: "cart_id, variant_id",
+            update: Some("quantity = excluded.quantity"),
+            returning: Some("quantity"),
+        };
+        assert_eq!(
+            upsert.read_back_text().as_deref(),
+            Some("SELECT quantity FROM cart_items WHERE cart_id = $2 AND variant_id = $3")
+        );
+        assert_eq!(Upsert { returning: None, ..upsert }.read_back_text(), None);
+    }
 }

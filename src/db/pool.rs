@@ -16,6 +16,7 @@ use super::{
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/mysql");
 
 /// Why [`Db::open`] failed.
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +97,7 @@ impl Db {
         match self.engine {
             Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
             Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
+            Engine::Mysql => MYSQL_MIGRATIONS.run(&self.pool).await,
         }
     }
 
@@ -105,7 +107,7 @@ impl Db {
         &self.pool
     }
 
-    /// `sqlite` or `postgres`, for people (banners, logs).
+    /// `sqlite`, `postgres` or `mysql`, for people (banners, logs).
     pub fn engine_name(&self) -> &'static str {
         self.engine.name()
     }

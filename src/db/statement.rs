@@ -164,7 +164,7 @@ impl Sql {
     }
 
     /// The text and values as `engine` runs them.
-    pub(super) fn render(self, engine: Engine) -> (Cow<'static, str>, Vec<Bind>) {
+    pub(super) fn render(self, engine: Engine) -> Result<(Cow<'static, str>, Vec<Bind>), Error> {
         engine.render(self.pieces, self.binds)
     }
 
@@ -268,14 +268,41 @@ async fn execute(sql: Sql, mut db: impl Exec) -> Result<u64, Error> {
         return chain(sql, update, into, select, db).await;
     }
     let engine = db.engine();
-    let (text, binds) = prepare(sql, engine).render(engine);
+    let (text, binds) = prepare(sql, engine).render(engine)?;
     run_execute(db.raw(), text, binds).await
 }
 
 async fn fetch(sql: Sql, mut db: impl Exec) -> Result<Vec<AnyRow>, Error> {
     let engine = db.engine();
-    let (text, binds) = prepare(sql, engine).render(engine);
+    if let Some(read_back) = engine.read_back(sql.shape) {
+        let read = Sql::text(sql.name, read_back, sql.binds.clone());
+        return write_then_read(prepare(sql, engine), read, engine, db.raw()).await;
+    }
+    let (text, binds) = prepare(sql, engine).render(engine)?;
     run_fetch(db.raw(), text, binds).await
+}
+
+/// A write that returns its row, where the engine has no `RETURNING` (see
+/// `Engine::read_back`): the write, then, if it changed a row, `read` of that row. Both run in
+/// one transaction: the caller's, or one of their own when called on the pool.
+async fn write_then_read(write: Sql, read: Sql, engine: Engine, raw: Raw<'_>) -> Result<Vec<AnyRow>, Error> {
+    let (write, write_binds) = write.render(engine)?;
+    let (read, read_binds) = read.render(engine)?;
+    let both = async |conn: &mut sqlx::AnyConnection| {
+        if run_execute(Raw::Conn(conn), write, write_binds).await? == 0 {
+            return Ok(Vec::new());
+        }
+        run_fetch(Raw::Conn(conn), read, read_binds).await
+    };
+    match raw {
+        Raw::Conn(conn) => both(conn).await,
+        Raw::Pool(pool) => {
+            let mut tx = pool.begin().await?;
+            let rows = both(&mut tx).await?;
+            tx.commit().await?;
+            Ok(rows)
+        }
+    }
 }
 
 /// Where the engine passes one write's `RETURNING` rows on to another write, the chain is one
@@ -294,7 +321,7 @@ async fn chain(
     if engine.chains_writes() {
         let changed = update.returning_text();
         let text = format!("WITH changed AS ({changed}) INSERT INTO {into} SELECT {select} FROM changed");
-        let (text, binds) = Sql::text(sql.name, text, sql.binds).render(engine);
+        let (text, binds) = Sql::text(sql.name, text, sql.binds).render(engine)?;
         return run_execute(db.raw(), text, binds).await;
     }
     let changed = Sql { binds: sql.binds.clone(), ..update.sql() };
@@ -310,7 +337,7 @@ async fn chain(
     }
     insert
         .push(&format!("INSERT INTO {into} SELECT {select} FROM (SELECT {}) AS changed", columns.join(", ")));
-    let (text, binds) = insert.render(engine);
+    let (text, binds) = insert.render(engine)?;
     run_execute(db.raw(), text, binds).await
 }
 
@@ -380,7 +407,7 @@ mod tests {
         q.push_bind(7).push(" AND b IN (").push_list(["x", "y"]).push(")");
         let again = q.param("z");
         q.push(" AND (c = ").push(&again).push(" OR d = ").push(&again).push(")");
-        let (text, binds) = q.render(Engine::Postgres);
+        let (text, binds) = q.render(Engine::Postgres).unwrap();
         assert_eq!(text, "SELECT id FROM t WHERE a = $1 AND b IN ($2, $3) AND (c = $4 OR d = $4)");
         assert_eq!(binds.len(), 4);
     }
@@ -396,6 +423,6 @@ mod tests {
     #[test]
     fn static_text_is_not_copied() {
         let q = sql("test.static", "SELECT 1").bind(1);
-        assert!(matches!(q.render(Engine::Sqlite).0, Cow::Borrowed("SELECT 1")));
+        assert!(matches!(q.render(Engine::Sqlite).unwrap().0, Cow::Borrowed("SELECT 1")));
     }
 }

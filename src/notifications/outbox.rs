@@ -2,7 +2,7 @@
 //! due messages with a lease, and recording how delivery went.
 
 use crate::{
-    db::{self, Exec, FromRow, sql},
+    db::{self, Exec, FromRow, GuardedUpdate, sql},
     ids, time,
 };
 
@@ -70,26 +70,46 @@ pub struct Claimed {
 
 /// Claims a due message until `lease_until`: first one left `sending` by a worker whose lease
 /// ran out (it died mid-delivery), else the oldest pending one that is due. Each probe reads
-/// one entry of its own partial index, so a long backlog does not slow the claim. The
-/// conditions are repeated in the outer `WHERE`, so when two workers pick the same row only
-/// one update matches; PostgreSQL also skips rows another worker has locked.
-pub async fn claim(db: impl Exec, now: i64, lease_until: i64) -> Result<Option<Claimed>, db::Error> {
-    let mut claim = sql(
-        "outbox.claim",
-        "UPDATE outbox SET status = 'sending', lease_until = $2, attempts = attempts + 1
-         WHERE id = COALESCE(
-             (SELECT id FROM outbox WHERE status = 'sending' AND lease_until < $1 ORDER BY lease_until LIMIT 1",
+/// one entry of its own index, so a long backlog does not slow the claim. The pick skips rows
+/// another worker holds locked (where the engine can: SQLite has one writer, so no other
+/// worker is mid-claim), and the update repeats the conditions, so of two workers that pick
+/// the same row only one claims it. Two statements in a transaction, not one: MySQL cannot
+/// update a table by a subquery on that table, nor return the row it updated.
+pub async fn claim(db: &db::Db, now: i64, lease_until: i64) -> Result<Option<Claimed>, db::Error> {
+    let mut tx = db.begin().await?;
+    let mut expired = sql(
+        "outbox.pick_expired",
+        "SELECT id FROM outbox WHERE status = 'sending' AND lease_until < $1 ORDER BY lease_until LIMIT 1",
     );
-    claim.skip_locked().push(
-        "), (SELECT id FROM outbox WHERE status = 'pending' AND available_at <= $1
-              ORDER BY available_at, id LIMIT 1",
-    );
-    claim.skip_locked().push(
-        "))
-           AND ((status = 'sending' AND lease_until < $1) OR (status = 'pending' AND available_at <= $1))
-         RETURNING id, topic, payload, attempts, lease_until",
-    );
-    claim.bind(now).bind(lease_until).fetch_optional(db).await
+    expired.skip_locked();
+    let mut id: Option<String> = expired.bind(now).scalar_optional(&mut tx).await?;
+    if id.is_none() {
+        let mut due = sql(
+            "outbox.pick_due",
+            "SELECT id FROM outbox WHERE status = 'pending' AND available_at <= $1 ORDER BY available_at, id LIMIT 1",
+        );
+        due.skip_locked();
+        id = due.bind(now).scalar_optional(&mut tx).await?;
+    }
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let claimed = GuardedUpdate {
+        name: "outbox.claim",
+        table: "outbox",
+        set: "status = 'sending', lease_until = $3, attempts = attempts + 1",
+        key: "id = $1",
+        guard: "(status = 'sending' AND lease_until < $2) OR (status = 'pending' AND available_at <= $2)",
+        returning: "id, topic, payload, attempts, lease_until",
+    }
+    .sql()
+    .bind(id)
+    .bind(now)
+    .bind(lease_until)
+    .fetch_optional(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(claimed)
 }
 
 /// Marks a message delivered, if the lease is still this worker's.

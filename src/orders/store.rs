@@ -162,16 +162,14 @@ pub async fn list(
 }
 
 /// Records a new order under the next order number, and returns that number.
-pub async fn insert_order(db: impl Exec, o: &PendingOrder<'_>, total: i64) -> Result<i64, db::Error> {
+pub async fn insert_order(mut db: impl Exec, o: &PendingOrder<'_>, total: i64) -> Result<i64, db::Error> {
     let mut insert = sql(
         "orders.insert",
         "INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, total,
            shipping_address, access_token_hash, created_at, updated_at)
          VALUES ($1, ",
     );
-    insert
-        .next_order_number()
-        .push(", $2, $3, $4, 'pending_payment', $5, $6, $6, $7, $8, $9, $9) RETURNING number");
+    insert.next_order_number().push(", $2, $3, $4, 'pending_payment', $5, $6, $6, $7, $8, $9, $9)");
     insert
         .bind(o.id)
         .bind(o.cart_id)
@@ -182,8 +180,10 @@ pub async fn insert_order(db: impl Exec, o: &PendingOrder<'_>, total: i64) -> Re
         .bind(serde_json::to_string(o.shipping_address).unwrap_or_default())
         .bind(o.access_token_hash)
         .bind(o.now)
-        .scalar_one(db)
-        .await
+        .execute(&mut db)
+        .await?;
+    // Read back rather than `RETURNING`, which MySQL does not have.
+    sql("orders.number", "SELECT number FROM orders WHERE id = $1").bind(o.id).scalar_one(db).await
 }
 
 pub async fn insert_item(

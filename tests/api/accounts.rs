@@ -160,9 +160,9 @@ async fn expired_sessions_stop_working(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (token, _) = app.register("eli@example.com").await;
     expect_status(app.get("/v1/me", Some(&token)).await, StatusCode::OK).await;
-    sqlx::query("UPDATE sessions SET expires_at = $1")
+    oxcart::db::sql("test.expire", "UPDATE sessions SET expires_at = $1")
         .bind(oxcart::time::now_ms() - 1)
-        .execute(app.db.pool())
+        .execute(&app.db)
         .await
         .expect("expire");
     expect_problem(app.get("/v1/me", Some(&token)).await, StatusCode::UNAUTHORIZED, "unauthorized").await;
@@ -171,14 +171,16 @@ async fn expired_sessions_stop_working(engine: Engine) {
 async fn secrets_are_stored_only_as_hashes(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (token, customer) = app.register("fay@example.com").await;
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM customers WHERE id = $1")
+    let hash: String = oxcart::db::sql("test.hash", "SELECT password_hash FROM customers WHERE id = $1")
         .bind(customer["id"].as_str())
-        .fetch_one(app.db.pool())
+        .scalar_one(&app.db)
         .await
         .expect("row");
     assert!(hash.starts_with("$argon2id$") && !hash.contains("correct horse"));
-    let stored: Vec<String> =
-        sqlx::query_scalar("SELECT token_hash FROM sessions").fetch_all(app.db.pool()).await.expect("rows");
+    let stored: Vec<String> = oxcart::db::sql("test.tokens", "SELECT token_hash FROM sessions")
+        .scalar_all(&app.db)
+        .await
+        .expect("rows");
     assert_eq!(stored, [oxcart::ids::token_hash(&token)]);
     assert!(!stored[0].contains(&token));
 }

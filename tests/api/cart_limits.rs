@@ -116,10 +116,10 @@ async fn abandoned_guest_carts_are_swept(engine: Engine) {
     expect_problem(res, StatusCode::PAYMENT_REQUIRED, "payment_declined").await;
     let month_ago = oxcart::time::now_ms() - 31 * 24 * 3600 * 1000;
     for id in [&carts[0], &carts[2], &carts[3]] {
-        sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2")
+        oxcart::db::sql("test.age", "UPDATE carts SET updated_at = $1 WHERE id = $2")
             .bind(month_ago)
             .bind(id)
-            .execute(app.db.pool())
+            .execute(&app.db)
             .await
             .expect("age");
     }

@@ -160,7 +160,7 @@ async fn seed_fills_only_an_empty_store_and_serve_never_seeds_a_configured_datab
 
     let db = oxcart::db::Db::connect(&url, 1).await.expect("db");
     let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM products").fetch_one(db.pool()).await.expect("count");
+        oxcart::db::sql("test.count", "SELECT COUNT(*) FROM products").scalar_one(&db).await.expect("count");
     assert_eq!(count, 70);
 }
 

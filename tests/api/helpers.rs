@@ -11,9 +11,11 @@ use tokio::sync::oneshot;
 pub enum Engine {
     Sqlite,
     Postgres,
+    Mysql,
 }
 
-/// Generates `sqlite::<name>` and `postgres::<name>` tests for each `async fn <name>(Engine)`.
+/// Generates `sqlite::<name>`, `postgres::<name>` and `mysql::<name>` tests for each
+/// `async fn <name>(Engine)`; the last two are skipped unless their test URL is set.
 #[macro_export]
 macro_rules! db_tests {
     ($($name:ident),* $(,)?) => {
@@ -32,6 +34,16 @@ macro_rules! db_tests {
                 super::$name($crate::helpers::Engine::Postgres).await
             })*
         }
+        mod mysql {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if $crate::helpers::mysql_url().is_none() {
+                    eprintln!("skipped: set OXCART_TEST_MYSQL_URL to run on MySQL/MariaDB");
+                    return;
+                }
+                super::$name($crate::helpers::Engine::Mysql).await
+            })*
+        }
     };
 }
 
@@ -40,6 +52,10 @@ pub const METRICS_TOKEN: &str = "metrics-token-for-tests";
 
 pub fn postgres_url() -> Option<String> {
     std::env::var("OXCART_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+pub fn mysql_url() -> Option<String> {
+    std::env::var("OXCART_TEST_MYSQL_URL").ok().filter(|u| !u.is_empty())
 }
 
 pub struct TestApp {
@@ -53,32 +69,43 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
-/// A fresh database for one test: a SQLite file in a temporary directory, or a PostgreSQL
-/// database of its own, dropped when this is dropped.
+/// A fresh database for one test: a SQLite file in a temporary directory, or a PostgreSQL or
+/// MySQL database of its own, dropped when this is dropped.
 pub struct TestDatabase {
     pub url: String,
     dir: TempDir,
-    postgres_db: Option<(String, String)>,
+    server_db: Option<(Engine, String, String)>,
 }
 
 impl TestDatabase {
     pub async fn create(engine: Engine) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (url, postgres_db) = match engine {
+        let name = format!("oxcart_test_{}", oxcart::ids::new_id("t").trim_start_matches("t_"));
+        let (url, server_db) = match engine {
             Engine::Sqlite => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
             Engine::Postgres => {
                 let admin = postgres_url().expect("OXCART_TEST_POSTGRES_URL");
-                let name = format!("oxcart_test_{}", oxcart::ids::new_id("t").trim_start_matches("t_"));
                 let mut conn =
                     sqlx::PgConnection::connect(&admin).await.expect("connect to OXCART_TEST_POSTGRES_URL");
                 sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
                     .execute(&mut conn)
                     .await
                     .expect("create test database");
-                (with_database(&admin, &name), Some((admin, name)))
+                (with_database(&admin, &name), Some((engine, admin, name)))
+            }
+            Engine::Mysql => {
+                let admin = mysql_url().expect("OXCART_TEST_MYSQL_URL").replacen("mariadb://", "mysql://", 1);
+                let mut conn =
+                    sqlx::MySqlConnection::connect(&admin).await.expect("connect to OXCART_TEST_MYSQL_URL");
+                let create = format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(create))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                (with_database(&admin, &name), Some((engine, admin, name)))
             }
         };
-        Self { url, dir, postgres_db }
+        Self { url, dir, server_db }
     }
 
     pub fn dir(&self) -> &Path {
@@ -214,12 +241,17 @@ impl TestApp {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Some((admin, name)) = self.postgres_db.take() else { return };
+        let Some((engine, admin, name)) = self.server_db.take() else { return };
         // Drop can't await: drop the test database from a helper thread with its own runtime.
         let _ = std::thread::spawn(move || {
             let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
             rt.block_on(async {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                if matches!(engine, Engine::Mysql) {
+                    if let Ok(mut conn) = sqlx::MySqlConnection::connect(&admin).await {
+                        let sql = format!("DROP DATABASE IF EXISTS `{name}`");
+                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                    }
+                } else if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
                     let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
                     let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
                 }
@@ -406,11 +438,10 @@ pub fn http_client(timeout: Duration) -> Client {
 }
 
 /// One number from the database, for checks the API does not show (charges, outbox rows).
-pub async fn scalar(db: &Db, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(db.pool())
-        .await
-        .expect("query")
+/// Runs through Oxcart's own statements, so the text is rendered for the engine (its
+/// placeholders, its casts) like any of the app's.
+pub async fn scalar(db: &Db, sql: &'static str) -> i64 {
+    oxcart::db::sql("test.scalar", sql).scalar_one::<i64>(db).await.expect("query")
 }
 
 /// The id of a product's first variant.

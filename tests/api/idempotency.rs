@@ -111,11 +111,13 @@ async fn no_secret_is_kept_in_the_clear(engine: Engine) {
     let replayed =
         expect_status(post_with_key(&app, &path, None, key, order_body).await, StatusCode::CREATED).await;
     assert_eq!(replayed["access_token"], token, "the replay gives the token back");
-    let rows: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT scope, key, request_hash, COALESCE(body, '') FROM idempotency_keys")
-            .fetch_all(app.db.pool())
-            .await
-            .expect("rows");
+    let rows: Vec<(String, String, String, String)> = oxcart::db::sql(
+        "test.keys",
+        "SELECT scope, \"key\", request_hash, COALESCE(body, '') FROM idempotency_keys",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("rows");
     assert_eq!(rows.len(), 1);
     for (scope, stored_key, request_hash, stored_body) in &rows {
         let kept = format!("{scope} {stored_key} {request_hash} {stored_body}");
@@ -223,8 +225,9 @@ async fn checkout_with_a_key_charges_once(engine: Engine) {
     }
     let fingerprint = oxcart::ids::hex(&hmac::Mac::finalize(mac).into_bytes());
     let now = oxcart::time::now_ms();
-    sqlx::query(
-        "INSERT INTO idempotency_keys (scope, key, request_hash, owner, locked_until, created_at)
+    oxcart::db::sql(
+        "test.busy_key",
+        "INSERT INTO idempotency_keys (scope, \"key\", request_hash, owner, locked_until, created_at)
          VALUES ($1, $2, $3, 'someone', $4, $5)",
     )
     .bind(format!("cart:{cart}"))
@@ -232,7 +235,7 @@ async fn checkout_with_a_key_charges_once(engine: Engine) {
     .bind(fingerprint)
     .bind(now + 60_000)
     .bind(now)
-    .execute(app.db.pool())
+    .execute(&app.db)
     .await
     .expect("claim");
     let busy = post_with_key(&app, &path, None, "busy", busy_body).await;

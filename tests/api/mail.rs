@@ -128,9 +128,9 @@ async fn a_message_left_by_a_dead_worker_goes_out_again_once_its_lease_runs_out(
     let admin = app.admin_token().await;
     let order = expect_status(buy(&app, &admin, "pm_card_visa").await, StatusCode::CREATED).await;
     smtp.wait_for(1, Duration::from_secs(10)).await;
-    let pool = app.db.pool();
-    let set = |sql: &'static str| async move {
-        sqlx::query(sql).execute(pool).await.expect("update");
+    let db = &app.db;
+    let set = |text: &'static str| async move {
+        oxcart::db::sql("test.set", text).execute(db).await.expect("update");
     };
     // A worker claimed it and died before recording the delivery: while its lease runs, the
     // message is left alone; once the lease has run out, another worker sends it.
@@ -218,8 +218,8 @@ async fn password_reset_round_trip(engine: Engine) {
     ask("ann@example.com").await;
     let messages = smtp.wait_for(3, Duration::from_secs(10)).await;
     let late = reset_token(&messages[2]);
-    sqlx::query("UPDATE password_resets SET expires_at = 0 WHERE used_at IS NULL")
-        .execute(app.db.pool())
+    oxcart::db::sql("test.age", "UPDATE password_resets SET expires_at = 0 WHERE used_at IS NULL")
+        .execute(&app.db)
         .await
         .expect("age the token");
     expect_problem(confirm(&late, "too late secret").await, StatusCode::BAD_REQUEST, "validation_failed")

@@ -81,8 +81,8 @@ async fn two_servers_never_sell_more_than_the_stock(engine: Engine) {
 
     // One cart, checked out 20 times at once through both servers: one order, one charge.
     let pool = db.connect().await;
-    sqlx::query("UPDATE inventory_levels SET on_hand = on_hand + 1")
-        .execute(pool.pool())
+    oxcart::db::sql("test.restock", "UPDATE inventory_levels SET on_hand = on_hand + 1")
+        .execute(&pool)
         .await
         .expect("restock");
     let cart = guest_cart(&client, &servers[1], &variant).await;
@@ -185,14 +185,14 @@ async fn a_crash_after_the_charge_is_settled_by_the_reconciler(engine: Engine) {
     first.child.kill().expect("kill -9");
     first.child.wait().expect("reaped");
     // One charge is as if it never reached the provider: the crash came before it.
-    let lost_order: String = sqlx::query_scalar("SELECT order_id FROM carts WHERE id = $1")
+    let lost_order: String = oxcart::db::sql("test.order_of", "SELECT order_id FROM carts WHERE id = $1")
         .bind(&lost_cart)
-        .fetch_one(pool.pool())
+        .scalar_one(&pool)
         .await
         .expect("claimed");
-    sqlx::query("DELETE FROM test_provider_charges WHERE idempotency_key = $1")
+    oxcart::db::sql("test.forget", "DELETE FROM test_provider_charges WHERE idempotency_key = $1")
         .bind(&lost_order)
-        .execute(pool.pool())
+        .execute(&pool)
         .await
         .expect("forget");
     assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM orders WHERE status = 'pending_payment'").await, 2);
@@ -204,9 +204,9 @@ async fn a_crash_after_the_charge_is_settled_by_the_reconciler(engine: Engine) {
         ("OXCART_RELEASE_UNPAID_AFTER_SECS", "1"),
     ];
     let second = serve_process(&db, &fast).await;
-    let paid_order: String = sqlx::query_scalar("SELECT order_id FROM carts WHERE id = $1")
+    let paid_order: String = oxcart::db::sql("test.order_of", "SELECT order_id FROM carts WHERE id = $1")
         .bind(&paid_cart)
-        .fetch_one(pool.pool())
+        .scalar_one(&pool)
         .await
         .expect("claimed");
     let mut order = Value::Null;
@@ -223,8 +223,10 @@ async fn a_crash_after_the_charge_is_settled_by_the_reconciler(engine: Engine) {
     assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM outbox WHERE topic = 'order.paid'").await, 1);
     assert_eq!(scalar(&pool, "SELECT on_hand FROM inventory_levels").await, 4, "one sold");
     assert_eq!(scalar(&pool, "SELECT reserved FROM inventory_levels").await, 0, "the lost hold released");
-    let statuses: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, status FROM orders").fetch_all(pool.pool()).await.expect("orders");
+    let statuses: Vec<(String, String)> = oxcart::db::sql("test.orders", "SELECT id, status FROM orders")
+        .fetch_all(&pool)
+        .await
+        .expect("orders");
     assert!(statuses.contains(&(lost_order.clone(), "failed".to_owned())), "{statuses:?}");
     let reopened = client.get(format!("{}/v1/carts/{lost_cart}", second.base)).send().await.expect("cart");
     let reopened = expect_status(reopened, StatusCode::OK).await;

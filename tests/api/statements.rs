@@ -24,8 +24,8 @@ async fn scratch(engine: Engine) -> (TestDatabase, Db) {
     let database = TestDatabase::create(engine).await;
     let db = database.connect().await;
     for statement in [
-        "CREATE TABLE stock (id TEXT PRIMARY KEY, n BIGINT NOT NULL, note TEXT)",
-        "CREATE TABLE audit (id TEXT PRIMARY KEY, stock_id TEXT NOT NULL, n_after BIGINT NOT NULL, note TEXT)",
+        "CREATE TABLE stock (id VARCHAR(16) PRIMARY KEY, n BIGINT NOT NULL, note TEXT)",
+        "CREATE TABLE audit (id VARCHAR(16) PRIMARY KEY, stock_id VARCHAR(16) NOT NULL, n_after BIGINT NOT NULL, note TEXT)",
         "INSERT INTO stock (id, n) VALUES ('a', 2)",
     ] {
         sqlx::raw_sql(statement).execute(db.pool()).await.expect("scratch table");
@@ -66,7 +66,7 @@ async fn a_chained_insert_writes_what_the_update_returned(engine: Engine) {
     assert_eq!(take(5, "x2").execute(&mut tx).await.expect("refused"), 0, "refused: no audit row");
     tx.commit().await.expect("commit");
     let audit: Vec<(String, i64, Option<String>)> =
-        sqlx::query_as("SELECT id, n_after, note FROM audit").fetch_all(db.pool()).await.expect("audit");
+        sql("test.audit", "SELECT id, n_after, note FROM audit").fetch_all(&db).await.expect("audit");
     assert_eq!(audit, [("x1".to_owned(), 1, None)], "the level after the change, null kept");
 }
 

@@ -182,6 +182,9 @@ async fn renew_while_running(db: Db, request: Keyed) {
     }
 }
 
+/// Longer than any cart id this server hands out; the scope column holds it whole.
+const MAX_CART_ID: usize = 128;
+
 fn valid_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
@@ -197,7 +200,8 @@ async fn scope_of(parts: &mut Parts, state: &Keys) -> Option<String> {
     }
     let params = RawPathParams::from_request_parts(parts, &state.db).await.ok()?;
     let cart = params.iter().find(|(name, _)| *name == "id").map(|(_, cart)| cart.to_owned());
-    cart.filter(|cart| !cart.is_empty()).map(|cart| format!("cart:{cart}"))
+    // No cart has an id this long: such a request finds no cart, and its key is not kept.
+    cart.filter(|cart| (1..=MAX_CART_ID).contains(&cart.len())).map(|cart| format!("cart:{cart}"))
 }
 
 /// Claims the key for this request (`None`: run it), or the answer to give instead: a replay,

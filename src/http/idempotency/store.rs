@@ -18,9 +18,9 @@ pub async fn claim(db: impl Exec, c: &NewClaim<'_>) -> Result<bool, db::Error> {
     let insert = Upsert {
         name: "idempotency.claim",
         table: "idempotency_keys",
-        columns: "scope, key, request_hash, owner, locked_until, created_at",
+        columns: "scope, \"key\", request_hash, owner, locked_until, created_at",
         values: "$1, $2, $3, $4, $5, $6",
-        key: "scope, key",
+        key: "scope, \"key\"",
         update: None,
         returning: None,
     };
@@ -33,7 +33,7 @@ pub async fn take_over(db: impl Exec, c: &NewClaim<'_>) -> Result<bool, db::Erro
     let update = sql(
         "idempotency.take_over",
         "UPDATE idempotency_keys SET owner = $4, locked_until = $5, created_at = $6
-         WHERE scope = $1 AND key = $2 AND request_hash = $3 AND status IS NULL AND locked_until < $6",
+         WHERE scope = $1 AND \"key\" = $2 AND request_hash = $3 AND status IS NULL AND locked_until < $6",
     );
     write_claim(db, update, c).await
 }
@@ -66,7 +66,7 @@ pub async fn find(db: impl Exec, scope: &str, key_digest: &str) -> Result<Option
     sql(
         "idempotency.find",
         "SELECT request_hash, status, content_type, body, locked_until, created_at FROM idempotency_keys
-         WHERE scope = $1 AND key = $2",
+         WHERE scope = $1 AND \"key\" = $2",
     )
     .bind(scope)
     .bind(key_digest)
@@ -85,7 +85,7 @@ pub async fn renew(
     let done = sql(
         "idempotency.renew",
         "UPDATE idempotency_keys SET locked_until = $4
-         WHERE scope = $1 AND key = $2 AND owner = $3 AND status IS NULL",
+         WHERE scope = $1 AND \"key\" = $2 AND owner = $3 AND status IS NULL",
     )
     .bind(scope)
     .bind(key_digest)
@@ -114,7 +114,7 @@ pub async fn complete(
     sql(
         "idempotency.complete",
         "UPDATE idempotency_keys SET status = $4, content_type = $5, body = $6, completed_at = $7
-         WHERE scope = $1 AND key = $2 AND owner = $3",
+         WHERE scope = $1 AND \"key\" = $2 AND owner = $3",
     )
     .bind(scope)
     .bind(key_digest)
@@ -131,7 +131,7 @@ pub async fn complete(
 /// Forgets the claim of `owner`: its request failed in a way worth retrying, or its answer is
 /// not to be kept. Never a newer owner's claim.
 pub async fn forget(db: impl Exec, scope: &str, key_digest: &str, owner: &str) -> Result<(), db::Error> {
-    sql("idempotency.forget", "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND owner = $3")
+    sql("idempotency.forget", "DELETE FROM idempotency_keys WHERE scope = $1 AND \"key\" = $2 AND owner = $3")
         .bind(scope)
         .bind(key_digest)
         .bind(owner)
@@ -149,7 +149,7 @@ pub async fn forget_expired(
 ) -> Result<(), db::Error> {
     sql(
         "idempotency.forget_expired",
-        "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at = $3",
+        "DELETE FROM idempotency_keys WHERE scope = $1 AND \"key\" = $2 AND created_at = $3",
     )
     .bind(scope)
     .bind(key_digest)

@@ -1,0 +1,2 @@
+-- PostgreSQL's counter table; this engine never had one.
+DO 0;

@@ -2,9 +2,10 @@
 """Fault test: the guarantees of API.md under load, crashes, a mail outage and a flaky gateway.
 
     python3 bench/fault.py --binary target/release/oxcart \\
-        --postgres-url postgres://postgres@127.0.0.1:5432/postgres [--seconds 60] [--shoppers 8]
+        --database-url postgres://postgres@127.0.0.1:5432/postgres [--seconds 60] [--shoppers 8]
+    python3 bench/fault.py --binary target/release/oxcart --database-url mysql://root@127.0.0.1:3306/test
 
-Runs two `oxcart serve` processes on one fresh PostgreSQL database, each with its outbox worker
+Runs two `oxcart serve` processes on one fresh PostgreSQL or MySQL/MariaDB database, each with its outbox worker
 and reconciler, and drives guest shoppers at both (browse, add to cart, check out with an
 Idempotency-Key, retrying on the other process when a connection breaks). Meanwhile it kills
 one process with SIGKILL and restarts it, twice; stops the mail server (aiosmtpd, which must be
@@ -19,13 +20,13 @@ charging. Then it waits for the store to settle and audits the database, the mai
 - no order is left `pending_payment` past the reconciler's window;
 - no process logged a panic, and no request got a 500.
 
-Exits non-zero on any failure. Needs `psql` on the PATH. Standard library only, besides aiosmtpd.
+Exits non-zero on any failure. Needs `psql` (or `mariadb`) on the PATH. Standard library only, besides aiosmtpd.
 """
 
 import argparse, collections, http.client, json, mailbox, os, random, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import free_port, psql_rows, with_database  # noqa: E402
+from harness import drop_database, free_port, sql_rows, with_database  # noqa: E402
 
 SCARCE_STOCK, PLENTY_STOCK = 12, 100_000
 RELEASE_UNPAID_AFTER_SECS = 15
@@ -53,12 +54,12 @@ def call(port, method, path, body=None, headers=None, timeout=40):
         conn.close()
 
 
-class Psql:
+class Database:
     def __init__(self, url):
         self.url = url
 
     def rows(self, sql):
-        return psql_rows(self.url, sql)
+        return sql_rows(self.url, sql)
 
     def value(self, sql):
         return int(self.rows(sql)[0][0])
@@ -260,7 +261,9 @@ def audit(db, mail, shoppers, products, logs, settled):
     print(f"       ({sold_out} of {len(products['scarce'])} scarce variants sold out)")
     check(all(int(r[2]) == 0 for r in rows), "nothing is left reserved")
 
-    charges = db.rows("""SELECT c.idempotency_key, o.status, p.status, p.reference = c.reference, c.amount = o.total
+    charges = db.rows("""SELECT c.idempotency_key, o.status, p.status,
+                                CASE WHEN p.reference = c.reference THEN 't' ELSE 'f' END,
+                                CASE WHEN c.amount = o.total THEN 't' ELSE 'f' END
                          FROM test_provider_charges c
                          LEFT JOIN orders o ON o.id = c.idempotency_key
                          LEFT JOIN payments p ON p.order_id = o.id
@@ -303,17 +306,17 @@ def audit(db, mail, shoppers, products, logs, settled):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", required=True)
-    ap.add_argument("--postgres-url", required=True, help="a server URL; the test makes its own database there")
+    ap.add_argument("--database-url", "--postgres-url", dest="server_url", required=True,
+                    help="a PostgreSQL or MySQL/MariaDB server URL; the test makes its own database there")
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--shoppers", type=int, default=8)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="oxcart-fault-")
     db_name = f"oxcart_fault_{os.getpid()}"
-    admin = Psql(args.postgres_url)
-    admin.rows(f"DROP DATABASE IF EXISTS {db_name}")
-    admin.rows(f"CREATE DATABASE {db_name}")
-    db_url = with_database(args.postgres_url, db_name)
-    db = Psql(db_url)
+    drop_database(args.server_url, db_name)
+    sql_rows(args.server_url, f"CREATE DATABASE {db_name}")
+    db_url = with_database(args.server_url, db_name)
+    db = Database(db_url)
     mail = MailServer(os.path.join(work, "maildir"))
     password = "fault test admin password"
     env = dict(os.environ, OXCART_DATABASE_URL=db_url, OXCART_DATA_DIR=work, OXCART_LOG_LEVEL="warn",
@@ -358,7 +361,7 @@ def main():
         for s in servers:
             s.stop()
         mail.stop()
-        admin.rows(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+        drop_database(args.server_url, db_name)
     if failures:
         print(f"fault test: {len(failures)} check(s) failed; logs in {work}")
         sys.exit(1)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The load benchmark behind `bench/run`: Oxcart on SQLite and PostgreSQL, with 1,000 and
-100,000 products, under wrk; beside it, in the same run, the machine's limits (a minimal axum
-server, with and without one sqlx query, and pgbench). Writes its section of docs/BENCHMARKS.md.
+"""The load benchmark behind `bench/run`: Oxcart on SQLite, PostgreSQL and MariaDB, with 1,000,
+100,000 and 1,000,000 products, under wrk; beside it, in the same run, the machine's limits (a
+minimal axum server, with and without one sqlx query on PostgreSQL, pgbench, and sysbench's
+oltp_read_write on MariaDB). Writes its section of docs/BENCHMARKS.md.
 
     bench/run                        # everything; see bench/run for the options
 
@@ -12,10 +13,11 @@ it through /proc/PID/clear_refs).
 """
 
 import argparse, concurrent.futures, datetime, http.client, json, os, platform, re, sqlite3, subprocess, sys, tempfile, time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report, wrk  # noqa: E402
-from harness import free_port, psql_rows, with_database  # noqa: E402
+from harness import free_port, sql_rows, with_database  # noqa: E402
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@example.com", "bench admin password"
 
@@ -73,8 +75,8 @@ class Process:
 
 
 def psql(url, sql):
-    """The first field of the first row, or "" when there is none."""
-    rows = psql_rows(url, sql)
+    """The first field of the first row, or "" when there is none (PostgreSQL or MariaDB)."""
+    rows = sql_rows(url, sql)
     return rows[0][0] if rows else ""
 
 
@@ -88,6 +90,13 @@ def prepare(args, engine, size):
         if os.path.exists(path):
             with sqlite3.connect(path) as db:
                 count = db.execute("SELECT COUNT(*) FROM products").fetchone()[0]
+    elif engine == "mysql":
+        name = f"oxcart_bench_{size}"
+        url = with_database(args.mysql_url, name)
+        psql(args.mysql_url, f"CREATE DATABASE IF NOT EXISTS {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        exists = psql(args.mysql_url, "SELECT COUNT(*) FROM information_schema.tables "
+                                      f"WHERE table_schema = '{name}' AND table_name = 'products'") == "1"
+        count = int(psql(url, "SELECT COUNT(*) FROM products")) if exists else 0
     else:
         name = f"oxcart_bench_{size}"
         url = with_database(args.postgres_url, name)
@@ -97,7 +106,7 @@ def prepare(args, engine, size):
         count = int(psql(url, "SELECT COUNT(*) FROM products")) if exists else 0
     env = dict(os.environ, OXCART_DATABASE_URL=url, OXCART_ADMIN_PASSWORD=ADMIN_PASSWORD, OXCART_LOG_LEVEL="warn")
     if count < size:
-        print(f"   seeding {size} products on {engine} (once; kept in {args.cache} or PostgreSQL)", flush=True)
+        print(f"   seeding {size} products on {engine} (once; kept in {args.cache} or the server)", flush=True)
         subprocess.run([args.binary, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([args.binary, "seed", "--demo", "--products", str(size - 45)], env=env, check=True,
                        stdout=subprocess.DEVNULL)
@@ -277,7 +286,29 @@ def bench_limits(args, workdir):
     tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
     latency = float(re.search(r"latency average = ([\d.]+) ms", out).group(1))
     limits["pgbench TPC-B"] = {"tps": tps, "latency_ms": latency}
+    if "mysql" in args.engines.split(","):
+        limits["sysbench oltp_read_write"] = sysbench(args)
     return limits
+
+
+def sysbench(args):
+    """MariaDB's limit, as pgbench is PostgreSQL's: sysbench's oltp_read_write (18 statements a
+    transaction: 14 reads, 4 writes) with 10 threads on 4 tables of 10,000 rows."""
+    name = "oxcart_bench_sysbench"
+    psql(args.mysql_url, f"DROP DATABASE IF EXISTS {name}")
+    psql(args.mysql_url, f"CREATE DATABASE {name}")
+    u = urllib.parse.urlsplit(args.mysql_url)
+    common = ["oltp_read_write", "--db-driver=mysql", f"--mysql-host={u.hostname}", f"--mysql-port={u.port or 3306}",
+              f"--mysql-user={u.username or 'root'}", f"--mysql-password={u.password or ''}", f"--mysql-db={name}",
+              "--tables=4", "--table-size=10000"]
+    subprocess.run(["sysbench", *common, "prepare"], check=True, capture_output=True)
+    out = subprocess.run(["sysbench", *common, "--threads=10", f"--time={args.seconds * 2}", "run"],
+                         check=True, capture_output=True, text=True).stdout
+    psql(args.mysql_url, f"DROP DATABASE IF EXISTS {name}")
+    tps = float(re.search(r"transactions:\s+\d+\s+\(([\d.]+) per sec", out).group(1))
+    qps = float(re.search(r"queries:\s+\d+\s+\(([\d.]+) per sec", out).group(1))
+    latency = float(re.search(r"avg:\s+([\d.]+)", out).group(1))
+    return {"tps": tps, "qps": qps, "latency_ms": latency}
 
 
 def machine():
@@ -289,6 +320,7 @@ def machine():
     return {"cpu": cpu.group(1) if cpu else platform.processor(), "cores": os.cpu_count(), "memory_gib": mem,
             "kernel": platform.release(), "date": datetime.date.today().isoformat(),
             "rustc": version(["rustc", "--version"]), "postgres": version(["psql", "--version"]),
+            "mariadb": version(["mariadb", "--version"]),
             "wrk": " ".join(version(["wrk", "-v"]).split()[:2])}
 
 
@@ -297,8 +329,9 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--baseline", required=True)
     ap.add_argument("--postgres-url", required=True)
+    ap.add_argument("--mysql-url", default="mysql://root@127.0.0.1:3306/test")
     ap.add_argument("--sizes", default="1000,100000,1000000")
-    ap.add_argument("--engines", default="sqlite,postgres")
+    ap.add_argument("--engines", default="sqlite,postgres,mysql")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--cache", required=True, help="where seeded SQLite catalogs are kept between runs")
     ap.add_argument("--results", required=True, help="JSON file for the raw figures")
@@ -307,7 +340,7 @@ def main():
     os.makedirs(args.cache, exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="oxcart-bench-")
     results = {"machine": machine(), "seconds": args.seconds, "runs": []}
-    print("== limits: axum, axum + sqlx, pgbench", flush=True)
+    print("== limits: axum, axum + sqlx, pgbench, sysbench", flush=True)
     results["limits"] = bench_limits(args, workdir)
     for engine in args.engines.split(","):
         for size in (int(s) for s in args.sizes.split(",")):

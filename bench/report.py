@@ -8,6 +8,9 @@ def fmt(value, digits=0):
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
+ENGINES = {"postgres": "PostgreSQL", "sqlite": "SQLite", "mysql": "MariaDB"}
+
+
 def size_name(size):
     return f"{size // 1000}k" if size >= 1000 else str(size)
 
@@ -35,8 +38,14 @@ def targets(results):
           "PostgreSQL product list")
     ratio("sqlite", "product list (20)", ("baseline /hello", hello_rps), 0.30, "SQLite product list")
     ratio("postgres", "checkout POST", ("pgbench TPS", tps), 0.25, "PostgreSQL checkout")
+    if "sysbench oltp_read_write" in limits:
+        # MariaDB's own limit; its reads are held to the same (PostgreSQL) one-query baseline.
+        ratio("mysql", "checkout POST", ("sysbench oltp_read_write TPS", limits["sysbench oltp_read_write"]["tps"]),
+              0.25, "MariaDB checkout")
+        ratio("mysql", "product detail", ("baseline /product/{id}", product_rps), 0.60, "MariaDB product detail")
+        ratio("mysql", "product list (20)", ("baseline /product/{id}", product_rps), 0.40, "MariaDB product list")
     # Issue 19: what the reads cost when the catalog cache has not seen the URL.
-    for engine, name in (("postgres", "PostgreSQL"), ("sqlite", "SQLite")):
+    for engine, name in ENGINES.items():
         for scenario, share in (("product list (20)", 0.25), ("product detail", 0.60), ("text search", 0.20)):
             ratio(engine, f"{scenario}, cache off", ("baseline /product/{id}", product_rps), share,
                   f"{name} {scenario}, cache off")
@@ -76,9 +85,10 @@ def targets(results):
 
 def markdown(results):
     m, limits = results["machine"], results["limits"]
+    mariadb = f"{m['mariadb']} (local, default settings); " if m.get("mariadb") else ""
     out = [BEGIN, "", f"## Load: `bench/run`, {m['date']}", "",
            f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']:.0f} GiB, Linux {m['kernel']}; "
-           f"{m['postgres']} (local, default settings); SQLite bundled with sqlx; {m['rustc']}; "
+           f"{m['postgres']} (local, default settings); {mariadb}SQLite bundled with sqlx; {m['rustc']}; "
            f"{m['wrk']}. The load generator, the server and the database share the same cores.", "",
            f"Each scenario runs {results['seconds']} s at full speed (`wrk -t2 -c32`; the whole checkout "
            "with one connection per thread, `-t16 -c16`, since each connection walks cart → item → pay), "
@@ -92,14 +102,20 @@ def markdown(results):
                    f"{fmt(r['p99_ms'], 2)} | {fmt(r['half']['p99_ms'], 2)} |")
     pg = limits["pgbench TPC-B"]
     out += [f"| pgbench TPC-B, 10 clients (`pgbench -c 10 -j 2`, scale 10) | {fmt(pg['tps'])} TPS | "
-            f"{fmt(pg['latency_ms'], 2)} (mean) | — | — |", ""]
+            f"{fmt(pg['latency_ms'], 2)} (mean) | — | — |"]
+    sb = limits.get("sysbench oltp_read_write")
+    if sb:
+        out.append(f"| sysbench oltp_read_write on MariaDB, 10 threads (4 tables of 10,000 rows; 18 statements "
+                   f"a transaction) | {fmt(sb['tps'])} TPS ({fmt(sb['qps'])} queries/s) | "
+                   f"{fmt(sb['latency_ms'], 2)} (mean) | — | — |")
+    out.append("")
 
     out += ["### Targets", "", "| target | measured | met |", "| --- | --- | :---: |"]
     out += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in targets(results)]
     out.append("")
 
     for run in results["runs"]:
-        out += [f"### Oxcart on {'PostgreSQL' if run['engine'] == 'postgres' else 'SQLite'}, "
+        out += [f"### Oxcart on {ENGINES[run['engine']]}, "
                 f"{run['size']:,} products", "",
                 f"Cold start to the first 200 (product list): {run['cold_start_ms']:.0f} ms. "
                 f"Idle RSS: {run['idle_rss_mb']:.1f} MB; after the runs: {run['rss_after_mb']:.1f} MB.", "",

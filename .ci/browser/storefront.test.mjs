@@ -4,12 +4,16 @@
 // origin (listed in OXCART_STORE_CORS) signs in with the cookie and with a token, browses and
 // checks out, while a page from an unlisted origin is refused.
 //
-//   node storefront.test.mjs --binary <path to oxcart> [--screenshots <dir>]
+//   node storefront.test.mjs --binary <path to oxcart> [--screenshots <dir>] [--database-url <url>]
+//
+// By default the server runs on its own embedded SQLite file with the demo it loads itself.
+// With --database-url (an empty PostgreSQL or MySQL/MariaDB database) the test loads the demo
+// there with `oxcart seed --demo` and makes the admin with `oxcart admin create`.
 //
 // Skips (exit 0, with a message) when Chromium is not installed.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,9 +42,19 @@ const otherSite = () => new Promise((resolve) => {
 const listedSite = await otherSite();
 const unlistedSite = await otherSite();
 const dataDir = mkdtempSync(join(tmpdir(), 'oxcart-browser-'));
+const serverEnv = { ...process.env, OXCART_DATA_DIR: dataDir, OXCART_LISTEN: `127.0.0.1:${port}`, OXCART_LOG_LEVEL: 'warn',
+  OXCART_STORE_CORS: listedSite.origin };
+if (args['database-url']) {
+  // What the default database gets by itself: the demo catalog, and an admin in demo-admin.txt.
+  const password = 'browser-test-admin-password';
+  const env = { ...serverEnv, OXCART_DATABASE_URL: args['database-url'], OXCART_ADMIN_PASSWORD: password };
+  execFileSync(args.binary, ['seed', '--demo'], { env, stdio: 'ignore' });
+  execFileSync(args.binary, ['admin', 'create', '--email', 'admin@example.com', '--name', 'Admin'], { env, stdio: 'ignore' });
+  writeFileSync(join(dataDir, 'demo-admin.txt'), `email: admin@example.com\npassword: ${password}\n`);
+  serverEnv.OXCART_DATABASE_URL = args['database-url'];
+}
 const server = spawn(args.binary, ['serve'], {
-  env: { ...process.env, OXCART_DATA_DIR: dataDir, OXCART_LISTEN: `127.0.0.1:${port}`, OXCART_LOG_LEVEL: 'warn',
-    OXCART_STORE_CORS: listedSite.origin },
+  env: serverEnv,
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const browser = await chromium.launch({

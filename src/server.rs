@@ -65,7 +65,7 @@ impl App {
             auth_limiter,
             payments,
             catalog_cache: Arc::new(CatalogCache::new(config.catalog_cache)),
-            catalog_size: Arc::default(),
+            catalog_size: Arc::new(crate::catalog::products::catalog_size()),
             config: Arc::new(config),
         });
         Self { state, mailer, metrics_listener: None }

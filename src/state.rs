@@ -9,12 +9,12 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::{
-    catalog::products::CatalogSize,
     config::Config,
     db::Db,
     http::{catalog_cache::CatalogCache, rate_limit::RateLimiter},
     metrics::Metrics,
     payments::Payments,
+    recent::RecentCount,
 };
 
 /// One `Arc`: every middleware and handler takes its own copy for every request, and a struct
@@ -32,7 +32,7 @@ pub struct Shared {
     pub auth_limiter: Arc<RateLimiter>,
     pub payments: Payments,
     pub catalog_cache: Arc<CatalogCache>,
-    pub catalog_size: Arc<CatalogSize>,
+    pub catalog_size: Arc<RecentCount>,
 }
 
 impl AppState {

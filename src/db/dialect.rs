@@ -68,6 +68,27 @@ impl Engine {
         }
     }
 
+    /// Refuses a server too old for what Oxcart relies on: on MySQL's side `SKIP LOCKED`,
+    /// `WITH RECURSIVE` and CHECK constraints (MySQL 8.0, MariaDB 10.6), given the server's
+    /// `SELECT VERSION()` (`10.11.19-MariaDB-0+deb12u1`, `8.0.36`). Other engines pass.
+    pub fn check_server_version(self, version: &str) -> Result<(), String> {
+        if self != Self::Mysql {
+            return Ok(());
+        }
+        let number: Vec<u32> =
+            version.split(['.', '-']).take(2).map(|part| part.parse().unwrap_or(0)).collect();
+        let (major, minor) = (number.first().copied().unwrap_or(0), number.get(1).copied().unwrap_or(0));
+        let (name, needed) =
+            if version.contains("MariaDB") { ("MariaDB", (10, 6)) } else { ("MySQL", (8, 0)) };
+        if (major, minor) >= needed {
+            Ok(())
+        } else {
+            Err(format!(
+                "the server is {name} {version}; Oxcart needs MariaDB 10.6 or later, or MySQL 8.0 or later"
+            ))
+        }
+    }
+
     /// Appended to "cannot open the database": what an operator most likely has to fix.
     pub fn open_failure_hint(self) -> &'static str {
         match self {
@@ -338,6 +359,19 @@ mod tests {
         assert_eq!(ordered, [binds[1].clone(), binds[0].clone(), binds[1].clone(), binds[2].clone()]);
         assert!(positional("SELECT $4", &binds).is_err());
         assert!(positional("SELECT $", &binds).is_err());
+    }
+
+    #[test]
+    fn mysql_servers_too_old_are_named() {
+        let check = |v| Engine::Mysql.check_server_version(v);
+        assert!(check("10.11.19-MariaDB-0+deb12u1").is_ok());
+        assert!(check("10.6.0-MariaDB").is_ok());
+        assert!(check("8.0.36").is_ok());
+        assert!(check("8.4.2").is_ok());
+        let old = check("10.5.9-MariaDB-log").unwrap_err();
+        assert!(old.contains("MariaDB 10.5.9") && old.contains("10.6"), "{old}");
+        assert!(check("5.7.44").unwrap_err().contains("MySQL 5.7.44"));
+        assert!(Engine::Postgres.check_server_version("9.6").is_ok());
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub enum OpenError {
     Url(String),
     #[error("cannot open the {engine} database: {source}{hint}")]
     Connect { engine: &'static str, source: sqlx::Error, hint: &'static str },
+    #[error("cannot use the {engine} database: {reason}")]
+    Unsupported { engine: &'static str, reason: String },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -55,8 +57,19 @@ impl Db {
             source,
             hint: engine.open_failure_hint(),
         })?;
+        db.check_server().await.map_err(|reason| OpenError::Unsupported { engine: engine.name(), reason })?;
         db.migrate().await?;
         Ok(db)
+    }
+
+    /// Refuses a server older than this engine's oldest supported version.
+    async fn check_server(&self) -> Result<(), String> {
+        if self.engine != Engine::Mysql {
+            return Ok(());
+        }
+        let version: String =
+            sql("db.version", "SELECT VERSION()").scalar_one(self).await.map_err(|e| e.to_string())?;
+        self.engine.check_server_version(&version)
     }
 
     /// Connects and applies the engine's connection settings. Does not migrate.

@@ -23,4 +23,4 @@ pub use model::{Audience, MAX_VARIANTS, Product, ProductStatus, Variant};
 pub use service::{
     add_variant, any_product, archive_product, get_product, list_products, update_product, update_variant,
 };
-pub use size::CatalogSize;
+pub use size::catalog_size;

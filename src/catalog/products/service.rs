@@ -8,7 +8,7 @@ use super::{
     input::{NewVariant, ProductPatch, VariantFields, VariantPatch},
     listing::{self, ListedRow, ProductQuery, Scan},
     model::{Audience, MAX_VARIANTS, Product, ProductStatus, Variant},
-    size::CatalogSize,
+    size,
     store::{self, KeyColumn, ProductValues},
     variant_store::{self, VariantValues},
 };
@@ -17,6 +17,7 @@ use crate::{
     error::{ApiError, FieldError},
     ids, inventory,
     page::take_page,
+    recent::RecentCount,
     time,
 };
 
@@ -122,11 +123,12 @@ pub async fn get_product(db: &Db, key: &str, audience: Audience) -> Result<Produ
 /// One page of products and, when more follow, the cursor of the next.
 pub async fn list_products(
     db: &Db,
-    size: &CatalogSize,
+    size: &RecentCount,
     query: &ProductQuery,
 ) -> Result<(Vec<Product>, Option<String>), ApiError> {
     let tiers = listing::tiers(query);
-    let published = if tiers.iter().any(Option::is_some) { size.published(db).await? } else { i64::MAX };
+    let published =
+        if tiers.iter().any(Option::is_some) { size::published(size, db).await? } else { i64::MAX };
     let mut conn = db.acquire().await?;
     let mut rows: Vec<ListedRow> = Vec::new();
     for tier in tiers {

@@ -135,7 +135,11 @@ impl Engine {
                 // again (`retry_transient`) rather than waiting the default 50 s.
                 "SET SESSION innodb_lock_wait_timeout = 10",
                 // `json_rows` concatenates (see `Engine::fragment`); MySQL's default cut is 1 KB.
-                "SET SESSION group_concat_max_len = 16777216",
+                // MariaDB only (`/*M!…*/` is a comment to MySQL): keep an `EXISTS` a probe per
+                // row. Turned into a semi-join, a category filter joined every product of the
+                // category and sorted them all to find a page: 167 ms at 100k products against
+                // 5.5 ms walking the newest index and probing, as PostgreSQL and SQLite do.
+                "SET SESSION /*M!100000 optimizer_switch = 'exists_to_in=off', */ group_concat_max_len = 16777216",
             ],
         }
     }

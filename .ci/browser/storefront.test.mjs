@@ -131,6 +131,9 @@ try {
     await page.fill('#search', 'merino');
     await page.press('#search', 'Enter');
     await page.waitForSelector('h1:has-text("Results for")');
+    // The heading comes with an empty grid, which fills when the results arrive: on a slower
+    // engine under load, reading at once read an empty page.
+    await page.waitForFunction(() => document.querySelectorAll('#products li').length > 0);
     const titles = await page.locator('#products li h2').allTextContents();
     assert.ok(titles.length >= 2 && titles.every((t) => /merino/i.test(t) || t.length), titles.join());
     assert.ok(titles.some((t) => /Merino/.test(t)), titles.join());

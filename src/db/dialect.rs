@@ -244,6 +244,13 @@ impl Engine {
         match fragment {
             Fragment::SkipLocked => self.skip_locked().to_owned(),
             Fragment::WithoutIndex(column) => self.without_index(column),
+            // MariaDB's planner prices a range over an index's leading columns like a seek by
+            // the first alone when nearly every row is in the range, whatever the LIMIT, and
+            // may take the seek: a deep page then reads from the index's start.
+            Fragment::ThroughIndex(index) => match self {
+                Self::Mysql => format!(" FORCE INDEX ({index})"),
+                Self::Sqlite | Self::Postgres => String::new(),
+            },
             Fragment::NextOrderNumber => self.next_order_number().to_owned(),
             Fragment::JsonRows { columns, order_by } => match self {
                 Self::Sqlite => format!("json_group_array(json_array({columns}) ORDER BY {order_by})"),

@@ -64,6 +64,7 @@ pub enum Piece {
 pub enum Fragment {
     SkipLocked,
     WithoutIndex(&'static str),
+    ThroughIndex(&'static str),
     ProductMatches { words: Vec<String>, title_only: bool, within: Option<&'static str> },
     NextOrderNumber,
     JsonRows { columns: &'static str, order_by: &'static str },

@@ -128,6 +128,12 @@ impl Sql {
         self.fragment(Fragment::WithoutIndex(column))
     }
 
+    /// Placed after a table's name: its rows are to be read through `index`, which the
+    /// planners of SQLite and PostgreSQL pick by themselves.
+    pub fn through_index(&mut self, index: &'static str) -> &mut Self {
+        self.fragment(Fragment::ThroughIndex(index))
+    }
+
     /// The condition "product `p` matches every word of `words`" (as prefixes, after
     /// stemming), in titles only when `title_only`. Each engine asks its full-text index.
     pub fn product_matches(&mut self, words: &[String], title_only: bool) -> &mut Self {

@@ -128,6 +128,12 @@ async fn filters_narrow_the_list(engine: Engine) {
         ("min_price=10000&max_price=20000".to_owned(), vec![id(&rug)]),
         ("min_price=4000&max_price=4000".to_owned(), vec![id(&pan)]),
         ("category=home&max_price=5000".to_owned(), vec![id(&pan)]),
+        // With a price sort the range also bounds the sort's index; a product is in by any variant,
+        // so the rug (9,000 and 15,000) is in from 10,000 up though its lowest price is not.
+        ("max_price=9500&sort=price_desc".to_owned(), vec![id(&rug), id(&pan), id(&hose)]),
+        ("min_price=10000&sort=price_asc".to_owned(), vec![id(&rug)]),
+        ("max_price=4000&sort=price_asc".to_owned(), vec![id(&hose), id(&pan)]),
+        ("min_price=3000&max_price=9000&sort=price_desc".to_owned(), vec![id(&rug), id(&pan)]),
         ("q=wool&category=garden".to_owned(), vec![]),
     ];
     for (query, expected) in cases {

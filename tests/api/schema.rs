@@ -128,7 +128,8 @@ async fn sqlite_schema(lite: &oxcart::db::Db) -> BTreeSet<String> {
             continue; // an engine's own table: its columns are its own too
         }
         let columns =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{table}')")))
+            // table_xinfo lists generated columns too (table_info leaves them out).
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_xinfo('{table}') WHERE hidden <> 1")))
                 .fetch_all(lite.pool())
                 .await
                 .expect("columns");

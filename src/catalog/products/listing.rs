@@ -131,10 +131,14 @@ impl ListedRow {
     }
 }
 
-// Products without variants have no price: they sort after every priced one either way.
-// These expressions match the expression indexes in the migrations word for word.
-const PRICE_ASC_KEY: &str = "COALESCE(p.price_min, 9223372036854775807)";
-const PRICE_DESC_KEY: &str = "COALESCE(p.price_min, -1)";
+// Products without variants have no price: they sort after every priced one either way. The
+// keys are generated columns with an index each on every engine (migration 0018: MySQL and
+// MariaDB index no expression). The page's own rows are put back in order by the same values
+// from `price_min`, which the page carries.
+const PRICE_ASC_KEY: &str = "p.price_key_asc";
+const PRICE_DESC_KEY: &str = "p.price_key_desc";
+const PAGE_PRICE_ASC_KEY: &str = "COALESCE(p.price_min, 9223372036854775807)";
+const PAGE_PRICE_DESC_KEY: &str = "COALESCE(p.price_min, -1)";
 
 /// A relevance tier of a search: products whose titles hold every word, then the other
 /// matches.
@@ -232,7 +236,14 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
             sql.push("newest p WHERE 1 = 1");
         }
         (None, status) => {
-            sql.push("products p WHERE 1 = 1");
+            sql.push("products p");
+            if status.is_some() && q.search.is_none() {
+                // Rows in the sort's order, from the cursor on: MariaDB would otherwise read a
+                // deep page from the start of the status's stretch of the index (it prices
+                // that below seeking to the cursor, as long as whole rows are read).
+                sql.through_index(sort_index(q.sort));
+            }
+            sql.push(" WHERE 1 = 1");
             if let Some(status) = status {
                 // With a search, the matches are the way in; the status index would scan
                 // everything.
@@ -292,6 +303,18 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
             sql.push(" AND v.price <= ").push_bind(max);
         }
         sql.push(")");
+        // Implied by the above (a product's lowest price is at most any of its variants'), and
+        // a bound the price sorts' indexes seek to or stop at, where the probe alone would walk
+        // every product priced above `max` first.
+        match (q.max_price, q.sort) {
+            (Some(max), Sort::PriceAsc) => {
+                sql.push(&format!(" AND {PRICE_ASC_KEY} <= ")).push_bind(max);
+            }
+            (Some(max), Sort::PriceDesc) => {
+                sql.push(&format!(" AND {PRICE_DESC_KEY} <= ")).push_bind(max);
+            }
+            _ => {}
+        }
     }
     let order = match q.sort {
         // Sorting the matches: `+ 0` keeps PostgreSQL from walking the newest index instead,
@@ -309,22 +332,40 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
     // planning this one costs more than running it. They are integers of this module's own
     // making, and a page size takes one of few values, so the statement caches stay small.
     sql.push(" ORDER BY ").push(&order).push(" LIMIT ").push(&limit.to_string());
-    sql.push(") p ORDER BY ").push(&order);
+    let page_order = match q.sort {
+        Sort::PriceAsc => format!("{PAGE_PRICE_ASC_KEY}, p.id"),
+        Sort::PriceDesc => format!("{PAGE_PRICE_DESC_KEY} DESC, p.id DESC"),
+        _ => order,
+    };
+    sql.push(") p ORDER BY ").push(&page_order);
     sql
+}
+
+/// The index whose order a sort reads, led by the status.
+fn sort_index(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Newest | Sort::Relevance => "products_newest_idx",
+        Sort::PriceAsc => "products_price_asc_idx",
+        Sort::PriceDesc => "products_price_desc_idx",
+        Sort::Title => "products_title_idx",
+    }
 }
 
 /// Rows strictly after the cursor, in its sort. A relevance cursor bounds only its own tier:
 /// [`tiers`] has left out those above it, and those below start from their top.
 fn push_after(sql: &mut Sql, after: &ProductCursor, rank: i64) {
+    // The lone comparison on the key repeats what the row value says: SQLite and MariaDB seek
+    // an index by it, not by the row value, and would otherwise walk from the start.
     let newest_before = |sql: &mut Sql, at: i64, id: &str| {
-        sql.push(" AND (p.created_at, p.id) < (").push_bind(at).push(", ").push_bind(id).push(")");
+        let at = sql.param(at);
+        sql.push(&format!(" AND p.created_at <= {at} AND (p.created_at, p.id) < ({at}, "))
+            .push_bind(id)
+            .push(")");
     };
     match after {
         ProductCursor::Newest(at, id) => newest_before(sql, *at, id),
         ProductCursor::Relevance(r, at, id) if *r == rank => newest_before(sql, *at, id),
         ProductCursor::Relevance(..) => {}
-        // The lone comparison on the key repeats what the row value says; it lets SQLite
-        // seek its expression index instead of scanning from the start.
         ProductCursor::PriceAsc(key, id) => {
             let key = sql.param(*key);
             sql.push(&format!(" AND {PRICE_ASC_KEY} >= {key} AND ({PRICE_ASC_KEY}, p.id) > ({key}, "))
@@ -338,9 +379,8 @@ fn push_after(sql: &mut Sql, after: &ProductCursor, rank: i64) {
                 .push(")");
         }
         ProductCursor::Title(title, id) => {
-            sql.push(" AND (p.sort_title, p.id) > (")
-                .push_bind(title.as_str())
-                .push(", ")
+            let title = sql.param(title.as_str());
+            sql.push(&format!(" AND p.sort_title >= {title} AND (p.sort_title, p.id) > ({title}, "))
                 .push_bind(id.as_str())
                 .push(")");
         }

@@ -231,12 +231,12 @@ impl Engine {
     /// For an engine without `RETURNING` (MySQL), the statement that reads back the row a
     /// shaped write returns, to run after [`Engine::single_statement`]'s text in the same
     /// transaction; `None` where the write returns its row itself, or returns none.
-    pub(super) fn read_back(self, shape: Shape) -> Option<String> {
+    pub(super) fn read_back(self, shape: Shape) -> Result<Option<String>, sqlx::Error> {
         match shape {
-            _ if self != Self::Mysql => None,
-            Shape::Update(update) => Some(update.read_back_text()),
-            Shape::Upsert(upsert) => upsert.read_back_text(),
-            Shape::Plain | Shape::Chain(..) => None,
+            _ if self != Self::Mysql => Ok(None),
+            Shape::Update(update) => Ok(Some(update.read_back_text())),
+            Shape::Upsert(upsert) => upsert.read_back_text().map_err(sqlx::Error::Protocol),
+            Shape::Plain | Shape::Chain(..) => Ok(None),
         }
     }
 

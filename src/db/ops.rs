@@ -55,18 +55,24 @@ pub struct Upsert {
 }
 
 impl Upsert {
-    /// Reads the written row back by its key, for engines without `RETURNING`: `None` when
-    /// the upsert returns nothing, or a key column is not given a plain value.
-    pub(super) fn read_back_text(&self) -> Option<String> {
-        let returning = self.returning?;
+    /// Reads the written row back by its key, for engines without `RETURNING`: `Ok(None)` when
+    /// the upsert returns nothing. A key column without a plain value among `values` cannot be
+    /// read back by; that upsert is refused whole rather than answer "no row".
+    pub(super) fn read_back_text(&self) -> Result<Option<String>, String> {
+        let Some(returning) = self.returning else { return Ok(None) };
         let values: Vec<(&str, &str)> =
             self.columns.split(',').map(str::trim).zip(self.values.split(',').map(str::trim)).collect();
         let mut conditions = Vec::new();
         for key in self.key.split(',').map(str::trim) {
-            let (_, value) = values.iter().find(|(column, _)| *column == key)?;
+            let Some((_, value)) = values.iter().find(|(column, _)| *column == key) else {
+                return Err(format!(
+                    "upsert {}: key column {key} has no value to read the row back by",
+                    self.name
+                ));
+            };
             conditions.push(format!("{key} = {value}"));
         }
-        Some(format!("SELECT {returning} FROM {} WHERE {}", self.table, conditions.join(" AND ")))
+        Ok(Some(format!("SELECT {returning} FROM {} WHERE {}", self.table, conditions.join(" AND "))))
     }
 }
 
@@ -95,9 +101,11 @@ mod tests {
             returning: Some("quantity"),
         };
         assert_eq!(
-            upsert.read_back_text().as_deref(),
-            Some("SELECT quantity FROM cart_items WHERE cart_id = $2 AND variant_id = $3")
+            upsert.read_back_text(),
+            Ok(Some("SELECT quantity FROM cart_items WHERE cart_id = $2 AND variant_id = $3".to_owned()))
         );
-        assert_eq!(Upsert { returning: None, ..upsert }.read_back_text(), None);
+        assert_eq!(Upsert { returning: None, ..upsert }.read_back_text(), Ok(None));
+        let unmapped = Upsert { key: "cart_id, variant_id, size", ..upsert };
+        assert!(unmapped.read_back_text().is_err_and(|e| e.contains("size")));
     }
 }

@@ -280,7 +280,7 @@ async fn execute(sql: Sql, mut db: impl Exec) -> Result<u64, Error> {
 
 async fn fetch(sql: Sql, mut db: impl Exec) -> Result<Vec<AnyRow>, Error> {
     let engine = db.engine();
-    if let Some(read_back) = engine.read_back(sql.shape) {
+    if let Some(read_back) = engine.read_back(sql.shape)? {
         let read = Sql::text(sql.name, read_back, sql.binds.clone());
         return write_then_read(prepare(sql, engine), read, engine, db.raw()).await;
     }

@@ -23,6 +23,7 @@ pub mod ops;
 pub mod orders;
 pub mod page;
 pub mod payments;
+pub mod pricing;
 pub mod recent;
 pub mod request_id;
 pub mod seed;

@@ -319,7 +319,7 @@ fn is_edge(source: &Source) -> bool {
 /// The bottom of the house: shared pieces and each domain's `model.rs`. They import only each
 /// other, so anything may use them without a way back up.
 fn is_leaf(module: &Module) -> bool {
-    const SHARED: [&str; 13] = [
+    const SHARED: [&str; 14] = [
         "db",
         "recent",
         "page",
@@ -328,6 +328,7 @@ fn is_leaf(module: &Module) -> bool {
         "ids",
         "time",
         "money",
+        "pricing",
         "validate",
         "config",
         "metrics",

@@ -23,7 +23,7 @@ use crate::{
         idempotency::{self, Scope},
         middleware, openapi, request_context,
     },
-    inventory, notifications, ops, orders,
+    inventory, notifications, ops, orders, regions,
     state::AppState,
     web,
 };
@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(inventory::routes::admin_router())
         .merge(orders::admin_routes::router())
         .merge(notifications::routes::admin_router())
+        .merge(regions::routes::admin_router())
         .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
     let catalog = OpenApiRouter::new()
         .merge(catalog::categories::routes::router())
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(keyed(orders::routes::router(), Scope::Caller))
         .merge(changes_catalog(keyed(checkout::stripe_routes::router(), Scope::Caller)))
         .merge(changes_catalog(keyed(admin, Scope::Caller)))
+        .merge(regions::routes::router())
         .merge(ops::router())
         .split_for_parts();
     openapi::document_idempotency_key(&mut api);

@@ -25,6 +25,7 @@ pub mod page;
 pub mod payments;
 pub mod pricing;
 pub mod recent;
+pub mod regions;
 pub mod request_id;
 pub mod seed;
 pub mod server;

@@ -156,7 +156,7 @@ fn check(
         postal_code: v
             .check("shipping_address.postal_code", validate::text(&a.postal_code, 1, 20))
             .unwrap_or_default(),
-        country: v.check("shipping_address.country", country(&a.country)).unwrap_or_default(),
+        country: v.check("shipping_address.country", validate::country(&a.country)).unwrap_or_default(),
     };
     let provider = v.check(
         "payment.provider",
@@ -169,23 +169,6 @@ fn check(
     let provider =
         provider.ok_or_else(|| ApiError::internal("a provider passed its check without a value"))?;
     Ok((email.unwrap_or_default(), address, provider))
-}
-
-/// ISO 3166-1 alpha-2, any case in, upper case out.
-fn country(value: &str) -> Result<String, String> {
-    const CODES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR \
-        BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES \
-        ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN \
-        IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG \
-        MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL \
-        PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF \
-        TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
-    let code = value.trim().to_ascii_uppercase();
-    if code.len() == 2 && CODES.split_whitespace().any(|c| c == code) {
-        Ok(code)
-    } else {
-        Err("must be an ISO 3166-1 alpha-2 country code such as US or DE".into())
-    }
 }
 
 /// The lines whose product is no longer on sale, named by their place in the cart.

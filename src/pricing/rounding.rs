@@ -1,6 +1,7 @@
 //! The one place an exact amount becomes whole minor units.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Basis points in a whole: 10,000 bps = 100%.
 pub const BPS: i128 = 10_000;
@@ -8,7 +9,7 @@ pub const BPS: i128 = 10_000;
 /// How an exact amount that falls between two minor units is rounded. Half-up (away from zero
 /// on a tie; amounts here are never negative) is what tax authorities and shoppers expect and the
 /// default; half-even (banker's) is there for shops whose accountants ask for it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     #[default]

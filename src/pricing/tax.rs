@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::rounding::{BPS, Rounding, allocate};
 
 /// Whether a region's prices hold their tax (EU VAT, UK, Australian GST: the shelf price is
 /// what the shopper pays) or have it added on top (US sales tax).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaxMode {
     Exclusive,
@@ -18,7 +19,7 @@ pub enum TaxMode {
 /// Where tax is rounded: on each amount (the default), or once on the sum of the amounts that
 /// share the same rates, then spread back over them by largest remainder, so the lines still
 /// add up to the total.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaxRounding {
     #[default]

@@ -23,6 +23,7 @@ mod mail;
 mod ops;
 mod processes;
 mod products;
+mod regions;
 mod schema;
 mod smtp;
 mod statements;

@@ -13,9 +13,22 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &&
 PASSWORD=$(awk '/^password:/ {print $2}' "$WORK/data/demo-admin.txt")
 TOKEN=$(curl -sf "http://127.0.0.1:$PORT/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"email\":\"admin@example.com\",\"password\":\"$PASSWORD\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-run() {
+once() {
   "$ST" run "http://127.0.0.1:$PORT/openapi.json" --checks not_a_server_error,response_schema_conformance \
     --max-examples "$EXAMPLES" --workers 2 --exclude-path /v1/auth/logout --no-color "$@"
+}
+# CPython 3.11 before 3.11.8 sometimes fails inside `ast.parse` ("AST constructor recursion depth
+# mismatch", gh-106905) when hypothesis describes a strategy; schemathesis then reports a runtime
+# error in its own code, not a finding. That one failure, and only it, gets a second run.
+run() {
+  local out="$WORK/schemathesis.out"
+  if once "$@" 2>&1 | tee "$out"; then return 0; fi
+  if grep -q 'AST constructor recursion depth mismatch' "$out" && ! grep -q '= FAILURES =' "$out"; then
+    echo "schemathesis tripped on the CPython ast bug (not a finding); running it again"
+    once "$@"
+  else
+    return 1
+  fi
 }
 run
 run -H "Authorization: Bearer $TOKEN"

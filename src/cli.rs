@@ -107,8 +107,8 @@ async fn serve(config: Config) -> Result<(), String> {
         if seed::store_is_empty(&state.db).await.map_err(|e| e.to_string())? {
             let report = seed::seed_demo(&state.db, &state.config.currency).await?;
             println!(
-                "Loaded the demo catalog: {} products in {} categories.",
-                report.products, report.categories
+                "Loaded the demo catalog: {} products in {} categories, {} regions.",
+                report.products, report.categories, report.regions
             );
         }
         ensure_demo_admin(&state.db, &state.config.data_dir).await?
@@ -160,8 +160,8 @@ async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), S
     if demo {
         let report = seed::seed_demo(&db, &config.currency).await?;
         println!(
-            "Loaded the demo catalog: {} products in {} categories.",
-            report.products, report.categories
+            "Loaded the demo catalog: {} products in {} categories, {} regions.",
+            report.products, report.categories, report.regions
         );
     }
     if let Some(count) = products {

@@ -11,13 +11,41 @@ use crate::{
         products::{NewProduct, NewVariant, ProductStatus},
     },
     db::Db,
+    pricing::TaxMode,
+    regions::{self, CountryInput, RegionInput, TaxRateInput},
 };
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoCatalog {
     categories: Vec<DemoCategory>,
+    regions: Vec<DemoRegion>,
     products: Vec<DemoProduct>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoRegion {
+    name: String,
+    tax_mode: TaxMode,
+    countries: Vec<DemoCountry>,
+    rates: Vec<DemoRate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoCountry {
+    code: String,
+    provinces: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoRate {
+    tax_class: String,
+    province: Option<String>,
+    name: String,
+    rate_bps: i64,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +71,7 @@ struct DemoProduct {
 pub struct DemoReport {
     pub categories: usize,
     pub products: usize,
+    pub regions: usize,
 }
 
 /// Loads the demo catalog into an empty store. Refuses when products exist, so it never
@@ -53,6 +82,13 @@ pub async fn seed_demo(db: &Db, currency: &str) -> Result<DemoReport, String> {
         .map_err(|e| format!("the demo catalog is invalid: {e}"))?;
     if catalog::products::any_product(db).await.map_err(|e| e.to_string())? {
         return Err("the store already has products; the demo catalog only goes into an empty store".into());
+    }
+    // Regions first: one that cannot be made (its country already in a region of the shop's own)
+    // stops the demo before anything of the catalog is written.
+    for r in &demo.regions {
+        regions::create_region(db, currency, region_input(r))
+            .await
+            .map_err(|e| format!("region {}: {e}", r.name))?;
     }
     let mut category_ids = BTreeMap::new();
     for c in &demo.categories {
@@ -77,7 +113,37 @@ pub async fn seed_demo(db: &Db, currency: &str) -> Result<DemoReport, String> {
             .await
             .map_err(|e| format!("product {handle}: {e}"))?;
     }
-    Ok(DemoReport { categories: demo.categories.len(), products: demo.products.len() })
+    Ok(DemoReport {
+        categories: demo.categories.len(),
+        products: demo.products.len(),
+        regions: demo.regions.len(),
+    })
+}
+
+fn region_input(r: &DemoRegion) -> RegionInput {
+    RegionInput {
+        name: Some(r.name.clone()),
+        countries: Some(
+            r.countries
+                .iter()
+                .map(|c| CountryInput { code: c.code.clone(), provinces: c.provinces.clone() })
+                .collect(),
+        ),
+        tax_mode: Some(r.tax_mode),
+        tax_rounding: None,
+        rounding: None,
+        tax_rates: Some(
+            r.rates
+                .iter()
+                .map(|t| TaxRateInput {
+                    tax_class: t.tax_class.clone(),
+                    province: t.province.clone(),
+                    name: t.name.clone(),
+                    rate_bps: t.rate_bps,
+                })
+                .collect(),
+        ),
+    }
 }
 
 /// Every combination of the product's options, with stock that varies (some sold out, some
@@ -150,6 +216,8 @@ mod tests {
     fn demo_catalog_is_big_and_consistent() {
         let demo: DemoCatalog = toml::from_str(include_str!("demo_catalog.toml")).expect("parses");
         assert!(demo.products.len() >= 40);
+        let names: std::collections::HashSet<&str> = demo.regions.iter().map(|r| r.name.as_str()).collect();
+        assert!(names.len() == demo.regions.len() && demo.regions.len() >= 3, "a few regions, named apart");
         let handles: Vec<&str> = demo.categories.iter().map(|c| c.handle.as_str()).collect();
         let mut skus = std::collections::HashSet::new();
         for p in &demo.products {

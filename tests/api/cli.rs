@@ -101,6 +101,17 @@ async fn first_start_prints_a_demo_admin_and_stops_cleanly_on_sigterm() {
 
     let products = all_products(&client, &base).await;
     assert!(products.len() >= 40, "the demo catalog is served: {}", products.len());
+    // The demo ships to a few regions, with prices that include tax in some and not in others.
+    let res = client.get(format!("{base}/v1/regions")).send().await.expect("regions");
+    let regions = expect_status(res, StatusCode::OK).await;
+    let inclusive: Vec<(String, bool)> = regions["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|r| (r["name"].as_str().unwrap_or_default().to_owned(), r["tax_inclusive"] == true))
+        .collect();
+    assert!(inclusive.contains(&("United States".to_owned(), false)), "{regions}");
+    assert!(inclusive.contains(&("Germany".to_owned(), true)), "{regions}");
     let image = products[0]["images"][0].as_str().expect("an image URL");
     let res = client.get(image).send().await.expect("image");
     assert_eq!(res.headers()["content-type"], "image/svg+xml");

@@ -133,12 +133,9 @@ impl ListedRow {
 
 // Products without variants have no price: they sort after every priced one either way. The
 // keys are generated columns with an index each on every engine (migration 0018: MySQL and
-// MariaDB index no expression). The page's own rows are put back in order by the same values
-// from `price_min`, which the page carries.
+// MariaDB index no expression). The page carries them, so it is put back in order by them too.
 const PRICE_ASC_KEY: &str = "p.price_key_asc";
 const PRICE_DESC_KEY: &str = "p.price_key_desc";
-const PAGE_PRICE_ASC_KEY: &str = "COALESCE(p.price_min, 9223372036854775807)";
-const PAGE_PRICE_DESC_KEY: &str = "COALESCE(p.price_min, -1)";
 
 /// A relevance tier of a search: products whose titles hold every word, then the other
 /// matches.
@@ -230,7 +227,7 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
     }
     sql.push(" FROM (SELECT ")
         .push(store::PRODUCT_COLUMNS)
-        .push(&format!(", CAST({rank} AS BIGINT) AS relevance FROM "));
+        .push(&format!(", {PRICE_ASC_KEY}, {PRICE_DESC_KEY}, CAST({rank} AS BIGINT) AS relevance FROM "));
     match (window, q.status) {
         (Some(_), _) => {
             sql.push("newest p WHERE 1 = 1");
@@ -332,12 +329,7 @@ pub fn build(q: &ProductQuery, tier: Option<Tier>, scan: Scan, limit: i64) -> Sq
     // planning this one costs more than running it. They are integers of this module's own
     // making, and a page size takes one of few values, so the statement caches stay small.
     sql.push(" ORDER BY ").push(&order).push(" LIMIT ").push(&limit.to_string());
-    let page_order = match q.sort {
-        Sort::PriceAsc => format!("{PAGE_PRICE_ASC_KEY}, p.id"),
-        Sort::PriceDesc => format!("{PAGE_PRICE_DESC_KEY} DESC, p.id DESC"),
-        _ => order,
-    };
-    sql.push(") p ORDER BY ").push(&page_order);
+    sql.push(") p ORDER BY ").push(&order);
     sql
 }
 

@@ -140,14 +140,6 @@ pub async fn list_regions(db: &Db, page: &PageRequest) -> Result<Vec<Region>, Ap
     Ok(store::list(db, page).await?)
 }
 
-/// The region an address in `country` (and `province`) is in, if any.
-pub async fn region_for(db: &Db, country: &str, province: Option<&str>) -> Result<Option<Region>, ApiError> {
-    match store::region_id_for(db, country, province).await? {
-        Some(id) => Ok(store::find(db, &id).await?),
-        None => Ok(None),
-    }
-}
-
 pub async fn tax_classes(db: &Db) -> Result<Vec<TaxClass>, ApiError> {
     Ok(store::tax_classes(db).await?)
 }

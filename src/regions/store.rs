@@ -25,9 +25,6 @@ struct RegionRow {
     updated_at: i64,
 }
 
-const REGION_COLUMNS: &str =
-    "id, name, currency, tax_mode, tax_rounding, rounding, tax_provider, created_at, updated_at";
-
 /// The text the database holds for each setting, and back. The CHECK constraints in the
 /// migration allow exactly these.
 fn mode_text(mode: TaxMode) -> &'static str {
@@ -165,26 +162,32 @@ async fn insert_rates(db: impl Exec, id: &str, rates: &[TaxRate]) -> Result<(), 
 }
 
 pub async fn find(mut db: impl Exec, id: &str) -> Result<Option<Region>, db::Error> {
-    let mut q = sql("regions.find", "SELECT ");
-    q.push(REGION_COLUMNS).push(" FROM regions WHERE id = ").push_bind(id);
-    let Some(row) = q.fetch_optional::<RegionRow>(&mut db).await? else { return Ok(None) };
+    let row: Option<RegionRow> = sql(
+        "regions.find",
+        "SELECT id, name, currency, tax_mode, tax_rounding, rounding, tax_provider, created_at, updated_at
+         FROM regions WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
     Ok(complete(db, vec![row]).await?.pop())
 }
 
 /// Oldest first; `limit + 1` rows.
 pub async fn list(mut db: impl Exec, page: &PageRequest) -> Result<Vec<Region>, db::Error> {
     let (at, id) = page.after.as_ref().map_or((i64::MIN, ""), |c| (c.at, c.id.as_str()));
-    let mut q = sql("regions.list", "SELECT ");
-    q.push(REGION_COLUMNS)
-        .push(" FROM regions WHERE created_at > ")
-        .push_bind(at)
-        .push(" OR (created_at = ")
-        .push_bind(at)
-        .push(" AND id > ")
-        .push_bind(id)
-        .push(") ORDER BY created_at, id LIMIT ")
-        .push_bind(page.limit + 1);
-    let rows: Vec<RegionRow> = q.fetch_all(&mut db).await?;
+    let rows: Vec<RegionRow> = sql(
+        "regions.list",
+        "SELECT id, name, currency, tax_mode, tax_rounding, rounding, tax_provider, created_at, updated_at
+         FROM regions WHERE created_at > $1 OR (created_at = $1 AND id > $2)
+         ORDER BY created_at, id LIMIT $3",
+    )
+    .bind(at)
+    .bind(id)
+    .bind(page.limit + 1)
+    .fetch_all(&mut db)
+    .await?;
     complete(db, rows).await
 }
 
@@ -241,24 +244,6 @@ pub async fn delete(mut db: impl Exec, id: &str) -> Result<bool, db::Error> {
         .await?;
     let done = sql("regions.delete", "DELETE FROM regions WHERE id = $1").bind(id).execute(db).await?;
     Ok(done == 1)
-}
-
-/// The region of an address: its province's, else its country's.
-pub async fn region_id_for(
-    db: impl Exec,
-    country: &str,
-    province: Option<&str>,
-) -> Result<Option<String>, db::Error> {
-    sql(
-        "regions.region_for",
-        "SELECT region_id FROM region_territories WHERE country = $1 AND province IN ($2, '')
-         ORDER BY province DESC LIMIT 1",
-    )
-    .bind(country)
-    .bind(province.unwrap_or(""))
-    .fetch_optional::<(String,)>(db)
-    .await
-    .map(|found| found.map(|(id,)| id))
 }
 
 /// Which of `territories` another region than `id` already covers.

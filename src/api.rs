@@ -23,7 +23,7 @@ use crate::{
         idempotency::{self, Scope},
         middleware, openapi, request_context,
     },
-    inventory, notifications, ops, orders, regions,
+    inventory, notifications, ops, orders, regions, shipping,
     state::AppState,
     web,
 };
@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(orders::admin_routes::router())
         .merge(notifications::routes::admin_router())
         .merge(regions::routes::admin_router())
+        .merge(shipping::routes::admin_router())
         .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
     let catalog = OpenApiRouter::new()
         .merge(catalog::categories::routes::router())

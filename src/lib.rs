@@ -29,6 +29,7 @@ pub mod regions;
 pub mod request_id;
 pub mod seed;
 pub mod server;
+pub mod shipping;
 pub mod shutdown;
 pub mod state;
 pub mod telemetry;

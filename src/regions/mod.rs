@@ -9,8 +9,8 @@ mod rules;
 mod store;
 pub mod views;
 
-pub use model::{Region, TABLE_PROVIDER, TaxClass, TaxRate, Territory};
-pub use rules::{CountryInput, TaxRateInput, rates_for};
+pub use model::{BUILT_IN_TAX_CLASSES, Region, TABLE_PROVIDER, TaxClass, TaxRate, Territory};
+pub use rules::{CountryInput, TaxRateInput, rates_for, tax_class_code};
 
 use crate::{
     db::{Db, is_unique_violation, retry_transient},
@@ -132,7 +132,7 @@ pub async fn delete_region(db: &Db, id: &str) -> Result<(), ApiError> {
     .await
 }
 
-pub async fn find_region(db: &Db, id: &str) -> Result<Region, ApiError> {
+pub async fn find_region(db: impl crate::db::Exec, id: &str) -> Result<Region, ApiError> {
     store::find(db, id).await?.ok_or_else(ApiError::not_found)
 }
 
@@ -142,6 +142,17 @@ pub async fn list_regions(db: &Db, page: &PageRequest) -> Result<Vec<Region>, Ap
 
 pub async fn tax_classes(db: &Db) -> Result<Vec<TaxClass>, ApiError> {
     Ok(store::tax_classes(db).await?)
+}
+
+/// Which of `codes` is not a tax class. The four built-in classes always exist (a tax class is
+/// never deleted), so a lookup only happens for the others.
+pub async fn unknown_tax_classes(db: impl crate::db::Exec, codes: &[&str]) -> Result<Vec<String>, ApiError> {
+    let custom: Vec<&str> = codes.iter().copied().filter(|c| !BUILT_IN_TAX_CLASSES.contains(c)).collect();
+    if custom.is_empty() {
+        return Ok(Vec::new());
+    }
+    let known = store::tax_classes(db).await?;
+    Ok(custom.into_iter().filter(|c| !known.iter().any(|k| k.code == *c)).map(str::to_owned).collect())
 }
 
 pub async fn create_tax_class(db: &Db, code: &str, name: &str) -> Result<TaxClass, ApiError> {

@@ -41,5 +41,8 @@ pub struct TaxClass {
     pub name: String,
 }
 
+/// The classes every store has (migration 0019).
+pub const BUILT_IN_TAX_CLASSES: [&str; 4] = ["standard", "reduced", "zero", "exempt"];
+
 /// The tax provider every region has until an external one is added behind the seam.
 pub const TABLE_PROVIDER: &str = "table";

@@ -66,6 +66,10 @@ struct DemoProduct {
     status: Option<ProductStatus>,
     #[serde(default)]
     options: BTreeMap<String, Vec<String>>,
+    /// Grams, per unit.
+    weight: Option<i64>,
+    tax_class: Option<String>,
+    requires_shipping: Option<bool>,
 }
 
 pub struct DemoReport {
@@ -188,6 +192,9 @@ fn variants(handle: &str, p: &DemoProduct) -> Vec<NewVariant> {
                 price: (p.price + price_step(&options)).into(),
                 options,
                 stock: i64::try_from(stock).unwrap_or(0),
+                tax_class: p.tax_class.clone(),
+                weight: p.weight,
+                requires_shipping: p.requires_shipping,
             }
         })
         .collect()

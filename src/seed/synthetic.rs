@@ -128,6 +128,10 @@ fn synthetic_product(rng: &mut Rng, serial: &str, category_ids: &[String]) -> Ne
                 .into(),
             price: (base + i64::try_from(i).unwrap_or(0) * 200).into(),
             stock: i64::try_from(rng.below(50)).unwrap_or(0),
+            tax_class: None,
+            // From the price, not the generator, so the catalog's other draws stay what they were.
+            weight: Some(100 + base % 1900),
+            requires_shipping: None,
         })
         .collect();
     NewProduct {

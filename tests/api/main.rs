@@ -25,6 +25,7 @@ mod processes;
 mod products;
 mod regions;
 mod schema;
+mod shipping;
 mod smtp;
 mod statements;
 mod storefront;

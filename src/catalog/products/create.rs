@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 use super::{
     input::{NewProduct, ProductFields, VariantFields},
     model::Product,
-    service::{at_variant, handle_conflict, refuse_unknown_categories, sku_conflict, variant_values},
+    service::{
+        at_variant, check_tax_classes, handle_conflict, refuse_unknown_categories, sku_conflict,
+        variant_values,
+    },
     store::{self, KeyColumn, NewProductRow, ProductValues},
     variant_store::{self, VariantValues},
 };
@@ -75,6 +78,13 @@ async fn write(tx: &mut Tx, actor: &str, products: &[Checked]) -> Result<(), Api
     for product in products {
         refuse_unknown_categories(&product.fields.category_ids, &unknown)?;
     }
+    // One lookup for the batch; an error names a variant by its place in its product.
+    let classes: Vec<(String, &str)> = products
+        .iter()
+        .flat_map(|p| p.variants.iter().enumerate())
+        .map(|(i, (_, v))| (format!("variants[{i}].tax_class"), v.tax_class.as_str()))
+        .collect();
+    check_tax_classes(tx, &classes).await?;
     let rows: Vec<NewProductRow> = products
         .iter()
         .map(|p| {

@@ -10,6 +10,7 @@ use super::model::{MAX_VARIANTS, ProductStatus};
 use crate::{
     catalog::handle::{handle_from, parse_handle},
     money::PriceInput,
+    regions,
     validate::{self, Validator},
 };
 
@@ -55,6 +56,13 @@ pub struct NewVariant {
     /// Units on hand to start with (default 0); later changes go through inventory adjustments.
     #[serde(default)]
     pub stock: i64,
+    /// How it is taxed: a tax class's code (default `standard`).
+    #[schema(example = "standard")]
+    pub tax_class: Option<String>,
+    /// Grams, 0–1,000,000,000 (default 0), for shipping priced by weight.
+    pub weight: Option<i64>,
+    /// Default true; false for what is never shipped (digital goods, gift cards).
+    pub requires_shipping: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -77,6 +85,10 @@ pub struct VariantPatch {
     pub options: Option<BTreeMap<String, String>>,
     /// Minor units, or a money object in the store currency.
     pub price: Option<PriceInput>,
+    pub tax_class: Option<String>,
+    /// Grams.
+    pub weight: Option<i64>,
+    pub requires_shipping: Option<bool>,
 }
 
 /// A product's own fields, checked.
@@ -95,6 +107,9 @@ pub(super) struct VariantChanges {
     pub title: Option<String>,
     pub options: Option<BTreeMap<String, String>>,
     pub price: Option<i64>,
+    pub tax_class: Option<String>,
+    pub weight: Option<i64>,
+    pub requires_shipping: Option<bool>,
 }
 
 pub(super) struct VariantFields {
@@ -103,6 +118,9 @@ pub(super) struct VariantFields {
     pub options: BTreeMap<String, String>,
     pub price: i64,
     pub stock: i64,
+    pub tax_class: String,
+    pub weight: i64,
+    pub requires_shipping: bool,
 }
 
 impl NewProduct {
@@ -180,7 +198,24 @@ impl NewVariant {
                 Err(format!("must be between 0 and {MAX_STOCK}"))
             },
         );
-        Some(VariantFields { sku: sku?, title: title?, options: options?, price: price?, stock: stock? })
+        let tax_class = match &self.tax_class {
+            Some(code) => v.check(&path("tax_class"), regions::tax_class_code(code)),
+            None => Some("standard".to_owned()),
+        };
+        let weight = match self.weight {
+            Some(grams) => v.check(&path("weight"), weight(grams)),
+            None => Some(0),
+        };
+        Some(VariantFields {
+            sku: sku?,
+            title: title?,
+            options: options?,
+            price: price?,
+            stock: stock?,
+            tax_class: tax_class?,
+            weight: weight?,
+            requires_shipping: self.requires_shipping.unwrap_or(true),
+        })
     }
 }
 
@@ -212,6 +247,9 @@ impl VariantPatch {
             title: self.title.and_then(|t| v.check("title", validate::text(&t, 1, 200))),
             options: self.options.and_then(|o| v.check("options", options(&o))),
             price: self.price.and_then(|p| v.check("price", p.amount_in(currency))),
+            tax_class: self.tax_class.and_then(|c| v.check("tax_class", regions::tax_class_code(&c))),
+            weight: self.weight.and_then(|w| v.check("weight", weight(w))),
+            requires_shipping: self.requires_shipping,
         };
         v.finish()?;
         Ok(patch)
@@ -241,6 +279,16 @@ fn options(options: &BTreeMap<String, String>) -> Result<BTreeMap<String, String
         checked.insert(name, value);
     }
     Ok(checked)
+}
+
+/// A ton is the most a single unit may weigh: enough for furniture, and far from overflow when
+/// a cart's weights are added up.
+fn weight(grams: i64) -> Result<i64, String> {
+    if (0..=1_000_000_000).contains(&grams) {
+        Ok(grams)
+    } else {
+        Err("must be between 0 and 1000000000 grams".into())
+    }
 }
 
 fn default_title(options: &BTreeMap<String, String>) -> String {

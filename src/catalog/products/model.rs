@@ -67,6 +67,12 @@ pub struct Variant {
     pub options: BTreeMap<String, String>,
     /// Minor units of the store currency.
     pub price: i64,
+    /// A tax class's code (`standard` unless set).
+    pub tax_class: String,
+    /// Grams; 0 when not given.
+    pub weight: i64,
+    /// False for what is not shipped (digital goods, gift cards).
+    pub requires_shipping: bool,
     pub on_hand: i64,
     pub reserved: i64,
     pub created_at: i64,

@@ -18,7 +18,7 @@ use crate::{
     ids, inventory,
     page::take_page,
     recent::RecentCount,
-    time,
+    regions, time,
 };
 
 pub async fn update_product(db: &Db, id: &str, patch: ProductPatch) -> Result<Product, ApiError> {
@@ -65,6 +65,7 @@ pub async fn add_variant(
     let now = time::now_ms();
     let mut tx = db.begin().await?;
     store::find_row(&mut tx, KeyColumn::Id, product_id).await?.ok_or_else(ApiError::not_found)?;
+    check_tax_classes(&mut tx, &[("tax_class".to_owned(), &fields.tax_class)]).await?;
     if variant_store::count_variants(&mut tx, product_id).await? >= MAX_VARIANTS as i64 {
         return Err(ApiError::conflict(
             "too_many_variants",
@@ -92,6 +93,9 @@ pub async fn update_variant(
     let now = time::now_ms();
     let mut tx = db.begin().await?;
     let current = variant_store::find_variant(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    if let Some(class) = &patch.tax_class {
+        check_tax_classes(&mut tx, &[("tax_class".to_owned(), class)]).await?;
+    }
     let values = VariantValues {
         id,
         product_id: &current.product_id,
@@ -99,6 +103,9 @@ pub async fn update_variant(
         title: patch.title.as_deref().unwrap_or(&current.title),
         options: patch.options.as_ref().unwrap_or(&current.options),
         price: patch.price.unwrap_or(current.price),
+        tax_class: patch.tax_class.as_deref().unwrap_or(&current.tax_class),
+        weight: patch.weight.unwrap_or(current.weight),
+        requires_shipping: patch.requires_shipping.unwrap_or(current.requires_shipping),
         now,
     };
     variant_store::update_variant(&mut tx, &values).await.map_err(sku_conflict)?;
@@ -202,6 +209,22 @@ pub(super) fn refuse_unknown_categories(ids: &[String], unknown: &[String]) -> R
     Err(ApiError::validation(errors))
 }
 
+/// Refuses variants whose tax class does not exist, each named by its field
+/// (`variants[1].tax_class`); `classes` pairs each field with the code sent.
+pub(super) async fn check_tax_classes(tx: &mut Tx, classes: &[(String, &str)]) -> Result<(), ApiError> {
+    let codes: Vec<&str> = classes.iter().map(|(_, code)| *code).collect();
+    let unknown = regions::unknown_tax_classes(&mut *tx, &codes).await?;
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let errors = classes
+        .iter()
+        .filter(|(_, code)| unknown.iter().any(|u| u == code))
+        .map(|(field, _)| FieldError { field: field.clone(), message: "is not a tax class".into() })
+        .collect();
+    Err(ApiError::validation(errors))
+}
+
 pub(super) fn handle_conflict(e: db::Error) -> ApiError {
     if is_unique_violation(&e, &["handle"]) {
         ApiError::conflict("handle_taken", "Another product already has this handle.")
@@ -232,6 +255,9 @@ pub(super) fn variant_values<'a>(
         title: &fields.title,
         options: &fields.options,
         price: fields.price,
+        tax_class: &fields.tax_class,
+        weight: fields.weight,
+        requires_shipping: fields.requires_shipping,
         now,
     }
 }

@@ -47,14 +47,20 @@ impl ProductRow {
     }
 }
 
-#[derive(FromRow)]
+/// A variant as a row (`variant_store`), or as an array of `push_children`'s JSON in the same
+/// order without the product id (serde reads a struct from an array, skipping `product_id`).
+#[derive(FromRow, serde::Deserialize)]
 pub(super) struct VariantRow {
     id: String,
+    #[serde(skip)]
     product_id: String,
     sku: String,
     title: String,
     options: String,
     price: i64,
+    tax_class: String,
+    weight: i64,
+    requires_shipping: i64,
     on_hand: i64,
     reserved: i64,
     created_at: i64,
@@ -70,6 +76,9 @@ impl From<VariantRow> for Variant {
             sku: r.sku,
             title: r.title,
             price: r.price,
+            tax_class: r.tax_class,
+            weight: r.weight,
+            requires_shipping: r.requires_shipping != 0,
             on_hand: r.on_hand,
             reserved: r.reserved,
             created_at: r.created_at,
@@ -78,21 +87,18 @@ impl From<VariantRow> for Variant {
     }
 }
 
-/// A variant as `json_rows` returns it: id, sku, title, options (JSON text), price, on hand,
-/// reserved, created, updated.
-type VariantJson = (String, String, String, String, i64, i64, i64, i64, i64);
 /// A category as `json_rows` returns it: id, handle, name, parent id, created.
 type CategoryJson = (String, String, String, Option<String>, i64);
 
 /// Appends product `p`'s variants (with stock) and categories as the columns `variants` and
-/// `categories`: JSON arrays (`VariantJson`, `CategoryJson`), each built by a correlated
+/// `categories`: JSON arrays (`VariantRow`s, `CategoryJson`), each built by a correlated
 /// subquery that probes its index (`variants (product_id, id)`, `product_categories
 /// (product_id, …)`). So a product, or a page's products, comes whole from one statement.
 pub fn push_children(q: &mut Sql) {
     q.push(", (SELECT ")
         .json_rows(
-            "v.id, v.sku, v.title, v.options, v.price, COALESCE(l.on_hand, 0), COALESCE(l.reserved, 0), \
-             v.created_at, v.updated_at",
+            "v.id, v.sku, v.title, v.options, v.price, v.tax_class, v.weight, v.requires_shipping, \
+             COALESCE(l.on_hand, 0), COALESCE(l.reserved, 0), v.created_at, v.updated_at",
             "v.id",
         )
         .push(
@@ -108,9 +114,10 @@ pub fn push_children(q: &mut Sql) {
 
 /// A product row completed with what `push_children` returned for it.
 pub fn complete(row: ProductRow, variants: &str, categories: &str) -> Result<Product, db::Error> {
-    let variants: Vec<VariantJson> = parse(variants)?;
+    let variants: Vec<VariantRow> = parse(variants)?;
     let categories: Vec<CategoryJson> = parse(categories)?;
-    let variants = variants.into_iter().map(|v| variant(&row.id, v)).collect();
+    let variants =
+        variants.into_iter().map(|v| Variant::from(VariantRow { product_id: row.id.clone(), ..v })).collect();
     let categories = categories
         .into_iter()
         .map(|(id, handle, name, parent_id, created_at)| Category { id, handle, name, parent_id, created_at })
@@ -169,14 +176,6 @@ pub async fn find(db: impl Exec, column: KeyColumn, key: &str) -> Result<Option<
 /// What the database built, read back; it failing is the database's fault, not a client's.
 fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, db::Error> {
     serde_json::from_str(json).map_err(|e| db::Error::Decode(e.into()))
-}
-
-/// The same conversion as a variant read as a row (`From<VariantRow>`).
-fn variant(product_id: &str, v: VariantJson) -> Variant {
-    let (id, sku, title, options, price, on_hand, reserved, created_at, updated_at) = v;
-    let product_id = product_id.to_owned();
-    VariantRow { id, product_id, sku, title, options, price, on_hand, reserved, created_at, updated_at }
-        .into()
 }
 
 /// One product's own row by id or handle, any status (without variants and categories).

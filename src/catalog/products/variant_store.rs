@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use super::{model::Variant, store::VariantRow};
 use crate::db::{self, Exec, sql};
 
-const VARIANT_SELECT: &str = "SELECT v.id, v.product_id, v.sku, v.title, v.options, v.price, \
-     COALESCE(l.on_hand, 0) AS on_hand, COALESCE(l.reserved, 0) AS reserved, v.created_at, v.updated_at \
+const VARIANT_SELECT: &str = "SELECT v.id, v.product_id, v.sku, v.title, v.options, v.price, v.tax_class, v.weight, \
+     v.requires_shipping, COALESCE(l.on_hand, 0) AS on_hand, COALESCE(l.reserved, 0) AS reserved, v.created_at, v.updated_at \
      FROM variants v LEFT JOIN inventory_levels l ON l.variant_id = v.id";
 
 pub struct VariantValues<'a> {
@@ -16,13 +16,17 @@ pub struct VariantValues<'a> {
     pub title: &'a str,
     pub options: &'a BTreeMap<String, String>,
     pub price: i64,
+    pub tax_class: &'a str,
+    pub weight: i64,
+    pub requires_shipping: bool,
     pub now: i64,
 }
 
 /// Inserts the variants, as many to a statement as the engines allow.
 pub async fn insert_variants(db: impl Exec, rows: &[VariantValues<'_>]) -> Result<(), db::Error> {
-    let head =
-        "INSERT INTO variants (id, product_id, sku, title, options, price, created_at, updated_at) VALUES ";
+    let head = "INSERT INTO variants \
+         (id, product_id, sku, title, options, price, tax_class, weight, requires_shipping, created_at, updated_at) \
+         VALUES ";
     db::insert_rows(db, "products.insert_variants", head, rows, |v| {
         [
             v.id.into(),
@@ -31,6 +35,9 @@ pub async fn insert_variants(db: impl Exec, rows: &[VariantValues<'_>]) -> Resul
             v.title.into(),
             options_json(v.options).into(),
             v.price.into(),
+            v.tax_class.into(),
+            v.weight.into(),
+            i64::from(v.requires_shipping).into(),
             v.now.into(),
             v.now.into(),
         ]
@@ -48,13 +55,17 @@ pub async fn skus_in_use(db: impl Exec, skus: &[&str]) -> Result<Vec<String>, db
 pub async fn update_variant(db: impl Exec, v: &VariantValues<'_>) -> Result<(), db::Error> {
     sql(
         "products.update_variant",
-        "UPDATE variants SET sku = $2, title = $3, options = $4, price = $5, updated_at = $6 WHERE id = $1",
+        "UPDATE variants SET sku = $2, title = $3, options = $4, price = $5, tax_class = $6, weight = $7, \
+         requires_shipping = $8, updated_at = $9 WHERE id = $1",
     )
     .bind(v.id)
     .bind(v.sku)
     .bind(v.title)
     .bind(options_json(v.options))
     .bind(v.price)
+    .bind(v.tax_class)
+    .bind(v.weight)
+    .bind(i64::from(v.requires_shipping))
     .bind(v.now)
     .execute(db)
     .await

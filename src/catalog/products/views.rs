@@ -48,6 +48,14 @@ pub struct VariantView {
     #[schema(example = json!({"color": "Black", "size": "M"}))]
     pub options: BTreeMap<String, String>,
     pub price: Money,
+    /// The tax class it is taxed by (`standard`, `reduced`, `zero`, `exempt`, or a custom one).
+    #[schema(example = "standard")]
+    pub tax_class: String,
+    /// Grams (0 when not given).
+    pub weight: i64,
+    /// False for what is never shipped (digital goods, gift cards): a cart of only such
+    /// variants needs no shipping option.
+    pub requires_shipping: bool,
     pub in_stock: bool,
     /// Units a shopper can still buy.
     pub available: i64,
@@ -102,6 +110,8 @@ impl<'a> Render<'a> {
         let available = v.available();
         VariantView {
             price: Money::new(v.price, self.currency),
+            weight: v.weight,
+            requires_shipping: v.requires_shipping,
             in_stock: available > 0,
             available,
             on_hand: self.admin.then_some(v.on_hand),
@@ -113,6 +123,7 @@ impl<'a> Render<'a> {
             sku: v.sku,
             title: v.title,
             options: v.options,
+            tax_class: v.tax_class,
         }
     }
 }

@@ -125,7 +125,9 @@ def stand_in_for_autovacuum(engine, url):
 
 
 def make_carts(port, variants, count, with_item=True):
-    """Guest carts, each holding one unit of a stocked variant, made by 8 clients at once."""
+    """Guest carts, made by 8 clients at once. With an item, each holds one unit of a stocked
+    variant and ships to California (the demo's US region: sales tax added) by the region's
+    second option (Express, priced by weight), chosen as a shopper would before paying."""
     def batch(worker):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         ids = []
@@ -134,6 +136,13 @@ def make_carts(port, variants, count, with_item=True):
             if with_item:
                 item = {"variant_id": variants[n % len(variants)], "quantity": 1}
                 expect(api(port, "POST", f"/v1/carts/{cart}/items", item, conn=conn), 200, "add to cart")
+                address = {"country": "US", "province": "CA"}
+                expect(api(port, "PUT", f"/v1/carts/{cart}/shipping-address", address, conn=conn), 200, "address")
+                options = expect(api(port, "GET", f"/v1/carts/{cart}/shipping-options", conn=conn), 200, "options")
+                choice = {"shipping_option_id": options["data"][-1]["id"]}
+                priced = expect(api(port, "PUT", f"/v1/carts/{cart}/shipping-option", choice, conn=conn), 200, "option")
+                if not priced["tax_total"]["amount"] or not priced["shipping_total"]["amount"]:
+                    raise SystemExit(f"a bench cart is not taxed and shipped: {priced}")
             ids.append(cart)
         conn.close()
         return ids

@@ -59,8 +59,9 @@ end
 """
 
 
+# The address the bench carts were given (California: sales tax added, shipped by Express).
 CHECKOUT_BODY = ('{"email":"bench@example.com","shipping_address":{"name":"Bench Shopper","line1":"1 Main St",'
-                 '"city":"Berlin","postal_code":"10115","country":"DE"},'
+                 '"city":"San Francisco","postal_code":"94105","country":"US","province":"CA"},'
                  '"payment":{"provider":"test","payment_method":"pm_card_visa"}}')
 
 

@@ -129,6 +129,18 @@ impl ApiError {
         e
     }
 
+    /// `503 tax_unavailable`: the region's tax provider did not answer, so no order is placed
+    /// (never one charged without its tax). Nothing was charged; retry shortly.
+    pub fn tax_unavailable() -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "tax_unavailable",
+            "The tax for this order cannot be computed right now. Nothing was charged; try again in a moment.",
+        );
+        e.retry_after_secs = Some(5);
+        e
+    }
+
     /// `408 request_timeout`: the body did not arrive within `OXCART_BODY_TIMEOUT_SECS`.
     pub fn request_timeout() -> Self {
         Self::new(

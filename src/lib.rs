@@ -32,6 +32,7 @@ pub mod server;
 pub mod shipping;
 pub mod shutdown;
 pub mod state;
+pub mod tax;
 pub mod telemetry;
 pub mod time;
 pub mod validate;

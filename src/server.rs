@@ -66,6 +66,7 @@ impl App {
             payments,
             catalog_cache: Arc::new(CatalogCache::new(config.catalog_cache)),
             catalog_size: Arc::new(crate::catalog::products::catalog_size()),
+            taxes: crate::tax::TaxProviders::new(config.faults.tax_provider_down),
             config: Arc::new(config),
         });
         Self { state, mailer, metrics_listener: None }

@@ -15,6 +15,7 @@ use crate::{
     metrics::Metrics,
     payments::Payments,
     recent::RecentCount,
+    tax::TaxProviders,
 };
 
 /// One `Arc`: every middleware and handler takes its own copy for every request, and a struct
@@ -33,6 +34,7 @@ pub struct Shared {
     pub payments: Payments,
     pub catalog_cache: Arc<CatalogCache>,
     pub catalog_size: Arc<RecentCount>,
+    pub taxes: TaxProviders,
 }
 
 impl AppState {

@@ -1,6 +1,7 @@
 // The storefront as a shopper uses it, in headless Chromium: browse, search, add two variants,
-// sign up, pay, see the confirmation and "my orders"; a declined card; and two shoppers racing
-// for the last unit. Takes the README's screenshots on the way. Then a storefront on another
+// sign up, pay, see the confirmation and "my orders"; a declined card; shipping and tax that
+// follow the address (VAT included in Germany, sales tax added in California, free shipping
+// from a threshold); and two shoppers racing for the last unit. Takes the README's screenshots on the way. Then a storefront on another
 // origin (listed in OXCART_STORE_CORS) signs in with the cookie and with a token, browses and
 // checks out, while a page from an unlisted origin is refused.
 //
@@ -197,6 +198,39 @@ try {
     await page.goto(`${base}/#/cart`);
     await page.waitForSelector('#cart-total');
     assert.equal(await page.locator('tbody tr').count(), 1, 'the cart is still there');
+    await context.close();
+  });
+
+  await scenario('shipping and tax follow the address: VAT included, sales tax added, free shipping from the threshold', async () => {
+    const { context, page } = await shopper();
+    await addToCart(page, 'stoneware-coffee-mug', 0);
+    await page.goto(`${base}/#/checkout`);
+    await page.waitForSelector('#checkout-form');
+    const summary = () => page.textContent('#order-summary');
+    const waitFor = (pattern) => page.waitForFunction((source) => new RegExp(source).test(document.querySelector('#order-summary')?.textContent || ''), pattern.source);
+    await page.fill('#country', 'DE');
+    await page.press('#country', 'Tab');
+    await waitFor(/Includes MwSt\. 19%/);
+    assert.match(await summary(), /Shipping · DHL Paket\$4\.90/);
+    assert.equal(await page.textContent('#place-order'), `Pay ${await page.textContent('#summary-total')}`);
+    if (shots) await page.screenshot({ path: join(shots, 'checkout-vat-included.png') });
+    await page.fill('#country', 'US');
+    await page.fill('#province', 'CA');
+    await page.press('#province', 'Tab');
+    await waitFor(/California sales tax 7\.25%/);
+    assert.doesNotMatch(await summary(), /Includes/);
+    assert.match(await summary(), /Shipping · Standard \(5–8 days\)\$5\.99/);
+    // A backpack takes the items over the US threshold (75.00): standard shipping is free.
+    await addToCart(page, 'roll-top-backpack', 0);
+    await page.goto(`${base}/#/checkout`);
+    await page.waitForSelector('#checkout-form');
+    await waitFor(/Shipping · Standard \(5–8 days\)Free/);
+    assert.equal(await page.inputValue('#province'), 'CA', 'the cart kept its address');
+    await checkout(page, 'pm_card_visa');
+    await page.waitForSelector('#confirmation');
+    const receipt = await page.textContent('#order-summary');
+    assert.match(receipt, /Shipping · Standard \(5–8 days\)Free/);
+    assert.match(receipt, /California sales tax 7\.25%/);
     await context.close();
   });
 

@@ -6,11 +6,20 @@
 //! current price (guarantee 5). Stock is checked when a line grows but is not held; checkout
 //! claims it.
 
+mod access;
 mod model;
 pub mod routes;
+mod shipping;
 mod store;
+pub mod totals;
+pub mod views;
 
-pub use model::{Cart, CartLine, CartStatus};
+pub use model::{Cart, CartAddress, CartLine, CartStatus};
+pub use shipping::{check_address, choose_shipping_option, set_shipping_address};
+pub use totals::{Shipping, TaxStatus, Totals, eligible_options, price_cart};
+
+pub use access::cart_completed;
+use access::{check_owner, load, open_cart};
 
 use crate::{
     db::{self, Db, Tx, is_check_violation, retry_transient},
@@ -161,30 +170,6 @@ fn out_of_stock(available: i64) -> ApiError {
         .with_extension("available", available)
 }
 
-/// The same answer for "not yours" as for "no such cart".
-fn check_owner(row: &store::CartRow, caller: Option<&str>) -> Result<(), ApiError> {
-    match &row.customer_id {
-        Some(owner) if Some(owner.as_str()) != caller => Err(ApiError::not_found()),
-        _ => Ok(()),
-    }
-}
-
-/// The cart, if the caller may change it: theirs (or a guest cart) and still open. Marks it
-/// changed first, which holds its row until the transaction ends: changes to one cart take
-/// turns, and a cart swept away meanwhile is `404`, never a line without a cart.
-async fn open_cart(tx: &mut Tx, id: &str, caller: Option<&str>, now: i64) -> Result<(), ApiError> {
-    if !store::touch(&mut *tx, id, now).await? {
-        return Err(ApiError::not_found());
-    }
-    let row = store::cart_row(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
-    check_owner(&row, caller)?;
-    // A cart being checked out (claimed by an order) is as closed as a completed one.
-    if row.status == CartStatus::Completed.as_str() || row.order_id.is_some() {
-        return Err(cart_completed(row.order_id.as_deref()));
-    }
-    Ok(())
-}
-
 /// Checkout's claim on an open cart, inside its transaction: marks the cart as becoming
 /// `order_id` unless another checkout got there first, and returns it with its lines. The claim
 /// is one guarded `UPDATE`; only when it is refused is the cart read again, to say why.
@@ -207,6 +192,11 @@ pub async fn claim_for_checkout(
 /// The cart's lines as they stand now, inside the caller's transaction.
 pub async fn current_lines(tx: &mut Tx, id: &str) -> Result<Vec<CartLine>, db::Error> {
     store::lines(&mut *tx, id).await
+}
+
+/// Keeps the address a checkout was placed with on the cart, inside the checkout's transaction.
+pub async fn record_address(tx: &mut Tx, id: &str, address: &CartAddress) -> Result<(), db::Error> {
+    store::set_shipping_address(&mut *tx, id, address).await
 }
 
 /// The order was paid: the cart is done.
@@ -235,17 +225,4 @@ pub async fn sweep_abandoned(db: &Db, before: i64) -> Result<u64, ApiError> {
         swept += u64::from(deleted);
     }
     Ok(swept)
-}
-
-/// `409 cart_completed`, naming the order the cart became.
-pub fn cart_completed(order_id: Option<&str>) -> ApiError {
-    ApiError::conflict("cart_completed", "This cart was already checked out.")
-        .with_extension("order_id", order_id.unwrap_or_default())
-}
-
-async fn load(tx: &mut Tx, id: &str, caller: Option<&str>) -> Result<Cart, ApiError> {
-    let row = store::cart_row(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
-    check_owner(&row, caller)?;
-    let lines = store::lines(&mut *tx, id).await?;
-    Ok(row.into_cart(lines))
 }

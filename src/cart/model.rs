@@ -1,4 +1,8 @@
-//! What a cart is: its lines and status, as the rules and the store both see them.
+//! What a cart is: its lines, status and where it ships, as the rules and the store both see
+//! them.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CartStatus {
@@ -22,6 +26,10 @@ pub struct Cart {
     pub status: CartStatus,
     pub order_id: Option<String>,
     pub lines: Vec<CartLine>,
+    /// Where it ships, as far as the shopper has said: the country at least.
+    pub shipping_address: Option<CartAddress>,
+    /// The option the shopper chose; it may have stopped being available since.
+    pub shipping_option_id: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -56,6 +64,29 @@ pub struct CartLine {
     /// refuses it.
     pub purchasable: bool,
     pub image: Option<String>,
+    pub tax_class: String,
+    /// Grams per unit.
+    pub weight: i64,
+    pub requires_shipping: bool,
+}
+
+/// A cart's shipping address: the country first (it picks the region, so the options and the
+/// tax can be shown before payment), the rest when the shopper has given it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CartAddress {
+    /// ISO 3166-1 alpha-2, upper case.
+    #[schema(example = "US")]
+    pub country: String,
+    /// ISO 3166-2 subdivision code without the country (`CA` for US-CA); needed where a region
+    /// covers or taxes provinces apart.
+    #[schema(example = "CA")]
+    pub province: Option<String>,
+    pub name: Option<String>,
+    pub line1: Option<String>,
+    pub line2: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
 }
 
 impl CartLine {

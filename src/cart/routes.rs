@@ -8,93 +8,24 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{Cart, CartLine};
+use super::{
+    Cart, CartAddress,
+    views::{CartView, cart_view},
+};
 use crate::http::openapi::{NotFound, ValidationFailed};
+use crate::page::Page;
 use crate::{
-    catalog::products::views::absolute_url,
     error::{ApiError, Problem},
     http::{auth::MaybeCaller, csrf::NoBody, json::Json, rate_limit::ClientIp},
     money::Money,
+    shipping::FreeOverBasis,
     state::AppState,
-    time::rfc3339,
 };
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CartView {
-    #[schema(example = "cart_2f9q0x8m3k7v1c5b4n6h8j0r2t")]
-    pub id: String,
-    /// `open`, or `completed` once checked out.
-    #[schema(example = "open")]
-    pub status: &'static str,
-    /// The order this cart became, once completed.
-    pub order_id: Option<String>,
-    pub items: Vec<CartItemView>,
-    /// Units across the lines that can be bought.
-    pub item_count: i64,
-    /// Lines at the variants' current prices; lines with `purchasable: false` do not count.
-    pub subtotal: Money,
-    /// What checkout would charge now (no shipping or tax yet, so equal to `subtotal`).
-    pub total: Money,
-    #[schema(example = "usd")]
-    pub currency: String,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CartItemView {
-    #[schema(example = "item_01jd3v9k2m8q4r6t0w2y4a6c8e")]
-    pub id: String,
-    pub variant_id: String,
-    pub product_id: String,
-    pub product_title: String,
-    pub product_handle: String,
-    pub variant_title: String,
-    pub sku: String,
-    pub quantity: i64,
-    /// The variant's current price.
-    pub unit_price: Money,
-    pub line_total: Money,
-    /// Units available now; checkout claims them.
-    pub available: i64,
-    /// False when the product was withdrawn from sale after it was added: remove the line to
-    /// check out.
-    pub purchasable: bool,
-    /// The product's first image, if any.
-    pub image: Option<String>,
-}
-
-fn view(state: &AppState, cart: Cart) -> CartView {
-    let currency = state.config.currency.as_str();
-    let money = |amount| Money::new(amount, currency);
-    let subtotal = cart.subtotal();
-    let line = |l: CartLine| CartItemView {
-        unit_price: money(l.unit_price),
-        line_total: money(l.line_total()),
-        image: l.image.as_deref().map(|url| absolute_url(&state.config.public_url, url)),
-        id: l.id,
-        variant_id: l.variant_id,
-        product_id: l.product_id,
-        product_title: l.product_title,
-        product_handle: l.product_handle,
-        variant_title: l.variant_title,
-        sku: l.sku,
-        quantity: l.quantity,
-        available: l.available,
-        purchasable: l.purchasable,
-    };
-    CartView {
-        item_count: cart.item_count(),
-        items: cart.lines.into_iter().map(line).collect(),
-        subtotal: money(subtotal),
-        total: money(subtotal),
-        currency: currency.to_owned(),
-        status: cart.status.as_str(),
-        order_id: cart.order_id,
-        created_at: rfc3339(cart.created_at),
-        updated_at: rfc3339(cart.updated_at),
-        id: cart.id,
-    }
+/// The cart priced as it stands (its address and shipping included), as answers show it.
+async fn view(state: &AppState, cart: Cart) -> Result<CartView, ApiError> {
+    let totals = super::price_cart(&state.db, &state.taxes, &cart).await?;
+    Ok(cart_view(cart, totals, &state.config.currency, &state.config.public_url))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -120,6 +51,34 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_cart))
         .routes(routes!(add_item))
         .routes(routes!(update_item, remove_item))
+        .routes(routes!(set_shipping_address))
+        .routes(routes!(list_shipping_options))
+        .routes(routes!(choose_shipping_option))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChooseShippingRequest {
+    /// A `ship_…` id from `GET /v1/carts/{id}/shipping-options`, or `null` to go back to the
+    /// region's default (its first option that can take the cart).
+    pub shipping_option_id: Option<String>,
+}
+
+/// An option the cart can ship by, priced for it.
+#[derive(Serialize, ToSchema)]
+pub struct CartShippingOptionView {
+    #[schema(example = "ship_01jd3v9k2m8q4r6t0w2y4a6c8e")]
+    pub id: String,
+    #[schema(example = "Standard")]
+    pub name: String,
+    /// Its price for this cart, free-shipping threshold applied, as the region shows prices
+    /// (with tax in a tax-inclusive region).
+    pub amount: Money,
+    /// The items' subtotal from which it ships free, if any, and on what it is measured.
+    pub free_over: Option<Money>,
+    pub free_over_basis: Option<FreeOverBasis>,
+    /// True for the option the cart ships by now (chosen, or the default).
+    pub selected: bool,
 }
 
 fn caller_id(caller: &MaybeCaller) -> Option<&str> {
@@ -144,7 +103,7 @@ async fn create_cart(
     let per_ip = ip.limit_key("cart").map(|key| (key, state.config.rate_limits.carts_per_ip));
     let _attempt = state.auth_limiter.admit(&Vec::from_iter(per_ip))?;
     let cart = super::create_cart(&state.db, caller_id(&caller)).await?;
-    Ok((StatusCode::CREATED, axum::Json(view(&state, cart))))
+    Ok((StatusCode::CREATED, axum::Json(view(&state, cart).await?)))
 }
 
 /// A cart with current prices and stock.
@@ -160,7 +119,7 @@ async fn get_cart(
     Path(id): Path<String>,
 ) -> Result<axum::Json<CartView>, ApiError> {
     let cart = super::get_cart(&state.db, &id, caller_id(&caller)).await?;
-    Ok(axum::Json(view(&state, cart)))
+    Ok(axum::Json(view(&state, cart).await?))
 }
 
 /// Add a variant; adding one already in the cart adds to its line.
@@ -179,7 +138,7 @@ async fn add_item(
     Json(body): Json<AddItemRequest>,
 ) -> Result<axum::Json<CartView>, ApiError> {
     let cart = super::add_item(&state.db, &id, caller_id(&caller), &body.variant_id, body.quantity).await?;
-    Ok(axum::Json(view(&state, cart)))
+    Ok(axum::Json(view(&state, cart).await?))
 }
 
 /// Change a line's quantity; 0 removes it.
@@ -198,7 +157,7 @@ async fn update_item(
     Json(body): Json<UpdateItemRequest>,
 ) -> Result<axum::Json<CartView>, ApiError> {
     let cart = super::set_quantity(&state.db, &id, caller_id(&caller), &item_id, body.quantity).await?;
-    Ok(axum::Json(view(&state, cart)))
+    Ok(axum::Json(view(&state, cart).await?))
 }
 
 /// Remove a line.
@@ -216,5 +175,83 @@ async fn remove_item(
     _: NoBody,
 ) -> Result<axum::Json<CartView>, ApiError> {
     let cart = super::remove_item(&state.db, &id, caller_id(&caller), &item_id).await?;
-    Ok(axum::Json(view(&state, cart)))
+    Ok(axum::Json(view(&state, cart).await?))
+}
+
+/// Set where the cart ships: the country at least (it picks the region, so shipping options
+/// and tax show before payment), the rest of the address when the shopper has given it.
+#[utoipa::path(put, path = "/v1/carts/{id}/shipping-address", tag = "cart", request_body = CartAddress,
+    params(("id" = String, Path, description = "`cart_…` id")),
+    responses(
+        (status = 200, body = CartView),
+        (status = 400, description = "`validation_failed`: also a `country` the shop does not ship to, or a missing `province` where the region needs one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
+        (status = 409, description = "`cart_completed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn set_shipping_address(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    Path(id): Path<String>,
+    Json(body): Json<CartAddress>,
+) -> Result<axum::Json<CartView>, ApiError> {
+    let cart = super::set_shipping_address(&state.db, &id, caller_id(&caller), &body).await?;
+    Ok(axum::Json(view(&state, cart).await?))
+}
+
+/// The shipping options that can take the cart to its address now, each priced for it, in
+/// the order to show them. Empty until the cart has an address, and when nothing needs shipping.
+#[utoipa::path(get, path = "/v1/carts/{id}/shipping-options", tag = "cart",
+    params(("id" = String, Path, description = "`cart_…` id")),
+    responses(
+        (status = 200, description = "`{data: [option], next_cursor: null}`"),
+        (status = 404, response = inline(NotFound)),
+    ))]
+async fn list_shipping_options(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Page<CartShippingOptionView>>, ApiError> {
+    let cart = super::get_cart(&state.db, &id, caller_id(&caller)).await?;
+    let options = super::eligible_options(&state.db, &cart).await?;
+    let currency = state.config.currency.as_str();
+    let chosen = cart.shipping_option_id.as_deref();
+    let selected_id = match chosen {
+        Some(id) => Some(id),
+        None => options.first().map(|(o, _)| o.id.as_str()),
+    };
+    let data = options
+        .iter()
+        .map(|(o, price)| CartShippingOptionView {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            amount: Money::new(*price, currency),
+            free_over: o.free_over.map(|f| Money::new(f.amount, currency)),
+            free_over_basis: o.free_over.map(|f| f.basis),
+            selected: selected_id == Some(o.id.as_str()),
+        })
+        .collect();
+    Ok(axum::Json(Page { data, next_cursor: None }))
+}
+
+/// Choose the option the cart ships by. Eligibility and price are worked out again on every
+/// cart read: if the option stops fitting the cart (disabled, over its limit, another region),
+/// the cart shows it as unavailable and checkout refuses it; it is never swapped silently.
+#[utoipa::path(put, path = "/v1/carts/{id}/shipping-option", tag = "cart", request_body = ChooseShippingRequest,
+    params(("id" = String, Path, description = "`cart_…` id")),
+    responses(
+        (status = 200, body = CartView),
+        (status = 400, description = "`validation_failed`: not an option of the address's region, no address yet, or nothing to ship", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
+        (status = 409, description = "`shipping_option_unavailable` (with `reason`: `disabled`, `subtotal_over_limit`, `weight_over_limit`), `cart_completed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn choose_shipping_option(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    Path(id): Path<String>,
+    Json(body): Json<ChooseShippingRequest>,
+) -> Result<axum::Json<CartView>, ApiError> {
+    let option = body.shipping_option_id.as_deref();
+    let cart =
+        super::choose_shipping_option(&state.db, &state.taxes, &id, caller_id(&caller), option).await?;
+    Ok(axum::Json(view(&state, cart).await?))
 }

@@ -2,7 +2,7 @@
 
 use crate::db::{self, Exec, FromRow, GuardedUpdate, Upsert, sql};
 
-use super::model::{Cart, CartLine, CartStatus};
+use super::model::{Cart, CartAddress, CartLine, CartStatus};
 
 #[derive(FromRow)]
 pub struct CartRow {
@@ -10,9 +10,14 @@ pub struct CartRow {
     pub customer_id: Option<String>,
     pub status: String,
     pub order_id: Option<String>,
+    pub shipping_address: Option<String>,
+    pub shipping_option_id: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
+
+const CART_COLUMNS: &str =
+    "id, customer_id, status, order_id, shipping_address, shipping_option_id, created_at, updated_at";
 
 impl CartRow {
     pub fn into_cart(self, lines: Vec<CartLine>) -> Cart {
@@ -22,6 +27,9 @@ impl CartRow {
             customer_id: self.customer_id,
             order_id: self.order_id,
             lines,
+            // Written by `set_shipping_address` from a checked address; unreadable is none.
+            shipping_address: self.shipping_address.and_then(|a| serde_json::from_str(&a).ok()),
+            shipping_option_id: self.shipping_option_id,
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -47,13 +55,27 @@ pub async fn insert_cart(
 }
 
 pub async fn cart_row(db: impl Exec, id: &str) -> Result<Option<CartRow>, db::Error> {
-    sql(
-        "cart.cart_row",
-        "SELECT id, customer_id, status, order_id, created_at, updated_at FROM carts WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    let mut q = sql("cart.cart_row", "SELECT ");
+    q.push(CART_COLUMNS).push(" FROM carts WHERE id = ").push_bind(id);
+    q.fetch_optional(db).await
+}
+
+pub async fn set_shipping_address(db: impl Exec, id: &str, address: &CartAddress) -> Result<(), db::Error> {
+    sql("cart.set_shipping_address", "UPDATE carts SET shipping_address = $2 WHERE id = $1")
+        .bind(id)
+        .bind(serde_json::to_string(address).unwrap_or_default())
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn set_shipping_option(db: impl Exec, id: &str, option_id: Option<&str>) -> Result<(), db::Error> {
+    sql("cart.set_shipping_option", "UPDATE carts SET shipping_option_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(option_id)
+        .execute(db)
+        .await
+        .map(drop)
 }
 
 /// Marks the cart as becoming `order_id` if it is open, no checkout holds it, and `caller` may
@@ -71,7 +93,7 @@ pub async fn claim(
         set: "order_id = $2, updated_at = $3",
         key: "id = $1",
         guard: "order_id IS NULL AND status = 'open' AND (customer_id IS NULL OR customer_id = $4)",
-        returning: "id, customer_id, status, order_id, created_at, updated_at",
+        returning: CART_COLUMNS,
     }
     .sql()
     .bind(id)
@@ -130,6 +152,9 @@ struct LineRow {
     quantity: i64,
     unit_price: i64,
     available: i64,
+    tax_class: String,
+    weight: i64,
+    requires_shipping: i64,
 }
 
 /// The lines with the variants' current prices and stock, oldest line first.
@@ -138,7 +163,8 @@ pub async fn lines(db: impl Exec, cart_id: &str) -> Result<Vec<CartLine>, db::Er
         "cart.lines",
         "SELECT i.id, i.variant_id, v.product_id, p.title AS product_title, p.handle AS product_handle,
            p.status AS product_status, p.images, v.title AS variant_title, v.sku, i.quantity,
-           v.price AS unit_price, COALESCE(l.on_hand - l.reserved, 0) AS available
+           v.price AS unit_price, COALESCE(l.on_hand - l.reserved, 0) AS available, v.tax_class, v.weight,
+           v.requires_shipping
          FROM cart_items i
          JOIN variants v ON v.id = i.variant_id
          JOIN products p ON p.id = v.product_id
@@ -164,6 +190,9 @@ pub async fn lines(db: impl Exec, cart_id: &str) -> Result<Vec<CartLine>, db::Er
             quantity: r.quantity,
             unit_price: r.unit_price,
             available: r.available.max(0),
+            tax_class: r.tax_class,
+            weight: r.weight,
+            requires_shipping: r.requires_shipping != 0,
         })
         .collect())
 }

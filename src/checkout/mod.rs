@@ -11,6 +11,7 @@
 //! A crash between 1 and 3 leaves a `pending_payment` order; the reconciler (`settle.rs`)
 //! asks the provider what became of the charge and settles it the same way.
 
+mod pricing;
 pub mod routes;
 mod settle;
 pub mod stripe_routes;
@@ -31,8 +32,9 @@ use crate::{
     error::{ApiError, FieldError},
     ids,
     inventory::{self, StockMove},
-    orders::{self, OrderItem, OrderStatus, ShippingAddress},
+    orders::{self, OrderStatus, ShippingAddress},
     payments::{ChargeOutcome, ChargeRequest, PaymentProvider, PaymentStatus, Payments},
+    tax::TaxProviders,
     time,
     validate::{self, Validator},
 };
@@ -58,6 +60,16 @@ pub struct PaymentInput {
     pub payment_method: String,
 }
 
+/// What checkout knows of the order it is about to place.
+struct NewOrder<'a> {
+    id: &'a str,
+    access_token: &'a str,
+    currency: &'a str,
+    email: &'a str,
+    address: &'a ShippingAddress,
+    provider: &'a str,
+}
+
 /// A placed order and its access token, which is shown once.
 pub struct Placed {
     pub order: orders::Order,
@@ -69,6 +81,7 @@ pub struct Placed {
 pub async fn checkout(
     db: &Db,
     payments: &Payments,
+    taxes: &TaxProviders,
     config: &Config,
     cart_id: &str,
     caller: Option<&str>,
@@ -76,11 +89,18 @@ pub async fn checkout(
 ) -> Result<Placed, ApiError> {
     let currency = config.currency.as_str();
     let (email, address, provider) = check(&request, payments)?;
+    let quote = pricing::quote(db, taxes, cart_id, caller, &address).await?;
     let order_id = ids::new_id("ord");
     let access_token = ids::new_token("ordtok");
-    let pending =
-        reserve(db, &order_id, &access_token, currency, cart_id, caller, &email, &address, provider.name())
-            .await?;
+    let order = NewOrder {
+        id: &order_id,
+        access_token: &access_token,
+        currency,
+        email: &email,
+        address: &address,
+        provider: provider.name(),
+    };
+    let pending = reserve(db, &order, cart_id, caller, quote.as_ref()).await?;
 
     let charge = ChargeRequest {
         idempotency_key: order_id.clone(),
@@ -157,6 +177,10 @@ fn check(
             .check("shipping_address.postal_code", validate::text(&a.postal_code, 1, 20))
             .unwrap_or_default(),
         country: v.check("shipping_address.country", validate::country(&a.country)).unwrap_or_default(),
+        province: a
+            .province
+            .as_deref()
+            .and_then(|p| v.check("shipping_address.province", validate::province(p))),
     };
     let provider = v.check(
         "payment.provider",
@@ -227,20 +251,16 @@ fn paid(mut order: orders::Order, reference: String, paid_at: i64) -> orders::Or
 /// anything is reserved, so a checkout that cannot succeed writes nothing; units are reserved
 /// in variant-id order, the one order every transaction that moves stock locks rows in, so two
 /// carts sharing variants never wait on each other in a circle.
-#[allow(clippy::too_many_arguments)]
 async fn reserve(
     db: &Db,
-    order_id: &str,
-    access_token: &str,
-    currency: &str,
+    order: &NewOrder<'_>,
     cart_id: &str,
     caller: Option<&str>,
-    email: &str,
-    address: &ShippingAddress,
-    provider: &str,
+    quote: Option<&pricing::Quote>,
 ) -> Result<orders::Order, ApiError> {
     let now = time::now_ms();
-    let token_hash = &ids::token_hash(access_token);
+    let order_id = order.id;
+    let token_hash = &ids::token_hash(order.access_token);
     let payment_id = &ids::new_id("pay");
     retry_transient(|| async move {
         let mut transaction = db.begin().await?;
@@ -248,6 +268,10 @@ async fn reserve(
         // The claim comes first: concurrent checkouts of one cart queue on this row, and all
         // but the first find it taken.
         let cart: Cart = cart::claim_for_checkout(tx, cart_id, caller, order_id, now).await?;
+        // Claimed, so no longer changing: it must be the cart that was priced.
+        let Some(quote) = quote.filter(|q| pricing::unchanged(&q.cart, &cart)) else {
+            return Err(pricing::cart_changed());
+        };
         if cart.lines.is_empty() {
             return Err(ApiError::field("items", "the cart is empty"));
         }
@@ -285,31 +309,19 @@ async fn reserve(
             }
         }
         let customer_id = cart.customer_id.as_deref().or(caller);
-        let items = cart
-            .lines
-            .iter()
-            .map(|line| OrderItem {
-                id: ids::new_id("oi"),
-                line_total: line.line_total(),
-                variant_id: line.variant_id.clone(),
-                product_id: line.product_id.clone(),
-                product_title: line.product_title.clone(),
-                variant_title: line.variant_title.clone(),
-                sku: line.sku.clone(),
-                quantity: line.quantity,
-                unit_price: line.unit_price,
-            })
-            .collect();
+        let (items, totals) = pricing::order_parts(quote);
+        cart::record_address(tx, cart_id, &pricing::cart_address(order.address)).await?;
         let pending = orders::PendingOrder {
             id: order_id,
             cart_id,
             // A guest cart checked out after signing in becomes that customer's order.
             customer_id,
-            email,
-            currency,
-            shipping_address: address,
+            email: order.email,
+            currency: order.currency,
+            shipping_address: order.address,
+            totals: &totals,
             access_token_hash: token_hash,
-            provider,
+            provider: order.provider,
             payment_id,
             now,
         };

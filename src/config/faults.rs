@@ -15,6 +15,9 @@ pub struct Faults {
     /// `test` payment provider fails. Half of the failed charges are made first and only their
     /// answer is lost, as happens when a gateway times out after charging.
     pub test_provider_failure_percent: u8,
+    /// `OXCART_FAULT_TAX_PROVIDER_DOWN=1`: the tax provider never answers, as an external
+    /// calculator that is down, so a test can see checkout refuse rather than charge no tax.
+    pub tax_provider_down: bool,
 }
 
 impl Faults {
@@ -32,6 +35,7 @@ impl Faults {
             u8::try_from(percent).ok().filter(|p| *p <= 100).ok_or_else(|| {
                 ConfigError("OXCART_FAULT_TEST_PROVIDER_FAILURE_PERCENT must be 0 to 100".into())
             })?;
-        Ok(Self { pause_after_charge, test_provider_failure_percent })
+        let tax_provider_down = number("OXCART_FAULT_TAX_PROVIDER_DOWN")?.is_some_and(|n| n != 0);
+        Ok(Self { pause_after_charge, test_provider_failure_percent, tax_provider_down })
     }
 }

@@ -12,7 +12,10 @@ pub mod routes;
 mod store;
 pub mod views;
 
-pub use model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, PendingOrder, ShippingAddress};
+pub use model::{
+    AdminFilter, Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder, RegionSnapshot,
+    ShippingAddress, ShippingSnapshot,
+};
 pub use pending::{Moved, Settlement, StockLine, create_pending, pending_before, settle, stock_lines};
 
 use crate::{

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use crate::payments::model::Payment;
+use crate::pricing::{Rounding, TaxLine, TaxMode, TaxRounding};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -52,6 +53,11 @@ pub struct ShippingAddress {
     /// ISO 3166-1 alpha-2, upper case.
     #[schema(example = "DE")]
     pub country: String,
+    /// ISO 3166-2 subdivision code without the country (`CA` for US-CA): needed where a
+    /// region covers or taxes provinces apart (US states).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "CA")]
+    pub province: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +71,7 @@ pub struct Order {
     pub currency: String,
     pub subtotal: i64,
     pub total: i64,
+    pub totals: OrderTotals,
     pub shipping_address: ShippingAddress,
     pub tracking_number: Option<String>,
     pub items: Vec<OrderItem>,
@@ -84,6 +91,51 @@ pub struct OrderItem {
     pub quantity: i64,
     pub unit_price: i64,
     pub line_total: i64,
+    pub tax_class: String,
+    pub discount: i64,
+    pub tax_lines: Vec<TaxLine>,
+    /// The sum of `tax_lines`.
+    pub tax: i64,
+    /// What was paid for the line: `line_total - discount`, plus `tax` when it was added.
+    pub total: i64,
+}
+
+/// Everything but the lines that priced an order, as it was when placed: later changes to
+/// rates or options never alter it. `total = subtotal - discount_total + shipping_total`, plus
+/// `tax_total` when tax was added.
+#[derive(Debug, Clone, Default)]
+pub struct OrderTotals {
+    pub discount_total: i64,
+    pub shipping_total: i64,
+    pub tax_total: i64,
+    pub tax_included: bool,
+    /// Which provider computed the tax; `None` in a store without regions (no tax).
+    pub tax_provider: Option<String>,
+    pub region: Option<RegionSnapshot>,
+    pub shipping: Option<ShippingSnapshot>,
+}
+
+/// The region an order was taxed in, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RegionSnapshot {
+    pub id: String,
+    pub name: String,
+    pub tax_mode: TaxMode,
+    pub tax_rounding: TaxRounding,
+    pub rounding: Rounding,
+}
+
+/// The shipping an order was charged, and its tax.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingSnapshot {
+    pub option_id: String,
+    pub name: String,
+    pub tax_class: String,
+    pub amount: i64,
+    pub discount: i64,
+    pub tax_lines: Vec<TaxLine>,
+    pub tax: i64,
+    pub total: i64,
 }
 
 /// What admins search orders by; every field given must match.
@@ -104,6 +156,7 @@ pub struct PendingOrder<'a> {
     pub email: &'a str,
     pub currency: &'a str,
     pub shipping_address: &'a ShippingAddress,
+    pub totals: &'a OrderTotals,
     pub access_token_hash: &'a str,
     /// The payment provider that will be asked to charge, and the payment's id.
     pub provider: &'a str,

@@ -21,8 +21,10 @@ pub async fn create_pending(
     o: PendingOrder<'_>,
     items: Vec<OrderItem>,
 ) -> Result<Order, ApiError> {
-    let total: i64 = items.iter().map(|i| i.line_total).sum();
-    let number = store::insert_order(&mut *tx, &o, total).await?;
+    let subtotal: i64 = items.iter().map(|i| i.line_total).sum();
+    let total =
+        items.iter().map(|i| i.total).sum::<i64>() + o.totals.shipping.as_ref().map_or(0, |s| s.total);
+    let number = store::insert_order(&mut *tx, &o, subtotal, total).await?;
     for (position, item) in items.iter().enumerate() {
         store::insert_item(&mut *tx, o.id, i64::try_from(position).unwrap_or(0), item).await?;
     }
@@ -43,8 +45,9 @@ pub async fn create_pending(
         email: o.email.to_owned(),
         status: OrderStatus::PendingPayment,
         currency: o.currency.to_owned(),
-        subtotal: total,
+        subtotal,
         total,
+        totals: o.totals.clone(),
         shipping_address: o.shipping_address.clone(),
         tracking_number: None,
         items,

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::model::{AdminFilter, Order, OrderItem, OrderStatus, Payment, PendingOrder, ShippingAddress};
+use super::model::{
+    AdminFilter, Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder, ShippingAddress,
+};
 use crate::{
     db::{self, Exec, FromRow, GuardedUpdate, count_by_status, sql},
     page::PageRequest,
@@ -10,7 +12,8 @@ use crate::{
 };
 
 const ORDER_COLUMNS: &str = "o.id, o.number, o.cart_id, o.customer_id, o.email, o.status, o.currency, o.subtotal, \
-     o.total, o.shipping_address, o.access_token_hash, o.tracking_number, o.created_at, o.updated_at";
+     o.total, o.discount_total, o.shipping_total, o.tax_total, o.tax_included, o.tax_provider, o.region, o.shipping, \
+     o.shipping_address, o.access_token_hash, o.tracking_number, o.created_at, o.updated_at";
 
 #[derive(FromRow)]
 struct OrderRow {
@@ -23,6 +26,13 @@ struct OrderRow {
     currency: String,
     subtotal: i64,
     total: i64,
+    discount_total: i64,
+    shipping_total: i64,
+    tax_total: i64,
+    tax_included: i64,
+    tax_provider: Option<String>,
+    region: Option<String>,
+    shipping: Option<String>,
     shipping_address: String,
     access_token_hash: String,
     tracking_number: Option<String>,
@@ -39,7 +49,18 @@ impl OrderRow {
             city: String::new(),
             postal_code: String::new(),
             country: String::new(),
+            province: None,
         });
+        // Written from typed values by `insert_order`; what cannot be read is shown as absent.
+        let totals = OrderTotals {
+            discount_total: self.discount_total,
+            shipping_total: self.shipping_total,
+            tax_total: self.tax_total,
+            tax_included: self.tax_included != 0,
+            tax_provider: self.tax_provider,
+            region: self.region.and_then(|r| serde_json::from_str(&r).ok()),
+            shipping: self.shipping.and_then(|s| serde_json::from_str(&s).ok()),
+        };
         let order = Order {
             status: OrderStatus::from_db(&self.status),
             id: self.id,
@@ -50,6 +71,7 @@ impl OrderRow {
             currency: self.currency,
             subtotal: self.subtotal,
             total: self.total,
+            totals,
             shipping_address: address,
             tracking_number: self.tracking_number,
             items,
@@ -73,6 +95,11 @@ struct ItemRow {
     quantity: i64,
     unit_price: i64,
     line_total: i64,
+    tax_class: String,
+    discount: i64,
+    tax: i64,
+    tax_lines: String,
+    total: i64,
 }
 
 /// Completes order rows with their items and payments: two queries for the whole page.
@@ -84,7 +111,7 @@ async fn assemble(mut db: impl Exec, rows: Vec<OrderRow>) -> Result<Vec<(Order, 
     let mut q = sql(
         "orders.assemble",
         "SELECT order_id, id, variant_id, product_id, product_title, variant_title, sku, quantity, unit_price, \
-         line_total FROM order_items WHERE order_id IN (",
+         line_total, tax_class, discount, tax, tax_lines, total FROM order_items WHERE order_id IN (",
     );
     q.push_list(ids.iter().copied()).push(") ORDER BY order_id, position");
     let mut items: HashMap<String, Vec<OrderItem>> = HashMap::new();
@@ -99,6 +126,11 @@ async fn assemble(mut db: impl Exec, rows: Vec<OrderRow>) -> Result<Vec<(Order, 
             quantity: r.quantity,
             unit_price: r.unit_price,
             line_total: r.line_total,
+            tax_lines: serde_json::from_str(&r.tax_lines).unwrap_or_default(),
+            tax_class: r.tax_class,
+            discount: r.discount,
+            tax: r.tax,
+            total: r.total,
         });
     }
     let mut payments = payments::for_orders(&mut db, &ids).await?;
@@ -162,21 +194,38 @@ pub async fn list(
 }
 
 /// Records a new order under the next order number, and returns that number.
-pub async fn insert_order(mut db: impl Exec, o: &PendingOrder<'_>, total: i64) -> Result<i64, db::Error> {
+pub async fn insert_order(
+    mut db: impl Exec,
+    o: &PendingOrder<'_>,
+    subtotal: i64,
+    total: i64,
+) -> Result<i64, db::Error> {
     let mut insert = sql(
         "orders.insert",
         "INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, total,
+           discount_total, shipping_total, tax_total, tax_included, tax_provider, region, shipping,
            shipping_address, access_token_hash, created_at, updated_at)
          VALUES ($1, ",
     );
-    insert.next_order_number().push(", $2, $3, $4, 'pending_payment', $5, $6, $6, $7, $8, $9, $9)");
+    insert.next_order_number().push(
+        ", $2, $3, $4, 'pending_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+    );
+    let t = o.totals;
     insert
         .bind(o.id)
         .bind(o.cart_id)
         .bind(o.customer_id)
         .bind(o.email)
         .bind(o.currency)
+        .bind(subtotal)
         .bind(total)
+        .bind(t.discount_total)
+        .bind(t.shipping_total)
+        .bind(t.tax_total)
+        .bind(i64::from(t.tax_included))
+        .bind(t.tax_provider.clone())
+        .bind(t.region.as_ref().and_then(|r| serde_json::to_string(r).ok()))
+        .bind(t.shipping.as_ref().and_then(|s| serde_json::to_string(s).ok()))
         .bind(serde_json::to_string(o.shipping_address).unwrap_or_default())
         .bind(o.access_token_hash)
         .bind(o.now)
@@ -194,8 +243,8 @@ pub async fn insert_item(
 ) -> Result<(), db::Error> {
     sql("orders.insert_item", 
         "INSERT INTO order_items (id, order_id, variant_id, product_id, product_title, variant_title, sku, quantity,
-           unit_price, line_total, position)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+           unit_price, line_total, position, tax_class, discount, tax, tax_lines, total)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&item.id)
     .bind(order_id)
@@ -208,6 +257,11 @@ pub async fn insert_item(
     .bind(item.unit_price)
     .bind(item.line_total)
     .bind(position)
+    .bind(&item.tax_class)
+    .bind(item.discount)
+    .bind(item.tax)
+    .bind(serde_json::to_string(&item.tax_lines).unwrap_or_else(|_| "[]".into()))
+    .bind(item.total)
     .execute(db)
     .await
     .map(drop)

@@ -5,7 +5,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::{Order, OrderItem, OrderStatus, ShippingAddress};
-use crate::{money::Money, page::Page, time::rfc3339};
+use crate::{
+    money::Money,
+    page::Page,
+    pricing::{Rounding, TaxLineView, TaxMode, TaxRounding},
+    time::rfc3339,
+};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderView {
@@ -18,8 +23,26 @@ pub struct OrderView {
     pub email: String,
     pub customer_id: Option<String>,
     pub items: Vec<OrderItemView>,
+    /// The lines before discounts.
     pub subtotal: Money,
+    /// Zero until promotions exist.
+    pub discount_total: Money,
+    /// The shipping charged, before its discount.
+    pub shipping_total: Money,
+    /// The tax on the lines and the shipping: part of the prices with `tax_included`, added to
+    /// them otherwise.
+    pub tax_total: Money,
+    pub tax_included: bool,
+    /// What was charged: `subtotal - discount_total + shipping_total`, plus `tax_total` when
+    /// tax was added.
     pub total: Money,
+    /// The region the order was taxed in (null in a store without regions).
+    pub region: Option<OrderRegionView>,
+    /// The shipping option it was charged for (null when nothing needed shipping, or in a
+    /// store without regions).
+    pub shipping_option: Option<OrderShippingView>,
+    /// Which tax provider computed the tax (`table`: the region's rates); null without tax.
+    pub tax_provider: Option<String>,
     pub currency: String,
     pub shipping_address: ShippingAddress,
     pub payment: Option<PaymentView>,
@@ -44,7 +67,39 @@ pub struct OrderItemView {
     pub quantity: i64,
     /// The price paid per unit, whatever the price is now.
     pub unit_price: Money,
+    /// `unit_price × quantity`.
     pub line_total: Money,
+    pub discount: Money,
+    #[schema(example = "standard")]
+    pub tax_class: String,
+    /// The tax in (or on) the line when the order was placed, one entry per rate.
+    pub tax_lines: Vec<TaxLineView>,
+    pub tax: Money,
+    /// What was paid for the line: `line_total - discount`, plus `tax` when tax was added.
+    pub total: Money,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderRegionView {
+    pub id: String,
+    pub name: String,
+    pub tax_mode: TaxMode,
+    pub tax_rounding: TaxRounding,
+    pub rounding: Rounding,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderShippingView {
+    /// The option's id when the order was placed (it may have been changed or deleted since).
+    pub id: String,
+    pub name: String,
+    #[schema(example = "standard")]
+    pub tax_class: String,
+    pub amount: Money,
+    pub discount: Money,
+    pub tax_lines: Vec<TaxLineView>,
+    pub tax: Money,
+    pub total: Money,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,10 +115,16 @@ pub struct PaymentView {
 
 pub fn view(order: Order) -> OrderView {
     let currency = order.currency.clone();
+    let t = order.totals;
     let money = |amount| Money::new(amount, &currency);
     let item = |i: OrderItem| OrderItemView {
         unit_price: money(i.unit_price),
         line_total: money(i.line_total),
+        discount: money(i.discount),
+        tax_lines: TaxLineView::all(&i.tax_lines, &currency),
+        tax: money(i.tax),
+        total: money(i.total),
+        tax_class: i.tax_class,
         id: i.id,
         variant_id: i.variant_id,
         product_id: i.product_id,
@@ -75,7 +136,29 @@ pub fn view(order: Order) -> OrderView {
     OrderView {
         items: order.items.into_iter().map(item).collect(),
         subtotal: money(order.subtotal),
+        discount_total: money(t.discount_total),
+        shipping_total: money(t.shipping_total),
+        tax_total: money(t.tax_total),
+        tax_included: t.tax_included,
         total: money(order.total),
+        region: t.region.map(|r| OrderRegionView {
+            id: r.id,
+            name: r.name,
+            tax_mode: r.tax_mode,
+            tax_rounding: r.tax_rounding,
+            rounding: r.rounding,
+        }),
+        shipping_option: t.shipping.map(|s| OrderShippingView {
+            amount: money(s.amount),
+            discount: money(s.discount),
+            tax_lines: TaxLineView::all(&s.tax_lines, &currency),
+            tax: money(s.tax),
+            total: money(s.total),
+            id: s.option_id,
+            name: s.name,
+            tax_class: s.tax_class,
+        }),
+        tax_provider: t.tax_provider,
         payment: order.payment.map(|p| PaymentView {
             provider: p.provider,
             status: p.status.as_str().to_owned(),

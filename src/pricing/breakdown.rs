@@ -17,7 +17,7 @@ pub struct Charge {
 }
 
 /// A charge, priced.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Priced {
     /// Before discounts.
     pub amount: i64,

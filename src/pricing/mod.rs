@@ -13,7 +13,9 @@ mod rounding;
 mod tax;
 #[cfg(test)]
 mod tests;
+mod views;
 
 pub use breakdown::{Breakdown, Charge, Priced, price};
 pub use rounding::{BPS, Rounding, allocate};
 pub use tax::{Rate, TaxLine, TaxMode, TaxRounding, TaxedAmount, tax};
+pub use views::TaxLineView;

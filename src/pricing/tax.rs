@@ -45,7 +45,7 @@ pub struct TaxedAmount {
 }
 
 /// One rate's tax on one amount, in minor units.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxLine {
     pub name: String,
     pub rate_bps: u32,

@@ -132,6 +132,45 @@ pub async fn delete_region(db: &Db, id: &str) -> Result<(), ApiError> {
     .await
 }
 
+/// Where an address is, as far as tax and shipping go.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// The store has no regions yet: it charges neither tax nor shipping.
+    Unset,
+    /// In this region.
+    In(Region),
+    /// The address needs its province (state) to be placed: regions cover only some provinces
+    /// of its country.
+    NeedsProvince,
+    /// No region covers it: the shop does not ship there.
+    Outside,
+}
+
+/// The region of an address in `country` (ISO alpha-2) and `province` (ISO 3166-2 subdivision,
+/// without the country): its province's, else its whole country's, else the rest of the
+/// world's. An address without a province in a country that regions cover only by province
+/// cannot be placed. Without a province, a region that taxes provinces apart applies its
+/// region-wide rates only: the storefront asks for the province where the region lists any.
+pub async fn locate(
+    mut db: impl crate::db::Exec,
+    country: &str,
+    province: Option<&str>,
+) -> Result<Location, ApiError> {
+    let rows = store::territories_at(&mut db, country).await?;
+    let own = |p: &str| rows.iter().find(|(c, prov, _)| c == country && prov == p).map(|(_, _, id)| id);
+    let by_province = rows.iter().any(|(c, p, _)| c == country && !p.is_empty());
+    let found = match own(province.unwrap_or("")).or_else(|| own("")) {
+        Some(id) => Some(id),
+        None if province.is_none() && by_province => return Ok(Location::NeedsProvince),
+        None => rows.iter().find(|(c, _, _)| c == rules::REST_OF_WORLD).map(|(_, _, id)| id),
+    };
+    let Some(id) = found else {
+        return Ok(if store::any_region(&mut db).await? { Location::Outside } else { Location::Unset });
+    };
+    let region = store::find(&mut db, id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Location::In(region))
+}
+
 pub async fn find_region(db: impl crate::db::Exec, id: &str) -> Result<Region, ApiError> {
     store::find(db, id).await?.ok_or_else(ApiError::not_found)
 }

@@ -29,6 +29,18 @@ const ALWAYS_ZERO: [&str; 2] = ["zero", "exempt"];
 /// The fallback class: a class with no rates of its own in a region is taxed as `standard`.
 const STANDARD: &str = "standard";
 
+/// The code of the territory that is every country no other region has: a "rest of the world"
+/// region, for a shop that ships anywhere.
+pub const REST_OF_WORLD: &str = "*";
+
+/// A country's ISO code, or `*` for the rest of the world.
+fn country_code(code: &str) -> Result<String, String> {
+    if code.trim() == REST_OF_WORLD {
+        return Ok(REST_OF_WORLD.to_owned());
+    }
+    validate::country(code).map_err(|e| format!("{e}, or `*` for every country no other region has"))
+}
+
 /// The territories the countries describe, sorted; each mistake is recorded in `v`.
 pub fn territories(v: &mut Validator, countries: &[CountryInput]) -> Vec<Territory> {
     if v.check("countries", validate::at_most(countries, 250)).is_none() {
@@ -40,9 +52,13 @@ pub fn territories(v: &mut Validator, countries: &[CountryInput]) -> Vec<Territo
     let mut found: BTreeSet<Territory> = BTreeSet::new();
     let mut whole: BTreeSet<String> = BTreeSet::new();
     for (i, c) in countries.iter().enumerate() {
-        let Some(country) = v.check(&format!("countries[{i}].code"), validate::country(&c.code)) else {
+        let Some(country) = v.check(&format!("countries[{i}].code"), country_code(&c.code)) else {
             continue;
         };
+        if country == REST_OF_WORLD && c.provinces.is_some() {
+            v.check::<()>(&format!("countries[{i}].provinces"), Err("cannot be given for `*`".into()));
+            continue;
+        }
         match &c.provinces {
             None => {
                 whole.insert(country.clone());

@@ -247,6 +247,27 @@ pub async fn delete(mut db: impl Exec, id: &str) -> Result<bool, db::Error> {
 }
 
 /// Which of `territories` another region than `id` already covers.
+/// The territories an address in `country` could be in: the country's own (whole, or by
+/// province) and the rest of the world's (`*`), as (country, province, region id).
+pub async fn territories_at(
+    db: impl Exec,
+    country: &str,
+) -> Result<Vec<(String, String, String)>, db::Error> {
+    sql(
+        "regions.territories_at",
+        "SELECT country, province, region_id FROM region_territories WHERE country IN ($1, '*')",
+    )
+    .bind(country)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn any_region(db: impl Exec) -> Result<bool, db::Error> {
+    let found: Option<String> =
+        sql("regions.any_region", "SELECT id FROM regions LIMIT 1").scalar_optional(db).await?;
+    Ok(found.is_some())
+}
+
 pub async fn taken_territories(
     db: impl Exec,
     id: &str,

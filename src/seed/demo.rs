@@ -13,6 +13,7 @@ use crate::{
     db::Db,
     pricing::TaxMode,
     regions::{self, CountryInput, RegionInput, TaxRateInput},
+    shipping::{self, OptionInput, PriceType, TierInput},
 };
 
 #[derive(Deserialize)]
@@ -30,6 +31,18 @@ struct DemoRegion {
     tax_mode: TaxMode,
     countries: Vec<DemoCountry>,
     rates: Vec<DemoRate>,
+    shipping: Vec<DemoShipping>,
+}
+
+/// A shipping option: a flat `amount`, or `weight_tiers` of `[up to grams, amount]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoShipping {
+    name: String,
+    amount: Option<i64>,
+    #[serde(default)]
+    weight_tiers: Vec<(i64, i64)>,
+    free_over: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -90,9 +103,29 @@ pub async fn seed_demo(db: &Db, currency: &str) -> Result<DemoReport, String> {
     // Regions first: one that cannot be made (its country already in a region of the shop's own)
     // stops the demo before anything of the catalog is written.
     for r in &demo.regions {
-        regions::create_region(db, currency, region_input(r))
+        let region = regions::create_region(db, currency, region_input(r))
             .await
             .map_err(|e| format!("region {}: {e}", r.name))?;
+        for (position, s) in (0..).zip(&r.shipping) {
+            let input = OptionInput {
+                name: Some(s.name.clone()),
+                price_type: Some(if s.amount.is_some() { PriceType::Flat } else { PriceType::WeightTiers }),
+                amount: s.amount.map(Into::into),
+                tiers: s.amount.is_none().then(|| {
+                    let tier = |&(up_to, amount): &(i64, i64)| TierInput {
+                        up_to: Some(up_to),
+                        amount: amount.into(),
+                    };
+                    s.weight_tiers.iter().map(tier).collect()
+                }),
+                free_over: s.free_over.map(|f| Some(f.into())),
+                position: Some(position),
+                ..OptionInput::default()
+            };
+            shipping::create_option(db, currency, &region.id, input)
+                .await
+                .map_err(|e| format!("shipping option {} in {}: {e}", s.name, r.name))?;
+        }
     }
     let mut category_ids = BTreeMap::new();
     for c in &demo.categories {

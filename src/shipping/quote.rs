@@ -39,6 +39,19 @@ pub enum Unavailable {
     Deleted,
 }
 
+impl Unavailable {
+    /// The reason as the API spells it (`weight_over_limit`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::SubtotalOverLimit => "subtotal_over_limit",
+            Self::WeightOverLimit => "weight_over_limit",
+            Self::OtherRegion => "other_region",
+            Self::Deleted => "deleted",
+        }
+    }
+}
+
 /// The option's price for `parcel` in minor units, free-shipping threshold applied. Subtotal
 /// tiers and an `after_discounts` threshold measure what the shopper pays for the items; a
 /// cart beyond the last tier cannot use the option even when it would ship free, since the

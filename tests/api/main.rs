@@ -32,5 +32,6 @@ mod storefront;
 mod stripe;
 mod stripe_webhooks;
 mod structure;
+mod totals;
 mod transactions;
 mod unknown_fields;

@@ -1,5 +1,6 @@
 // The Oxcart demo storefront: hash routes, one view per page, plain DOM.
 import { api, ApiError, cartStore, currentCart, h, money, newKey, orderTokens } from './api.js';
+import { breakdownRows, shippingStep } from './totals.js';
 
 const main = document.getElementById('main');
 const flash = document.getElementById('flash');
@@ -173,7 +174,10 @@ async function cartPage() {
       h('th', {}, 'Quantity'), h('th', { class: 'num' }, 'Total'), h('th', {}, h('span', { class: 'visually-hidden' }, 'Actions')))),
     h('tbody', {}, rows)),
     h('div', { class: 'summary' }, h('span', { class: 'total', id: 'cart-total' }, `Total ${money(cart.total)}`),
-      h('a', { class: 'button', href: '#/checkout', id: 'to-checkout' }, 'Checkout')));
+      h('a', { class: 'button', href: '#/checkout', id: 'to-checkout' }, 'Checkout')),
+    h('p', { class: 'muted' }, cart.region
+      ? `Shipping to ${cart.shipping_address.country}: ${cart.shipping_total.amount ? money(cart.shipping_total) : 'free'} shipping, ${cart.tax_included ? 'tax included' : `${money(cart.tax_total)} tax`}.`
+      : 'Shipping and tax are worked out at checkout, from your address.'));
 }
 
 const PAYMENT_METHODS = [
@@ -194,13 +198,19 @@ async function checkoutPage() {
   };
   const errors = h('div', { id: 'checkout-errors' });
   const pay = h('button', { type: 'submit', id: 'place-order' }, `Pay ${money(cart.total)}`);
+  const summary = h('table', { id: 'order-summary' }, h('tbody', {}, breakdownRows(cart)));
+  const priced = (next) => {
+    summary.replaceChildren(h('tbody', {}, breakdownRows(next)));
+    pay.textContent = `Pay ${money(next.total)}`;
+  };
   const form = h('form', { class: 'stack', id: 'checkout-form', novalidate: false, onsubmit: async (e) => {
     e.preventDefault();
     const data = new FormData(form);
     const body = {
       email: data.get('email'),
       shipping_address: { name: data.get('name'), line1: data.get('line1'), line2: data.get('line2') || null,
-        city: data.get('city'), postal_code: data.get('postal_code'), country: data.get('country') },
+        city: data.get('city'), postal_code: data.get('postal_code'), country: data.get('country'),
+        province: data.get('province') || null },
       payment: { provider: 'test', payment_method: data.get('payment_method') },
     };
     pay.disabled = true;
@@ -221,6 +231,9 @@ async function checkoutPage() {
           'Some items sold out while you were checking out. Nothing was charged.',
           ...(err.problem.errors || []).map((x) => h('div', {}, x.message)),
           h('a', { href: '#/cart' }, 'Review your cart')));
+      } else if (err.code === 'shipping_option_unavailable' || err.code === 'no_shipping_option') {
+        errors.replaceChildren(h('div', { class: 'error', role: 'alert', id: 'shipping-refused' },
+          `${err.message} Nothing was charged.`));
       } else {
         errors.replaceChildren(errorBox(err));
       }
@@ -232,7 +245,8 @@ async function checkoutPage() {
   field('line1', 'Address', { autocomplete: 'address-line1' }),
   h('label', { for: 'line2' }, 'Address line 2 (optional)', h('input', { id: 'line2', name: 'line2', autocomplete: 'address-line2' })),
   h('div', { class: 'two' }, field('postal_code', 'Postal code', { autocomplete: 'postal-code' }), field('city', 'City', { autocomplete: 'address-level2' })),
-  field('country', 'Country (two letters, e.g. US, DE)', { autocomplete: 'country', maxlength: 2, value: 'US' }),
+  shippingStep(cart, priced),
+  summary,
   h('fieldset', {}, h('legend', {}, 'Payment method (test cards)'),
     PAYMENT_METHODS.map(([value, label], i) => h('label', { class: 'choice', for: `pm-${i}` },
       h('input', { type: 'radio', name: 'payment_method', id: `pm-${i}`, value, checked: i === 0 }), label))),
@@ -253,8 +267,8 @@ async function orderPage(id, linkToken) {
     h('table', {}, h('tbody', {}, order.items.map((i) => h('tr', {},
       h('td', {}, `${i.quantity} × ${i.title}`, h('div', { class: 'muted' }, `${i.variant_title} · ${i.sku}`)),
       h('td', { class: 'num' }, money(i.line_total))))),
-    h('tfoot', {}, h('tr', {}, h('th', {}, 'Total'), h('th', { class: 'num' }, money(order.total))))),
-    h('p', {}, h('strong', {}, 'Shipping to: '), [a.name, a.line1, a.line2, `${a.postal_code} ${a.city}`, a.country].filter(Boolean).join(', ')));
+    h('tfoot', { id: 'order-summary' }, breakdownRows(order))),
+    h('p', {}, h('strong', {}, 'Shipping to: '), [a.name, a.line1, a.line2, `${a.postal_code} ${a.city}`, a.province, a.country].filter(Boolean).join(', ')));
 }
 
 // ---- accounts ------------------------------------------------------------------------------

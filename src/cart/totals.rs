@@ -1,0 +1,206 @@
+//! What a cart comes to: its region (from the shipping address), its shipping (the option the
+//! shopper chose, or else the region's first that can take the cart) and its tax, by the
+//! region's provider. Every cart read and every checkout price a cart here, so a shopper pays
+//! what the cart showed. Eligibility and prices are worked out anew on each read: a chosen
+//! option that stopped fitting is shown as unavailable, never swapped for another.
+
+use super::model::{Cart, CartLine};
+use crate::{
+    db::Exec,
+    error::{ApiError, FieldError},
+    pricing::{self, Breakdown, Charge, Rounding, TaxMode, TaxRounding},
+    regions::{self, Location},
+    shipping::{self, Parcel, ShippingOption, Unavailable},
+    tax::{TaxProviders, TaxQuery, TaxUnavailable, Taxable},
+};
+
+pub struct Totals {
+    /// `None` until the cart has a shipping address.
+    pub location: Option<Location>,
+    pub shipping: Shipping,
+    /// One priced item per cart line, in order (a line no longer for sale is priced at 0).
+    pub breakdown: Breakdown,
+    pub tax: TaxStatus,
+}
+
+pub enum Shipping {
+    /// Nothing in the cart needs shipping (gift cards, downloads).
+    NotNeeded,
+    /// No region yet: no address, or none covers it.
+    Unknown,
+    /// What the cart ships by, at `price` for this cart: the shopper's choice, or (`chosen:
+    /// false`) the region's first option that can take the cart.
+    By { option: ShippingOption, price: i64, chosen: bool },
+    /// The shopper's choice can no longer take the cart; checkout refuses it.
+    Unavailable { option_id: String, option: Option<ShippingOption>, reason: Unavailable },
+    /// No option of the region can take the cart (none enabled, or it is over every limit).
+    NoneAvailable,
+}
+
+pub enum TaxStatus {
+    /// No region: the store has none yet (so no tax), or the address is not placed.
+    NotApplicable,
+    Calculated {
+        provider: String,
+    },
+    /// The provider did not answer; the cart shows its amounts without tax and checkout refuses.
+    Unavailable(TaxUnavailable),
+}
+
+/// Prices `cart` as it stands, its address and chosen option included.
+pub async fn price_cart(mut db: impl Exec, taxes: &TaxProviders, cart: &Cart) -> Result<Totals, ApiError> {
+    let location = match &cart.shipping_address {
+        Some(a) => Some(regions::locate(&mut db, &a.country, a.province.as_deref()).await?),
+        None => None,
+    };
+    let shipping = match (&location, parcel(cart)) {
+        (_, None) => Shipping::NotNeeded,
+        (Some(Location::In(region)), Some(parcel)) => {
+            let options = shipping::options_in_region(&mut db, &region.id).await?;
+            choose(&mut db, cart.shipping_option_id.as_deref(), &options, &parcel).await?
+        }
+        _ => Shipping::Unknown,
+    };
+    let items: Vec<Taxable> = cart
+        .lines
+        .iter()
+        .map(|l| Taxable {
+            amount: if l.purchasable { l.line_total() } else { 0 },
+            discount: 0,
+            tax_class: l.tax_class.clone(),
+        })
+        .collect();
+    let shipping_charge = match &shipping {
+        Shipping::By { option, price, .. } => {
+            Some(Taxable { amount: *price, discount: 0, tax_class: option.tax_class.clone() })
+        }
+        _ => None,
+    };
+    let (breakdown, tax) = match &location {
+        Some(Location::In(region)) => {
+            let province = cart.shipping_address.as_ref().and_then(|a| a.province.as_deref());
+            let query = TaxQuery { region, province, items: &items, shipping: shipping_charge.as_ref() };
+            match taxes.calculate(query).await {
+                Ok(breakdown) => (breakdown, TaxStatus::Calculated { provider: region.tax_provider.clone() }),
+                Err(e) => (untaxed(&items, shipping_charge.as_ref()), TaxStatus::Unavailable(e)),
+            }
+        }
+        _ => (untaxed(&items, None), TaxStatus::NotApplicable),
+    };
+    Ok(Totals { location, shipping, breakdown, tax })
+}
+
+/// The lines that need shipping, as shipping options measure them; `None` when there are none.
+fn parcel(cart: &Cart) -> Option<Parcel> {
+    let shipped: Vec<&CartLine> =
+        cart.lines.iter().filter(|l| l.purchasable && l.requires_shipping).collect();
+    (!shipped.is_empty()).then(|| Parcel {
+        subtotal: shipped.iter().map(|l| l.line_total()).sum(),
+        discount: 0,
+        weight: shipped.iter().map(|l| l.weight * l.quantity).sum(),
+    })
+}
+
+/// The options of the cart's region that can take it now, each with its price for it, in the
+/// order shoppers see them. Empty without a placed address or without anything to ship.
+pub async fn eligible_options(
+    mut db: impl Exec,
+    cart: &Cart,
+) -> Result<Vec<(ShippingOption, i64)>, ApiError> {
+    let (Some(address), Some(parcel)) = (&cart.shipping_address, parcel(cart)) else { return Ok(Vec::new()) };
+    let Location::In(region) =
+        regions::locate(&mut db, &address.country, address.province.as_deref()).await?
+    else {
+        return Ok(Vec::new());
+    };
+    let options = shipping::options_in_region(&mut db, &region.id).await?;
+    Ok(options
+        .into_iter()
+        .filter_map(|o| shipping::quote(&o, &parcel).ok().map(|price| (o, price)))
+        .collect())
+}
+
+/// The shopper's choice if it can take the parcel; without one, the first option that can.
+async fn choose(
+    db: impl Exec,
+    chosen: Option<&str>,
+    options: &[ShippingOption],
+    parcel: &Parcel,
+) -> Result<Shipping, ApiError> {
+    let Some(id) = chosen else {
+        return Ok(options
+            .iter()
+            .find_map(|o| shipping::quote(o, parcel).ok().map(|price| (o, price)))
+            .map_or(Shipping::NoneAvailable, |(o, price)| Shipping::By {
+                option: o.clone(),
+                price,
+                chosen: false,
+            }));
+    };
+    if let Some(option) = options.iter().find(|o| o.id == id) {
+        return Ok(match shipping::quote(option, parcel) {
+            Ok(price) => Shipping::By { option: option.clone(), price, chosen: true },
+            Err(reason) => {
+                Shipping::Unavailable { option_id: id.to_owned(), option: Some(option.clone()), reason }
+            }
+        });
+    }
+    // Not one of the region's: of another region (the address moved), or gone.
+    let reason = match shipping::find_option(db, id).await {
+        Ok(_) => Unavailable::OtherRegion,
+        Err(e) if e.code() == "not_found" => Unavailable::Deleted,
+        Err(e) => return Err(e),
+    };
+    Ok(Shipping::Unavailable { option_id: id.to_owned(), option: None, reason })
+}
+
+/// The amounts without tax: a store without regions, or a provider that did not answer.
+fn untaxed(items: &[Taxable], shipping: Option<&Taxable>) -> Breakdown {
+    let charge = |t: &Taxable| Charge { amount: t.amount, discount: t.discount, rates: Vec::new() };
+    let items: Vec<Charge> = items.iter().map(charge).collect();
+    let shipping = shipping.map(charge);
+    pricing::price(&items, shipping.as_ref(), TaxMode::Exclusive, TaxRounding::PerLine, Rounding::HalfUp)
+}
+
+impl Totals {
+    /// Whether checkout may charge these totals; if not, the stable error that says why.
+    /// Address problems are named under `field` (`shipping_address`).
+    pub fn check_ready(&self, field: &str) -> Result<(), ApiError> {
+        match &self.location {
+            Some(Location::Outside) => {
+                return Err(ApiError::validation(vec![FieldError {
+                    field: format!("{field}.country"),
+                    message: "is not a country (or province) the shop ships to".into(),
+                }]));
+            }
+            Some(Location::NeedsProvince) => {
+                return Err(ApiError::validation(vec![FieldError {
+                    field: format!("{field}.province"),
+                    message: "is required: the shop ships to some provinces of this country".into(),
+                }]));
+            }
+            _ => {}
+        }
+        match &self.shipping {
+            Shipping::Unavailable { option_id, reason, .. } => {
+                return Err(ApiError::conflict(
+                    "shipping_option_unavailable",
+                    "The chosen shipping option can no longer take this cart. Choose another.",
+                )
+                .with_extension("shipping_option_id", option_id.as_str())
+                .with_extension("reason", reason.code()));
+            }
+            Shipping::NoneAvailable => {
+                return Err(ApiError::conflict(
+                    "no_shipping_option",
+                    "No shipping option can take this cart to this address.",
+                ));
+            }
+            _ => {}
+        }
+        if let TaxStatus::Unavailable(_) = self.tax {
+            return Err(ApiError::tax_unavailable());
+        }
+        Ok(())
+    }
+}

@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(catalog::products::admin_routes::router())
         .merge(inventory::routes::admin_router())
         .merge(orders::admin_routes::router())
+        .merge(orders::shipment_routes::router())
         .merge(notifications::routes::admin_router())
         .merge(regions::routes::admin_router())
         .merge(shipping::routes::admin_router())

@@ -93,6 +93,7 @@ pub fn order_parts(quote: &Quote) -> (Vec<OrderItem>, OrderTotals) {
             tax_lines: priced.tax_lines.clone(),
             tax: priced.tax,
             total: priced.total,
+            fulfilled_quantity: 0,
         })
         .collect();
     let shipping = match (&quote.totals.shipping, &b.shipping) {

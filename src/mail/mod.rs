@@ -4,6 +4,7 @@
 
 mod mailer;
 mod messages;
+mod order_emails;
 mod worker;
 
 pub use mailer::Mailer;

@@ -9,7 +9,7 @@
 
 use std::{future::Future, sync::Arc};
 
-use super::{mailer::Mailer, messages};
+use super::{mailer::Mailer, messages, order_emails};
 use crate::{
     accounts,
     config::Config,
@@ -118,7 +118,18 @@ impl Worker {
                     .await
                     .map_err(|e| Failure { error: e.to_string(), retry: e.code() != "not_found" })?;
                 let token = orders::mint_access_token(&self.db, &order.id).await.map_err(transient)?;
-                messages::order_confirmation(config, &order, &token, message_id)
+                order_emails::order_confirmation(config, &order, &token, message_id)
+            }
+            Some(Topic::OrderShipped) => {
+                let order = orders::get_order(&self.db, &field("order_id"), orders::Reader::ADMIN)
+                    .await
+                    .map_err(|e| Failure { error: e.to_string(), retry: e.code() != "not_found" })?;
+                let shipment_id = field("shipment_id");
+                let Some(shipment) = order.shipments.iter().find(|s| s.id == shipment_id) else {
+                    return Err(Failure { error: format!("no shipment {shipment_id}"), retry: false });
+                };
+                let token = orders::mint_access_token(&self.db, &order.id).await.map_err(transient)?;
+                order_emails::order_shipped(config, &order, shipment, &token, message_id)
             }
             Some(Topic::AccountCreated) => {
                 messages::welcome(config, &field("email"), &field("name"), message_id)

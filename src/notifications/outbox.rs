@@ -11,6 +11,8 @@ use crate::{
 pub enum Topic {
     /// `{order_id}`: the confirmation email.
     OrderPaid,
+    /// `{order_id, shipment_id}`: the "your order has shipped" email, one per shipment.
+    OrderShipped,
     OrderFulfilled,
     OrderCancelled,
     /// `{customer_id, email, name}`: the welcome email.
@@ -23,6 +25,7 @@ impl Topic {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::OrderPaid => "order.paid",
+            Self::OrderShipped => "order.shipped",
             Self::OrderFulfilled => "order.fulfilled",
             Self::OrderCancelled => "order.cancelled",
             Self::AccountCreated => "account.created",
@@ -33,6 +36,7 @@ impl Topic {
     pub fn parse(value: &str) -> Option<Self> {
         [
             Self::OrderPaid,
+            Self::OrderShipped,
             Self::OrderFulfilled,
             Self::OrderCancelled,
             Self::AccountCreated,

@@ -7,9 +7,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     OrderStatus, Reader,
+    shipments::ShipmentInput,
     views::{OrderView, page_view, view},
 };
-use crate::http::openapi::NotFound;
+use crate::http::openapi::{NotFound, ValidationFailed};
 use crate::page::Page;
 use crate::{
     error::{ApiError, Problem},
@@ -78,14 +79,15 @@ async fn get_order(
     Ok(axum::Json(view(super::get_order(&state.db, &id, Reader::ADMIN).await?)))
 }
 
-/// Mark a paid order as shipped.
+/// Ship everything not shipped yet, in one shipment: the order becomes `fulfilled`.
 #[utoipa::path(post, path = "/v1/admin/orders/{id}/fulfill", tag = "admin", request_body = FulfillRequest,
     params(("id" = String, Path, description = "`ord_…` id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = OrderView),
+        (status = 400, response = inline(ValidationFailed)),
         (status = 404, response = inline(NotFound)),
-        (status = 409, description = "`invalid_state`: not paid", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state`: not `paid` or `partially_fulfilled`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn fulfill(
     State(state): State<AppState>,
@@ -93,7 +95,13 @@ async fn fulfill(
     body: Option<Json<FulfillRequest>>,
 ) -> Result<axum::Json<OrderView>, ApiError> {
     let body = body.map(|Json(b)| b).unwrap_or_default();
-    Ok(axum::Json(view(super::lifecycle::fulfill(&state.db, &id, body.tracking_number.as_deref()).await?)))
+    let everything = ShipmentInput {
+        items: None,
+        carrier: None,
+        tracking_number: body.tracking_number,
+        tracking_url: None,
+    };
+    Ok(axum::Json(view(super::shipments::ship(&state.db, &id, everything).await?)))
 }
 
 /// Cancel a paid order: the payment is refunded in full and the units go back to stock.

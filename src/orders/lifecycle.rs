@@ -1,4 +1,4 @@
-//! Moving a paid order on: fulfilment and cancellation (admins).
+//! Cancelling a paid order (admins); fulfilment is `shipments.rs`.
 
 use super::{Order, OrderStatus, Reader, store};
 use crate::{
@@ -7,41 +7,15 @@ use crate::{
     inventory::{self, StockMove},
     notifications,
     payments::{self, PaymentStatus, Payments},
-    time, validate,
+    time,
 };
 
-fn invalid_state(order: &Order, action: &str) -> ApiError {
+pub(super) fn invalid_state(order: &Order, action: &str) -> ApiError {
     ApiError::conflict(
         "invalid_state",
-        format!("Only a paid order can be {action}; this one is {}.", order.status.as_str()),
+        format!("This order cannot be {action}: it is {}.", order.status.as_str()),
     )
     .with_extension("order_status", order.status.as_str())
-}
-
-/// `paid → fulfilled`, with an optional tracking number.
-pub async fn fulfill(db: &Db, id: &str, tracking_number: Option<&str>) -> Result<Order, ApiError> {
-    let tracking = match tracking_number {
-        Some(t) => Some(validate::text(t, 1, 100).map_err(|m| ApiError::field("tracking_number", m))?),
-        None => None,
-    };
-    let order = super::get_order(db, id, Reader::ADMIN).await?;
-    let (order, tracking) = (&order, &tracking);
-    retry_transient(|| async move {
-        let now = time::now_ms();
-        let mut tx = db.begin().await?;
-        if store::transition(&mut tx, id, OrderStatus::Paid, OrderStatus::Fulfilled, now).await?.is_none() {
-            return Err(invalid_state(order, "fulfilled"));
-        }
-        if let Some(tracking) = tracking {
-            store::set_tracking(&mut tx, id, tracking).await?;
-        }
-        let event = serde_json::json!({"order_id": id, "tracking_number": tracking});
-        notifications::enqueue(&mut tx, notifications::Topic::OrderFulfilled, &event).await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await?;
-    super::get_order(db, id, Reader::ADMIN).await
 }
 
 /// `paid → cancelled`: refunds the payment in full, then returns the units to stock.

@@ -1,6 +1,7 @@
 //! Orders: what was bought, by whom, at what price, and where it stands.
 //!
-//! `pending_payment` → `paid` → `fulfilled`; `paid` → `cancelled` (refunded, stock returned).
+//! `pending_payment` → `paid` → (`partially_fulfilled` →) `fulfilled`, one shipment at a time
+//! (`shipments.rs`); `paid` → `cancelled` (refunded, stock returned).
 //! `failed` records a checkout whose payment did not go through; only admins see it. Every
 //! move is an `UPDATE … WHERE status = <from>`, so two racing moves cannot both happen.
 
@@ -9,12 +10,15 @@ mod lifecycle;
 mod model;
 mod pending;
 pub mod routes;
+pub mod shipment_routes;
+mod shipment_store;
+mod shipments;
 mod store;
 pub mod views;
 
 pub use model::{
-    AdminFilter, Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder, RegionSnapshot,
-    ShippingAddress, ShippingSnapshot,
+    AdminFilter, Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder, RegionSnapshot, Shipment,
+    ShipmentItem, ShipmentStatus, ShippingAddress, ShippingSnapshot,
 };
 pub use pending::{Moved, Settlement, StockLine, create_pending, pending_before, settle, stock_lines};
 

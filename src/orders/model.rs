@@ -12,6 +12,8 @@ use crate::pricing::{Rounding, TaxLine, TaxMode, TaxRounding};
 pub enum OrderStatus {
     PendingPayment,
     Paid,
+    /// Some units have shipped, not all.
+    PartiallyFulfilled,
     Fulfilled,
     Cancelled,
     Refunded,
@@ -23,6 +25,7 @@ impl OrderStatus {
         match self {
             Self::PendingPayment => "pending_payment",
             Self::Paid => "paid",
+            Self::PartiallyFulfilled => "partially_fulfilled",
             Self::Fulfilled => "fulfilled",
             Self::Cancelled => "cancelled",
             Self::Refunded => "refunded",
@@ -34,6 +37,7 @@ impl OrderStatus {
         match value {
             "pending_payment" => Self::PendingPayment,
             "paid" => Self::Paid,
+            "partially_fulfilled" => Self::PartiallyFulfilled,
             "fulfilled" => Self::Fulfilled,
             "cancelled" => Self::Cancelled,
             "refunded" => Self::Refunded,
@@ -75,6 +79,8 @@ pub struct Order {
     pub shipping_address: ShippingAddress,
     pub tracking_number: Option<String>,
     pub items: Vec<OrderItem>,
+    /// Oldest first, cancelled ones included.
+    pub shipments: Vec<Shipment>,
     pub payment: Option<Payment>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -98,6 +104,56 @@ pub struct OrderItem {
     pub tax: i64,
     /// What was paid for the line: `line_total - discount`, plus `tax` when it was added.
     pub total: i64,
+    /// Units in shipments that are not cancelled; never more than `quantity`.
+    pub fulfilled_quantity: i64,
+}
+
+/// Some units of an order's lines, sent together.
+#[derive(Debug, Clone)]
+pub struct Shipment {
+    pub id: String,
+    pub order_id: String,
+    pub status: ShipmentStatus,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub tracking_url: Option<String>,
+    pub items: Vec<ShipmentItem>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ShipmentItem {
+    pub order_item_id: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShipmentStatus {
+    /// On its way; it can still be cancelled.
+    Shipped,
+    Delivered,
+    /// Called back before delivery: its units count as unfulfilled again.
+    Cancelled,
+}
+
+impl ShipmentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Shipped => "shipped",
+            Self::Delivered => "delivered",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub(super) fn from_db(value: &str) -> Self {
+        match value {
+            "delivered" => Self::Delivered,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Shipped,
+        }
+    }
 }
 
 /// Everything but the lines that priced an order, as it was when placed: later changes to

@@ -51,6 +51,7 @@ pub async fn create_pending(
         shipping_address: o.shipping_address.clone(),
         tracking_number: None,
         items,
+        shipments: Vec::new(),
         payment: Some(Payment {
             id: o.payment_id.to_owned(),
             provider: o.provider.to_owned(),

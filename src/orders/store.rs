@@ -2,8 +2,12 @@
 
 use std::collections::HashMap;
 
-use super::model::{
-    AdminFilter, Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder, ShippingAddress,
+use super::{
+    model::{
+        AdminFilter, Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder, Shipment,
+        ShippingAddress,
+    },
+    shipment_store,
 };
 use crate::{
     db::{self, Exec, FromRow, GuardedUpdate, count_by_status, sql},
@@ -41,7 +45,12 @@ struct OrderRow {
 }
 
 impl OrderRow {
-    fn into_order(self, items: Vec<OrderItem>, payment: Option<Payment>) -> (Order, String) {
+    fn into_order(
+        self,
+        items: Vec<OrderItem>,
+        payment: Option<Payment>,
+        shipments: Vec<Shipment>,
+    ) -> (Order, String) {
         let address = serde_json::from_str(&self.shipping_address).unwrap_or(ShippingAddress {
             name: String::new(),
             line1: String::new(),
@@ -75,6 +84,7 @@ impl OrderRow {
             shipping_address: address,
             tracking_number: self.tracking_number,
             items,
+            shipments,
             payment,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -100,6 +110,7 @@ struct ItemRow {
     tax: i64,
     tax_lines: String,
     total: i64,
+    fulfilled_quantity: i64,
 }
 
 /// Completes order rows with their items and payments: two queries for the whole page.
@@ -111,7 +122,7 @@ async fn assemble(mut db: impl Exec, rows: Vec<OrderRow>) -> Result<Vec<(Order, 
     let mut q = sql(
         "orders.assemble",
         "SELECT order_id, id, variant_id, product_id, product_title, variant_title, sku, quantity, unit_price, \
-         line_total, tax_class, discount, tax, tax_lines, total FROM order_items WHERE order_id IN (",
+         line_total, tax_class, discount, tax, tax_lines, total, fulfilled_quantity FROM order_items WHERE order_id IN (",
     );
     q.push_list(ids.iter().copied()).push(") ORDER BY order_id, position");
     let mut items: HashMap<String, Vec<OrderItem>> = HashMap::new();
@@ -131,15 +142,18 @@ async fn assemble(mut db: impl Exec, rows: Vec<OrderRow>) -> Result<Vec<(Order, 
             discount: r.discount,
             tax: r.tax,
             total: r.total,
+            fulfilled_quantity: r.fulfilled_quantity,
         });
     }
     let mut payments = payments::for_orders(&mut db, &ids).await?;
+    let mut shipments = shipment_store::of_orders(&mut db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
             let i = items.remove(&row.id).unwrap_or_default();
             let p = payments.remove(&row.id);
-            row.into_order(i, p)
+            let s = shipments.remove(&row.id).unwrap_or_default();
+            row.into_order(i, p, s)
         })
         .collect())
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::model::{Order, OrderItem, OrderStatus, ShippingAddress};
+use super::model::{Order, OrderItem, OrderStatus, ShipmentItem, ShipmentStatus, ShippingAddress};
 use crate::{
     money::Money,
     page::Page,
@@ -46,7 +46,10 @@ pub struct OrderView {
     pub currency: String,
     pub shipping_address: ShippingAddress,
     pub payment: Option<PaymentView>,
+    /// The tracking number of the latest shipment that has one.
     pub tracking_number: Option<String>,
+    /// Oldest first, cancelled ones included.
+    pub shipments: Vec<ShipmentView>,
     pub created_at: String,
     pub updated_at: String,
     /// Only in the checkout response: lets whoever holds it read this order
@@ -77,6 +80,22 @@ pub struct OrderItemView {
     pub tax: Money,
     /// What was paid for the line: `line_total - discount`, plus `tax` when tax was added.
     pub total: Money,
+    /// Units in shipments that are not cancelled.
+    pub fulfilled_quantity: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShipmentView {
+    #[schema(example = "shp_01jd3v9k2m8q4r6t0w2y4a6c8e")]
+    pub id: String,
+    pub status: ShipmentStatus,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub tracking_url: Option<String>,
+    /// The units of each line (`order_item_id`: an item's `id`) in this shipment.
+    pub items: Vec<ShipmentItem>,
+    pub created_at: String,
+    pub updated_at: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -124,6 +143,7 @@ pub fn view(order: Order) -> OrderView {
         tax_lines: TaxLineView::all(&i.tax_lines, &currency),
         tax: money(i.tax),
         total: money(i.total),
+        fulfilled_quantity: i.fulfilled_quantity,
         tax_class: i.tax_class,
         id: i.id,
         variant_id: i.variant_id,
@@ -174,6 +194,20 @@ pub fn view(order: Order) -> OrderView {
         currency: order.currency,
         shipping_address: order.shipping_address,
         tracking_number: order.tracking_number,
+        shipments: order
+            .shipments
+            .into_iter()
+            .map(|s| ShipmentView {
+                id: s.id,
+                status: s.status,
+                carrier: s.carrier,
+                tracking_number: s.tracking_number,
+                tracking_url: s.tracking_url,
+                items: s.items,
+                created_at: rfc3339(s.created_at),
+                updated_at: rfc3339(s.updated_at),
+            })
+            .collect(),
         access_token: None,
     }
 }

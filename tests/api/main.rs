@@ -17,6 +17,7 @@ mod credentials;
 mod csrf;
 mod edge;
 mod fake_stripe;
+mod fulfilment;
 mod idempotency;
 mod inventory;
 mod mail;

@@ -9,7 +9,12 @@ use serde_json::{Value, json};
 use crate::helpers::{Engine, ServerProcess, TestDatabase, expect_status, scalar, serve_process};
 
 /// An admin token on `server`, and a published product with `stock` units; returns (token, variant id).
-async fn arrange(db: &TestDatabase, client: &Client, server: &ServerProcess, stock: i64) -> (String, String) {
+pub async fn arrange(
+    db: &TestDatabase,
+    client: &Client,
+    server: &ServerProcess,
+    stock: i64,
+) -> (String, String) {
     let pool = db.connect().await;
     let input =
         oxcart::accounts::Registration::parse("boss@example.com", "admin password", "Boss").expect("valid");

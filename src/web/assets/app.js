@@ -268,7 +268,10 @@ async function orderPage(id, linkToken) {
       h('td', {}, `${i.quantity} × ${i.title}`, h('div', { class: 'muted' }, `${i.variant_title} · ${i.sku}`)),
       h('td', { class: 'num' }, money(i.line_total))))),
     h('tfoot', { id: 'order-summary' }, breakdownRows(order))),
-    h('p', {}, h('strong', {}, 'Shipping to: '), [a.name, a.line1, a.line2, `${a.postal_code} ${a.city}`, a.province, a.country].filter(Boolean).join(', ')));
+    h('p', {}, h('strong', {}, 'Shipping to: '), [a.name, a.line1, a.line2, `${a.postal_code} ${a.city}`, a.province, a.country].filter(Boolean).join(', ')),
+    order.shipments.filter((s) => s.status !== 'cancelled').map((s, i) => h('p', { class: 'parcel' },
+      h('strong', {}, `Parcel ${i + 1} (${s.status}): `), [s.carrier, s.tracking_number].filter(Boolean).join(' · ') || 'no tracking',
+      s.tracking_url ? [' · ', h('a', { href: s.tracking_url, rel: 'noopener noreferrer', target: '_blank' }, 'Track it')] : null)));
 }
 
 // ---- accounts ------------------------------------------------------------------------------

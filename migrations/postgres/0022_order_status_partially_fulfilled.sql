@@ -1,0 +1,5 @@
+-- Partial fulfilment (issue 21), part 1: orders may be `partially_fulfilled` until every unit
+-- has shipped (0023 adds the shipments).
+ALTER TABLE orders DROP CONSTRAINT orders_status_check;
+ALTER TABLE orders ADD CONSTRAINT orders_status_check CHECK (status IN
+    ('pending_payment', 'paid', 'partially_fulfilled', 'fulfilled', 'cancelled', 'refunded', 'failed'));

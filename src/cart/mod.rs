@@ -49,10 +49,18 @@ pub async fn create_cart(db: &Db, customer_id: Option<&str>) -> Result<Cart, Api
 }
 
 pub async fn get_cart(db: &Db, id: &str, caller: Option<&str>) -> Result<Cart, ApiError> {
-    let mut conn = db.acquire().await?;
-    let row = store::cart_row(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    read_cart(&mut db.acquire().await?, id, caller).await
+}
+
+/// The cart on a connection the caller holds (to price it on the same one).
+pub async fn read_cart(
+    mut db: impl crate::db::Exec,
+    id: &str,
+    caller: Option<&str>,
+) -> Result<Cart, ApiError> {
+    let row = store::cart_row(&mut db, id).await?.ok_or_else(ApiError::not_found)?;
     check_owner(&row, caller)?;
-    let lines = store::lines(&mut conn, id).await?;
+    let lines = store::lines(&mut db, id).await?;
     Ok(row.into_cart(lines))
 }
 
@@ -171,16 +179,18 @@ fn out_of_stock(available: i64) -> ApiError {
 }
 
 /// Checkout's claim on an open cart, inside its transaction: marks the cart as becoming
-/// `order_id` unless another checkout got there first, and returns it with its lines. The claim
-/// is one guarded `UPDATE`; only when it is refused is the cart read again, to say why.
+/// `order_id` unless another checkout got there first, keeps the `address` it is checked out
+/// with, and returns it with its lines. The claim is one guarded `UPDATE`; only when it is
+/// refused is the cart read again, to say why.
 pub async fn claim_for_checkout(
     tx: &mut Tx,
     id: &str,
     caller: Option<&str>,
     order_id: &str,
+    address: &CartAddress,
     now: i64,
 ) -> Result<Cart, ApiError> {
-    let Some(row) = store::claim(&mut *tx, id, caller, order_id, now).await? else {
+    let Some(row) = store::claim(&mut *tx, id, caller, order_id, address, now).await? else {
         let row = store::cart_row(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
         check_owner(&row, caller)?;
         return Err(cart_completed(row.order_id.as_deref()));
@@ -192,11 +202,6 @@ pub async fn claim_for_checkout(
 /// The cart's lines as they stand now, inside the caller's transaction.
 pub async fn current_lines(tx: &mut Tx, id: &str) -> Result<Vec<CartLine>, db::Error> {
     store::lines(&mut *tx, id).await
-}
-
-/// Keeps the address a checkout was placed with on the cart, inside the checkout's transaction.
-pub async fn record_address(tx: &mut Tx, id: &str, address: &CartAddress) -> Result<(), db::Error> {
-    store::set_shipping_address(&mut *tx, id, address).await
 }
 
 /// The order was paid: the cart is done.

@@ -24,7 +24,13 @@ use crate::{
 
 /// The cart priced as it stands (its address and shipping included), as answers show it.
 async fn view(state: &AppState, cart: Cart) -> Result<CartView, ApiError> {
-    let totals = super::price_cart(&state.db, &state.taxes, &cart).await?;
+    // Pricing a placed cart reads its region and options: on one connection. A cart without an
+    // address reads nothing, so it takes none.
+    let totals = if cart.shipping_address.is_some() {
+        super::price_cart(&mut state.db.acquire().await?, &state.taxes, &cart).await?
+    } else {
+        super::price_cart(&state.db, &state.taxes, &cart).await?
+    };
     Ok(cart_view(cart, totals, &state.config.currency, &state.config.public_url))
 }
 

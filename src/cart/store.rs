@@ -85,12 +85,13 @@ pub async fn claim(
     id: &str,
     caller: Option<&str>,
     order_id: &str,
+    address: &CartAddress,
     now: i64,
 ) -> Result<Option<CartRow>, db::Error> {
     GuardedUpdate {
         name: "cart.claim",
         table: "carts",
-        set: "order_id = $2, updated_at = $3",
+        set: "order_id = $2, updated_at = $3, shipping_address = $5",
         key: "id = $1",
         guard: "order_id IS NULL AND status = 'open' AND (customer_id IS NULL OR customer_id = $4)",
         returning: CART_COLUMNS,
@@ -100,6 +101,7 @@ pub async fn claim(
     .bind(order_id)
     .bind(now)
     .bind(caller)
+    .bind(serde_json::to_string(address).unwrap_or_default())
     .fetch_optional(db)
     .await
 }

@@ -89,7 +89,6 @@ pub async fn checkout(
 ) -> Result<Placed, ApiError> {
     let currency = config.currency.as_str();
     let (email, address, provider) = check(&request, payments)?;
-    let quote = pricing::quote(db, taxes, cart_id, caller, &address).await?;
     let order_id = ids::new_id("ord");
     let access_token = ids::new_token("ordtok");
     let order = NewOrder {
@@ -100,7 +99,7 @@ pub async fn checkout(
         address: &address,
         provider: provider.name(),
     };
-    let pending = reserve(db, &order, cart_id, caller, quote.as_ref()).await?;
+    let pending = reserve(db, taxes, &order, cart_id, caller).await?;
 
     let charge = ChargeRequest {
         idempotency_key: order_id.clone(),
@@ -253,10 +252,10 @@ fn paid(mut order: orders::Order, reference: String, paid_at: i64) -> orders::Or
 /// carts sharing variants never wait on each other in a circle.
 async fn reserve(
     db: &Db,
+    taxes: &TaxProviders,
     order: &NewOrder<'_>,
     cart_id: &str,
     caller: Option<&str>,
-    quote: Option<&pricing::Quote>,
 ) -> Result<orders::Order, ApiError> {
     let now = time::now_ms();
     let order_id = order.id;
@@ -267,11 +266,8 @@ async fn reserve(
         let tx = &mut transaction;
         // The claim comes first: concurrent checkouts of one cart queue on this row, and all
         // but the first find it taken.
-        let cart: Cart = cart::claim_for_checkout(tx, cart_id, caller, order_id, now).await?;
-        // Claimed, so no longer changing: it must be the cart that was priced.
-        let Some(quote) = quote.filter(|q| pricing::unchanged(&q.cart, &cart)) else {
-            return Err(pricing::cart_changed());
-        };
+        let address = pricing::cart_address(order.address);
+        let cart: Cart = cart::claim_for_checkout(tx, cart_id, caller, order_id, &address, now).await?;
         if cart.lines.is_empty() {
             return Err(ApiError::field("items", "the cart is empty"));
         }
@@ -288,6 +284,10 @@ async fn reserve(
             // Dropping the transaction undoes the claim.
             return Err(out_of_stock(short));
         }
+        // Priced before any unit is held: an address, option or tax that cannot be charged
+        // stops the checkout with nothing reserved.
+        let quote = pricing::price_claimed(tx, taxes, cart, &address).await?;
+        let cart = &quote.cart;
         let reason = format!("order {order_id}");
         let mut by_variant: Vec<&cart::CartLine> = cart.lines.iter().collect();
         by_variant.sort_by(|a, b| a.variant_id.cmp(&b.variant_id));
@@ -309,8 +309,7 @@ async fn reserve(
             }
         }
         let customer_id = cart.customer_id.as_deref().or(caller);
-        let (items, totals) = pricing::order_parts(quote);
-        cart::record_address(tx, cart_id, &pricing::cart_address(order.address)).await?;
+        let (items, totals) = pricing::order_parts(&quote);
         let pending = orders::PendingOrder {
             id: order_id,
             cart_id,

@@ -1,10 +1,9 @@
-//! What a checkout charges: the cart priced for the checkout's address before anything is
-//! claimed (so a tax provider is never asked while a transaction holds the cart), then the
-//! order's lines and totals made of that quote once the claim shows the cart did not change.
+//! What a checkout charges: the claimed cart priced for the checkout's address, and the
+//! order's lines and totals made of that quote.
 
 use crate::{
-    cart::{self, Cart, CartAddress, CartLine, Shipping, TaxStatus, Totals},
-    db::Db,
+    cart::{self, Cart, CartAddress, Shipping, TaxStatus, Totals},
+    db::Tx,
     error::ApiError,
     ids,
     orders::{OrderItem, OrderTotals, RegionSnapshot, ShippingAddress, ShippingSnapshot},
@@ -18,24 +17,23 @@ pub struct Quote {
     pub totals: Totals,
 }
 
-/// Prices the cart for `address`; refuses what checkout cannot charge (an address the shop
-/// does not ship to, an unavailable option, a tax provider that did not answer). `None` for a
-/// cart that a checkout already holds: the claim says so with the order it became.
-pub async fn quote(
-    db: &Db,
+/// Prices the claimed cart for `address`, inside the checkout's transaction (the claim holds the
+/// cart, so what is priced is what is ordered); refuses what checkout cannot charge: an address
+/// the shop does not ship to, an unavailable option, a tax provider that did not answer.
+///
+/// The built-in provider computes in process, so asking it here holds no lock across the
+/// network. An external provider (a `TaxProvider` that calls out) would be asked before the
+/// claim instead, with the claim checking the cart did not change in between.
+pub async fn price_claimed(
+    tx: &mut Tx,
     taxes: &TaxProviders,
-    cart_id: &str,
-    caller: Option<&str>,
-    address: &ShippingAddress,
-) -> Result<Option<Quote>, ApiError> {
-    let mut cart = cart::get_cart(db, cart_id, caller).await?;
-    if cart.order_id.is_some() {
-        return Ok(None);
-    }
-    cart.shipping_address = Some(cart_address(address));
-    let totals = cart::price_cart(db, taxes, &cart).await?;
+    mut cart: Cart,
+    address: &CartAddress,
+) -> Result<Quote, ApiError> {
+    cart.shipping_address = Some(address.clone());
+    let totals = cart::price_cart(&mut *tx, taxes, &cart).await?;
     totals.check_ready("shipping_address")?;
-    Ok(Some(Quote { cart, totals }))
+    Ok(Quote { cart, totals })
 }
 
 pub fn cart_address(a: &ShippingAddress) -> CartAddress {
@@ -48,25 +46,6 @@ pub fn cart_address(a: &ShippingAddress) -> CartAddress {
         city: Some(a.city.clone()),
         postal_code: Some(a.postal_code.clone()),
     }
-}
-
-/// Whether the claimed cart is the one that was priced: the same lines at the same prices,
-/// and the same choice of shipping.
-pub fn unchanged(quoted: &Cart, claimed: &Cart) -> bool {
-    let key = |l: &CartLine| {
-        (l.id.clone(), l.variant_id.clone(), l.quantity, l.unit_price, l.tax_class.clone(), l.weight)
-    };
-    let keys =
-        |c: &Cart| c.lines.iter().map(|l| (key(l), l.purchasable, l.requires_shipping)).collect::<Vec<_>>();
-    keys(quoted) == keys(claimed) && quoted.shipping_option_id == claimed.shipping_option_id
-}
-
-/// `409 cart_changed`: the cart changed between its pricing and its claim.
-pub fn cart_changed() -> ApiError {
-    ApiError::conflict(
-        "cart_changed",
-        "The cart changed while it was being checked out. Nothing was charged; review it and check out again.",
-    )
 }
 
 /// The order's lines and totals, made of the quote: what the shopper was shown is what the

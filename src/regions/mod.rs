@@ -151,24 +151,29 @@ pub enum Location {
 /// world's. An address without a province in a country that regions cover only by province
 /// cannot be placed. Without a province, a region that taxes provinces apart applies its
 /// region-wide rates only: the storefront asks for the province where the region lists any.
+/// The region comes with its rates and, of its territories, those that matched.
 pub async fn locate(
     mut db: impl crate::db::Exec,
     country: &str,
     province: Option<&str>,
 ) -> Result<Location, ApiError> {
-    let rows = store::territories_at(&mut db, country).await?;
-    let own = |p: &str| rows.iter().find(|(c, prov, _)| c == country && prov == p).map(|(_, _, id)| id);
-    let by_province = rows.iter().any(|(c, p, _)| c == country && !p.is_empty());
-    let found = match own(province.unwrap_or("")).or_else(|| own("")) {
-        Some(id) => Some(id),
+    let regions = store::regions_at(&mut db, country).await?;
+    let covering = |wanted: &Territory| regions.iter().find(|r| r.territories.contains(wanted));
+    let own = |p: Option<&str>| {
+        covering(&Territory { country: country.to_owned(), province: p.map(str::to_owned) })
+    };
+    let by_province =
+        regions.iter().flat_map(|r| &r.territories).any(|t| t.country == country && t.province.is_some());
+    let found = match province.and_then(|p| own(Some(p))).or_else(|| own(None)) {
+        Some(region) => Some(region),
         None if province.is_none() && by_province => return Ok(Location::NeedsProvince),
-        None => rows.iter().find(|(c, _, _)| c == rules::REST_OF_WORLD).map(|(_, _, id)| id),
+        None => covering(&Territory { country: rules::REST_OF_WORLD.to_owned(), province: None }),
     };
-    let Some(id) = found else {
-        return Ok(if store::any_region(&mut db).await? { Location::Outside } else { Location::Unset });
-    };
-    let region = store::find(&mut db, id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(Location::In(region))
+    match found {
+        Some(region) => Ok(Location::In(region.clone())),
+        None if store::any_region(&mut db).await? => Ok(Location::Outside),
+        None => Ok(Location::Unset),
+    }
 }
 
 pub async fn find_region(db: impl crate::db::Exec, id: &str) -> Result<Region, ApiError> {

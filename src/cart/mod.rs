@@ -49,18 +49,10 @@ pub async fn create_cart(db: &Db, customer_id: Option<&str>) -> Result<Cart, Api
 }
 
 pub async fn get_cart(db: &Db, id: &str, caller: Option<&str>) -> Result<Cart, ApiError> {
-    read_cart(&mut db.acquire().await?, id, caller).await
-}
-
-/// The cart on a connection the caller holds (to price it on the same one).
-pub async fn read_cart(
-    mut db: impl crate::db::Exec,
-    id: &str,
-    caller: Option<&str>,
-) -> Result<Cart, ApiError> {
-    let row = store::cart_row(&mut db, id).await?.ok_or_else(ApiError::not_found)?;
+    let mut conn = db.acquire().await?;
+    let row = store::cart_row(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
     check_owner(&row, caller)?;
-    let lines = store::lines(&mut db, id).await?;
+    let lines = store::lines(&mut conn, id).await?;
     Ok(row.into_cart(lines))
 }
 

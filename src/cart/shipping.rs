@@ -5,12 +5,12 @@ use super::{
     access::{load, open_cart},
     model::{Cart, CartAddress},
     store,
-    totals::{Shipping, price_cart},
+    totals::{Shipping, check_placed, price_cart},
 };
 use crate::{
     db::{Db, retry_transient},
     error::ApiError,
-    regions::{self, Location},
+    regions,
     shipping::Unavailable,
     tax::TaxProviders,
     time,
@@ -59,18 +59,7 @@ pub async fn set_shipping_address(
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
         open_cart(&mut tx, cart_id, caller, now).await?;
-        match regions::locate(&mut tx, &address.country, address.province.as_deref()).await? {
-            Location::Outside => {
-                return Err(ApiError::field("country", "is not a country (or province) the shop ships to"));
-            }
-            Location::NeedsProvince => {
-                return Err(ApiError::field(
-                    "province",
-                    "is required: the shop ships to some provinces of this country",
-                ));
-            }
-            Location::In(_) | Location::Unset => {}
-        }
+        check_placed(&regions::locate(&mut tx, &address.country, address.province.as_deref()).await?, "")?;
         store::set_shipping_address(&mut tx, cart_id, address).await?;
         let cart = load(&mut tx, cart_id, caller).await?;
         tx.commit().await?;

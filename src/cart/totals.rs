@@ -7,7 +7,7 @@
 use super::model::{Cart, CartLine};
 use crate::{
     db::Exec,
-    error::{ApiError, FieldError},
+    error::ApiError,
     pricing::{self, Breakdown, Charge, Rounding, TaxMode, TaxRounding},
     regions::{self, Location},
     shipping::{self, Parcel, ShippingOption, Unavailable},
@@ -162,24 +162,28 @@ fn untaxed(items: &[Taxable], shipping: Option<&Taxable>) -> Breakdown {
     pricing::price(&items, shipping.as_ref(), TaxMode::Exclusive, TaxRounding::PerLine, Rounding::HalfUp)
 }
 
+/// Whether an address at `location` can be shipped to; if not, the `400` naming its `country` or
+/// `province` under `prefix` (`""`, or `shipping_address.` at checkout).
+pub fn check_placed(location: &Location, prefix: &str) -> Result<(), ApiError> {
+    match location {
+        Location::Outside => Err(ApiError::field(
+            format!("{prefix}country"),
+            "is not a country (or province) the shop ships to",
+        )),
+        Location::NeedsProvince => Err(ApiError::field(
+            format!("{prefix}province"),
+            "is required: the shop ships to some provinces of this country",
+        )),
+        Location::In(_) | Location::Unset => Ok(()),
+    }
+}
+
 impl Totals {
     /// Whether checkout may charge these totals; if not, the stable error that says why.
     /// Address problems are named under `field` (`shipping_address`).
     pub fn check_ready(&self, field: &str) -> Result<(), ApiError> {
-        match &self.location {
-            Some(Location::Outside) => {
-                return Err(ApiError::validation(vec![FieldError {
-                    field: format!("{field}.country"),
-                    message: "is not a country (or province) the shop ships to".into(),
-                }]));
-            }
-            Some(Location::NeedsProvince) => {
-                return Err(ApiError::validation(vec![FieldError {
-                    field: format!("{field}.province"),
-                    message: "is required: the shop ships to some provinces of this country".into(),
-                }]));
-            }
-            _ => {}
+        if let Some(location) = &self.location {
+            check_placed(location, &format!("{field}."))?;
         }
         match &self.shipping {
             Shipping::Unavailable { option_id, reason, .. } => {

@@ -20,8 +20,9 @@ pub async fn lock_shippable(db: impl Exec, order_id: &str, now: i64) -> Result<b
     Ok(done == 1)
 }
 
-/// Holds the order's row for the rest of the transaction (a shipment of it is being cancelled).
-pub async fn lock_shippable_or_fulfilled(db: impl Exec, order_id: &str, now: i64) -> Result<(), db::Error> {
+/// Holds the order's row for the rest of the transaction, whatever its status (a shipment of it
+/// is being cancelled).
+pub async fn lock_order(db: impl Exec, order_id: &str, now: i64) -> Result<(), db::Error> {
     sql("orders.lock_for_cancelled_shipment", "UPDATE orders SET updated_at = $2 WHERE id = $1")
         .bind(order_id)
         .bind(now)

@@ -25,14 +25,8 @@ pub struct ShipmentInput {
     pub tracking_url: Option<String>,
 }
 
-struct Checked {
-    items: Option<Vec<(String, i64)>>,
-    carrier: Option<String>,
-    tracking_number: Option<String>,
-    tracking_url: Option<String>,
-}
-
-fn check(input: ShipmentInput) -> Result<Checked, ApiError> {
+/// The input with its texts trimmed, or every problem with it.
+fn check(input: ShipmentInput) -> Result<ShipmentInput, ApiError> {
     let mut v = Validator::new();
     let optional = |v: &mut Validator, field: &str, value: Option<String>, max: usize| match value.as_deref()
     {
@@ -62,7 +56,7 @@ fn check(input: ShipmentInput) -> Result<Checked, ApiError> {
         }
     }
     v.finish()?;
-    Ok(Checked { items: input.items, carrier, tracking_number, tracking_url })
+    Ok(ShipmentInput { items: input.items, carrier, tracking_number, tracking_url })
 }
 
 /// Ships units of a `paid` or `partially_fulfilled` order; returns the order as it now stands.
@@ -172,7 +166,7 @@ pub async fn cancel(db: &Db, shipment_id: &str) -> Result<Order, ApiError> {
             drop(tx);
             return Err(not_movable(db, shipment_id, "cancelled").await);
         };
-        shipment_store::lock_shippable_or_fulfilled(&mut tx, &order_id, now).await?;
+        shipment_store::lock_order(&mut tx, &order_id, now).await?;
         let shipments = shipment_store::of_orders(&mut tx, &[order_id.as_str()]).await?;
         let items = shipments
             .get(&order_id)

@@ -1,9 +1,16 @@
 //! The whole HTTP API in one router: every domain's routes, the storefront, the docs, and the
 //! edge layers every request passes through. Which routes keep idempotent answers under which
-//! scope, which are served from the catalog cache and which empty it, is chosen here, per group
-//! of routes, not by matching URL prefixes in the middleware.
+//! scope, which are served from the catalog cache and which empty it, and which make carts be
+//! priced with a fresh copy of the regions and shipping options, is chosen here, per group of
+//! routes, not by matching URL prefixes in the middleware.
 
-use axum::{Router, extract::DefaultBodyLimit, middleware::from_fn_with_state};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Request, State},
+    http::Method,
+    middleware::{Next, from_fn_with_state},
+    response::Response,
+};
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -23,7 +30,7 @@ use crate::{
         idempotency::{self, Scope},
         middleware, openapi, request_context,
     },
-    inventory, notifications, ops, orders, regions, shipping,
+    inventory, notifications, ops, orders, promotions, regions, shipping,
     state::AppState,
     web,
 };
@@ -42,6 +49,10 @@ pub fn router(state: AppState) -> Router {
     let changes_catalog = |routes: Routes| {
         routes.layer(from_fn_with_state(state.catalog_cache.clone(), catalog_cache::invalidate_after_writes))
     };
+    // Writes that change how carts are priced: regions (territories, tax rates), their
+    // shipping options, and promotions.
+    let changes_pricing =
+        |routes: Routes| routes.layer(from_fn_with_state(state.clone(), forget_pricing_after_writes));
     let admin = OpenApiRouter::new()
         .merge(accounts::routes::admin_router())
         .merge(catalog::categories::routes::admin_router())
@@ -50,8 +61,9 @@ pub fn router(state: AppState) -> Router {
         .merge(orders::admin_routes::router())
         .merge(orders::shipment_routes::router())
         .merge(notifications::routes::admin_router())
-        .merge(regions::routes::admin_router())
-        .merge(shipping::routes::admin_router())
+        .merge(changes_pricing(regions::routes::admin_router()))
+        .merge(changes_pricing(shipping::routes::admin_router()))
+        .merge(changes_pricing(promotions::routes::admin_router()))
         .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
     let catalog = OpenApiRouter::new()
         .merge(catalog::categories::routes::router())
@@ -101,4 +113,19 @@ pub fn router(state: AppState) -> Router {
                 .layer(RequestBodyDeadlineLayer::new(body_timeout)),
         )
         .with_state(state)
+}
+
+/// After any request but a read, carts are priced with the regions and shipping options read
+/// afresh (the write has committed by the time its answer comes back here).
+async fn forget_pricing_after_writes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let writes = request.method() != Method::GET && request.method() != Method::HEAD;
+    let response = next.run(request).await;
+    if writes {
+        state.forget_pricing_setup();
+    }
+    response
 }

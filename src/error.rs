@@ -166,7 +166,12 @@ impl ApiError {
         )
     }
 
-    /// A bug or an outage: the cause goes to the log only.
+    /// `422`: the request is well formed but cannot be done as asked (a promotion code that does
+    /// not apply); `code` says why.
+    pub fn unprocessable(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
+    }
+
     /// `402 payment_declined`: the provider refused the payment; nothing was taken.
     pub fn payment_declined(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::PAYMENT_REQUIRED, "payment_declined", detail)
@@ -177,6 +182,7 @@ impl ApiError {
         Self::new(StatusCode::BAD_GATEWAY, "payment_provider_error", detail)
     }
 
+    /// A bug or an outage: the cause goes to the log only.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         let mut e = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -24,6 +24,7 @@ pub mod orders;
 pub mod page;
 pub mod payments;
 pub mod pricing;
+pub mod promotions;
 pub mod recent;
 pub mod regions;
 pub mod request_id;

@@ -67,6 +67,9 @@ impl App {
             catalog_cache: Arc::new(CatalogCache::new(config.catalog_cache)),
             catalog_size: Arc::new(crate::catalog::products::catalog_size()),
             taxes: crate::tax::TaxProviders::new(config.faults.tax_provider_down),
+            regions: Arc::new(crate::recent::RecentValue::new(config.catalog_cache)),
+            shipping_options: Arc::new(crate::recent::RecentValue::new(config.catalog_cache)),
+            promotions: Arc::new(crate::recent::RecentValue::new(config.catalog_cache)),
             config: Arc::new(config),
         });
         Self { state, mailer, metrics_listener: None }

@@ -9,12 +9,16 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::{
+    cart::PricingSetup,
     config::Config,
     db::Db,
     http::{catalog_cache::CatalogCache, rate_limit::RateLimiter},
     metrics::Metrics,
     payments::Payments,
+    promotions::PromotionCache,
     recent::RecentCount,
+    regions::RegionCache,
+    shipping::OptionCache,
     tax::TaxProviders,
 };
 
@@ -35,6 +39,9 @@ pub struct Shared {
     pub catalog_cache: Arc<CatalogCache>,
     pub catalog_size: Arc<RecentCount>,
     pub taxes: TaxProviders,
+    pub regions: Arc<RegionCache>,
+    pub shipping_options: Arc<OptionCache>,
+    pub promotions: Arc<PromotionCache>,
 }
 
 impl AppState {
@@ -46,6 +53,26 @@ impl AppState {
     /// URL). Copies the parts if a clone of this state is already out.
     pub fn config_mut(&mut self) -> &mut Config {
         Arc::make_mut(&mut Arc::make_mut(&mut self.0).config)
+    }
+}
+
+impl Shared {
+    /// What a cart is priced with, besides the database.
+    pub fn pricing(&self) -> PricingSetup<'_> {
+        PricingSetup {
+            regions: &self.regions,
+            shipping: &self.shipping_options,
+            promotions: &self.promotions,
+            taxes: &self.taxes,
+        }
+    }
+
+    /// The shop's regions, shipping options or promotions changed: carts are priced with them
+    /// afresh.
+    pub fn forget_pricing_setup(&self) {
+        self.regions.forget();
+        self.shipping_options.forget();
+        self.promotions.forget();
     }
 }
 

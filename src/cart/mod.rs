@@ -7,6 +7,8 @@
 //! claims it.
 
 mod access;
+mod codes;
+pub mod discounts;
 mod model;
 pub mod routes;
 mod shipping;
@@ -14,9 +16,10 @@ mod store;
 pub mod totals;
 pub mod views;
 
+pub use codes::{MAX_CODES, Refused, add_promotion_code, remove_promotion_code};
 pub use model::{Cart, CartAddress, CartLine, CartStatus};
 pub use shipping::{check_address, choose_shipping_option, set_shipping_address};
-pub use totals::{Shipping, TaxStatus, Totals, eligible_options, price_cart};
+pub use totals::{PricingSetup, Shipping, TaxStatus, Totals, eligible_options, price_cart};
 
 pub use access::cart_completed;
 use access::{check_owner, load, open_cart};

@@ -30,6 +30,9 @@ pub struct Cart {
     pub shipping_address: Option<CartAddress>,
     /// The option the shopper chose; it may have stopped being available since.
     pub shipping_option_id: Option<String>,
+    /// The promotion codes the shopper entered (normalised), in the order entered; whether
+    /// each applies is worked out on every read.
+    pub promotion_codes: Vec<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }

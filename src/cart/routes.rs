@@ -18,20 +18,21 @@ use crate::{
     error::{ApiError, Problem},
     http::{auth::MaybeCaller, csrf::NoBody, json::Json, rate_limit::ClientIp},
     money::Money,
+    promotions::Buyer,
     shipping::FreeOverBasis,
     state::AppState,
 };
 
-/// The cart priced as it stands (its address and shipping included), as answers show it.
-async fn view(state: &AppState, cart: Cart) -> Result<CartView, ApiError> {
-    // Pricing a placed cart reads its region and options: on one connection. A cart without an
-    // address reads nothing, so it takes none.
-    let totals = if cart.shipping_address.is_some() {
-        super::price_cart(&mut state.db.acquire().await?, &state.taxes, &cart).await?
-    } else {
-        super::price_cart(&state.db, &state.taxes, &cart).await?
-    };
+/// The cart priced as it stands (its address, shipping and promotions included), as answers
+/// show it.
+async fn view(state: &AppState, cart: Cart, caller: Option<&str>) -> Result<CartView, ApiError> {
+    let totals = super::price_cart(&state.db, state.pricing(), &cart, buyer(&cart, caller)).await?;
     Ok(cart_view(cart, totals, &state.config.currency, &state.config.public_url))
+}
+
+/// Who buys with the cart, as far as a cart read knows: its customer, or whoever is signed in.
+fn buyer<'a>(cart: &'a Cart, caller: Option<&'a str>) -> Buyer<'a> {
+    Buyer { customer_id: cart.customer_id.as_deref().or(caller), email: None }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -60,6 +61,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_shipping_address))
         .routes(routes!(list_shipping_options))
         .routes(routes!(choose_shipping_option))
+        .routes(routes!(add_promotion_code))
+        .routes(routes!(remove_promotion_code))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromotionCodeRequest {
+    /// As the shopper typed it: any case, spaces around ignored.
+    #[schema(example = "WELCOME10")]
+    pub code: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -109,7 +120,7 @@ async fn create_cart(
     let per_ip = ip.limit_key("cart").map(|key| (key, state.config.rate_limits.carts_per_ip));
     let _attempt = state.auth_limiter.admit(&Vec::from_iter(per_ip))?;
     let cart = super::create_cart(&state.db, caller_id(&caller)).await?;
-    Ok((StatusCode::CREATED, axum::Json(view(&state, cart).await?)))
+    Ok((StatusCode::CREATED, axum::Json(view(&state, cart, caller_id(&caller)).await?)))
 }
 
 /// A cart with current prices and stock.
@@ -125,7 +136,7 @@ async fn get_cart(
     Path(id): Path<String>,
 ) -> Result<axum::Json<CartView>, ApiError> {
     let cart = super::get_cart(&state.db, &id, caller_id(&caller)).await?;
-    Ok(axum::Json(view(&state, cart).await?))
+    Ok(axum::Json(view(&state, cart, caller_id(&caller)).await?))
 }
 
 /// Add a variant; adding one already in the cart adds to its line.
@@ -144,7 +155,7 @@ async fn add_item(
     Json(body): Json<AddItemRequest>,
 ) -> Result<axum::Json<CartView>, ApiError> {
     let cart = super::add_item(&state.db, &id, caller_id(&caller), &body.variant_id, body.quantity).await?;
-    Ok(axum::Json(view(&state, cart).await?))
+    Ok(axum::Json(view(&state, cart, caller_id(&caller)).await?))
 }
 
 /// Change a line's quantity; 0 removes it.
@@ -163,7 +174,7 @@ async fn update_item(
     Json(body): Json<UpdateItemRequest>,
 ) -> Result<axum::Json<CartView>, ApiError> {
     let cart = super::set_quantity(&state.db, &id, caller_id(&caller), &item_id, body.quantity).await?;
-    Ok(axum::Json(view(&state, cart).await?))
+    Ok(axum::Json(view(&state, cart, caller_id(&caller)).await?))
 }
 
 /// Remove a line.
@@ -181,7 +192,7 @@ async fn remove_item(
     _: NoBody,
 ) -> Result<axum::Json<CartView>, ApiError> {
     let cart = super::remove_item(&state.db, &id, caller_id(&caller), &item_id).await?;
-    Ok(axum::Json(view(&state, cart).await?))
+    Ok(axum::Json(view(&state, cart, caller_id(&caller)).await?))
 }
 
 /// Set where the cart ships: the country at least (it picks the region, so shipping options
@@ -200,8 +211,8 @@ async fn set_shipping_address(
     Path(id): Path<String>,
     Json(body): Json<CartAddress>,
 ) -> Result<axum::Json<CartView>, ApiError> {
-    let cart = super::set_shipping_address(&state.db, &id, caller_id(&caller), &body).await?;
-    Ok(axum::Json(view(&state, cart).await?))
+    let cart = super::set_shipping_address(&state.db, &state.regions, &id, caller_id(&caller), &body).await?;
+    Ok(axum::Json(view(&state, cart, caller_id(&caller)).await?))
 }
 
 /// The shipping options that can take the cart to its address now, each priced for it, in
@@ -218,7 +229,8 @@ async fn list_shipping_options(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Page<CartShippingOptionView>>, ApiError> {
     let cart = super::get_cart(&state.db, &id, caller_id(&caller)).await?;
-    let options = super::eligible_options(&state.db, &cart).await?;
+    let options =
+        super::eligible_options(&state.db, state.pricing(), &cart, buyer(&cart, caller_id(&caller))).await?;
     let currency = state.config.currency.as_str();
     let chosen = cart.shipping_option_id.as_deref();
     let selected_id = match chosen {
@@ -258,6 +270,61 @@ async fn choose_shipping_option(
 ) -> Result<axum::Json<CartView>, ApiError> {
     let option = body.shipping_option_id.as_deref();
     let cart =
-        super::choose_shipping_option(&state.db, &state.taxes, &id, caller_id(&caller), option).await?;
-    Ok(axum::Json(view(&state, cart).await?))
+        super::choose_shipping_option(&state.db, state.pricing(), &id, caller_id(&caller), option).await?;
+    Ok(axum::Json(view(&state, cart, caller_id(&caller)).await?))
+}
+
+/// Apply a promotion code. It is kept only if it applies to the cart now; then it shows in
+/// `discounts` and `promotion_codes`, and is worked out again on every read.
+#[utoipa::path(post, path = "/v1/carts/{id}/promotion-codes", tag = "cart", request_body = PromotionCodeRequest,
+    params(("id" = String, Path, description = "`cart_…` id")),
+    responses(
+        (status = 200, body = CartView),
+        (status = 400, description = "`validation_failed`: not a code's shape, or the cart already holds 5 codes", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = inline(NotFound)),
+        (status = 409, description = "`cart_completed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`promotion_not_applicable` with `reason`: `unknown_code`, `expired`, `not_started`, `minimum_not_met`, `usage_limit_reached`, `not_combinable` or `not_eligible`; the cart is unchanged", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many codes that do not exist tried from this address", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn add_promotion_code(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Json(body): Json<PromotionCodeRequest>,
+) -> Result<axum::Json<CartView>, ApiError> {
+    // Counted first, taken back unless the code was no promotion's: guessing stays slow.
+    let per_ip =
+        ip.limit_key("promotion_code").map(|key| (key, state.config.rate_limits.unknown_codes_per_ip));
+    let attempt = state.auth_limiter.admit(&Vec::from_iter(per_ip))?;
+    match super::add_promotion_code(&state.db, state.pricing(), &id, caller_id(&caller), &body.code).await {
+        Ok(cart) => {
+            attempt.refund();
+            Ok(axum::Json(view(&state, cart, caller_id(&caller)).await?))
+        }
+        Err(refused) => {
+            if !refused.unknown {
+                attempt.refund();
+            }
+            Err(refused.error)
+        }
+    }
+}
+
+/// Remove a promotion code from the cart.
+#[utoipa::path(delete, path = "/v1/carts/{id}/promotion-codes/{code}", tag = "cart",
+    params(("id" = String, Path, description = "`cart_…` id"), ("code" = String, Path, description = "a code on the cart, any case")),
+    responses(
+        (status = 200, body = CartView),
+        (status = 404, description = "`not_found`: no such cart, or the code is not on it", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`cart_completed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn remove_promotion_code(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    Path((id, code)): Path<(String, String)>,
+    _: NoBody,
+) -> Result<axum::Json<CartView>, ApiError> {
+    let cart = super::remove_promotion_code(&state.db, &id, caller_id(&caller), &code).await?;
+    Ok(axum::Json(view(&state, cart, caller_id(&caller)).await?))
 }

@@ -5,14 +5,14 @@ use super::{
     access::{load, open_cart},
     model::{Cart, CartAddress},
     store,
-    totals::{Shipping, check_placed, price_cart},
+    totals::{PricingSetup, Shipping, check_placed, price_cart},
 };
 use crate::{
     db::{Db, retry_transient},
     error::ApiError,
-    regions,
+    promotions::Buyer,
+    regions::{self, RegionCache},
     shipping::Unavailable,
-    tax::TaxProviders,
     time,
     validate::{self, Validator},
 };
@@ -50,6 +50,7 @@ pub fn check_address(address: &CartAddress, prefix: &str) -> Result<CartAddress,
 /// as unavailable until the shopper chooses again.
 pub async fn set_shipping_address(
     db: &Db,
+    regions: &RegionCache,
     cart_id: &str,
     caller: Option<&str>,
     address: &CartAddress,
@@ -59,7 +60,10 @@ pub async fn set_shipping_address(
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
         open_cart(&mut tx, cart_id, caller, now).await?;
-        check_placed(&regions::locate(&mut tx, &address.country, address.province.as_deref()).await?, "")?;
+        check_placed(
+            &regions::locate(&mut tx, regions, &address.country, address.province.as_deref()).await?,
+            "",
+        )?;
         store::set_shipping_address(&mut tx, cart_id, address).await?;
         let cart = load(&mut tx, cart_id, caller).await?;
         tx.commit().await?;
@@ -72,7 +76,7 @@ pub async fn set_shipping_address(
 /// of the address's region that can take the cart now.
 pub async fn choose_shipping_option(
     db: &Db,
-    taxes: &TaxProviders,
+    setup: PricingSetup<'_>,
     cart_id: &str,
     caller: Option<&str>,
     option_id: Option<&str>,
@@ -84,7 +88,13 @@ pub async fn choose_shipping_option(
         store::set_shipping_option(&mut tx, cart_id, option_id).await?;
         let cart = load(&mut tx, cart_id, caller).await?;
         if option_id.is_some() {
-            let totals = price_cart(&mut tx, taxes, &cart).await?;
+            let totals = price_cart(
+                &mut tx,
+                setup,
+                &cart,
+                Buyer { customer_id: cart.customer_id.as_deref().or(caller), email: None },
+            )
+            .await?;
             let not_here = |message: &str| ApiError::field("shipping_option_id", message);
             match totals.shipping {
                 Shipping::By { .. } => {}

@@ -12,12 +12,13 @@ pub struct CartRow {
     pub order_id: Option<String>,
     pub shipping_address: Option<String>,
     pub shipping_option_id: Option<String>,
+    pub promotion_codes: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-const CART_COLUMNS: &str =
-    "id, customer_id, status, order_id, shipping_address, shipping_option_id, created_at, updated_at";
+const CART_COLUMNS: &str = "id, customer_id, status, order_id, shipping_address, shipping_option_id, promotion_codes, \
+     created_at, updated_at";
 
 impl CartRow {
     pub fn into_cart(self, lines: Vec<CartLine>) -> Cart {
@@ -30,6 +31,11 @@ impl CartRow {
             // Written by `set_shipping_address` from a checked address; unreadable is none.
             shipping_address: self.shipping_address.and_then(|a| serde_json::from_str(&a).ok()),
             shipping_option_id: self.shipping_option_id,
+            // Written by `set_promotion_codes` from checked codes; unreadable is none.
+            promotion_codes: self
+                .promotion_codes
+                .and_then(|c| serde_json::from_str(&c).ok())
+                .unwrap_or_default(),
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -64,6 +70,16 @@ pub async fn set_shipping_address(db: impl Exec, id: &str, address: &CartAddress
     sql("cart.set_shipping_address", "UPDATE carts SET shipping_address = $2 WHERE id = $1")
         .bind(id)
         .bind(serde_json::to_string(address).unwrap_or_default())
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn set_promotion_codes(db: impl Exec, id: &str, codes: &[String]) -> Result<(), db::Error> {
+    let codes = (!codes.is_empty()).then(|| serde_json::to_string(codes).ok()).flatten();
+    sql("cart.set_promotion_codes", "UPDATE carts SET promotion_codes = $2 WHERE id = $1")
+        .bind(id)
+        .bind(codes)
         .execute(db)
         .await
         .map(drop)

@@ -4,15 +4,29 @@
 //! what the cart showed. Eligibility and prices are worked out anew on each read: a chosen
 //! option that stopped fitting is shown as unavailable, never swapped for another.
 
-use super::model::{Cart, CartLine};
+use super::{
+    discounts::{self, CartDiscounts},
+    model::{Cart, CartLine},
+};
 use crate::{
     db::Exec,
     error::ApiError,
     pricing::{self, Breakdown, Charge, Rounding, TaxMode, TaxRounding},
-    regions::{self, Location},
-    shipping::{self, Parcel, ShippingOption, Unavailable},
+    promotions::{Buyer, PromotionCache},
+    regions::{self, Location, RegionCache},
+    shipping::{self, OptionCache, Parcel, ShippingOption, Unavailable},
     tax::{TaxProviders, TaxQuery, TaxUnavailable, Taxable},
 };
+
+/// What pricing a cart reads besides the cart: the shop's regions, shipping options and
+/// promotions (kept a moment in memory, see `regions::RegionCache`) and its tax providers.
+#[derive(Clone, Copy)]
+pub struct PricingSetup<'a> {
+    pub regions: &'a RegionCache,
+    pub shipping: &'a OptionCache,
+    pub promotions: &'a PromotionCache,
+    pub taxes: &'a TaxProviders,
+}
 
 pub struct Totals {
     /// `None` until the cart has a shipping address.
@@ -21,6 +35,7 @@ pub struct Totals {
     /// One priced item per cart line, in order (a line no longer for sale is priced at 0).
     pub breakdown: Breakdown,
     pub tax: TaxStatus,
+    pub discounts: CartDiscounts,
 }
 
 pub enum Shipping {
@@ -47,57 +62,81 @@ pub enum TaxStatus {
     Unavailable(TaxUnavailable),
 }
 
-/// Prices `cart` as it stands, its address and chosen option included.
-pub async fn price_cart(mut db: impl Exec, taxes: &TaxProviders, cart: &Cart) -> Result<Totals, ApiError> {
+/// Prices `cart` as it stands, its address, chosen option and promotions included, for `buyer`
+/// (the cart's customer; at checkout, with the email). Promotions are worked out twice: first
+/// without shipping, so that a free-shipping threshold measured after discounts sees the item
+/// discounts, then with the shipping charge, for the shipping promotions.
+pub async fn price_cart(
+    mut db: impl Exec,
+    setup: PricingSetup<'_>,
+    cart: &Cart,
+    buyer: Buyer<'_>,
+) -> Result<Totals, ApiError> {
     let location = match &cart.shipping_address {
-        Some(a) => Some(regions::locate(&mut db, &a.country, a.province.as_deref()).await?),
+        Some(a) => Some(regions::locate(&mut db, setup.regions, &a.country, a.province.as_deref()).await?),
         None => None,
     };
-    let shipping = match (&location, parcel(cart)) {
+    let offers = discounts::offers(&mut db, setup.promotions, cart, buyer).await?;
+    let signed_in = cart.customer_id.is_some() || buyer.customer_id.is_some();
+    let items_only = discounts::discounts(cart, &offers, None, signed_in);
+    let shipping = match (&location, parcel(cart, &items_only.line_discounts)) {
         (_, None) => Shipping::NotNeeded,
         (Some(Location::In(region)), Some(parcel)) => {
-            let options = shipping::options_in_region(&mut db, &region.id).await?;
+            let options = shipping::options_in_region(&mut db, setup.shipping, &region.id).await?;
             choose(&mut db, cart.shipping_option_id.as_deref(), &options, &parcel).await?
         }
         _ => Shipping::Unknown,
     };
+    let shipping_price = match &shipping {
+        Shipping::By { price, .. } => Some(*price),
+        _ => None,
+    };
+    let discounts = discounts::discounts(cart, &offers, shipping_price, signed_in);
     let items: Vec<Taxable> = cart
         .lines
         .iter()
-        .map(|l| Taxable {
+        .zip(&discounts.line_discounts)
+        .map(|(l, &discount)| Taxable {
             amount: if l.purchasable { l.line_total() } else { 0 },
-            discount: 0,
+            discount,
             tax_class: l.tax_class.clone(),
         })
         .collect();
     let shipping_charge = match &shipping {
-        Shipping::By { option, price, .. } => {
-            Some(Taxable { amount: *price, discount: 0, tax_class: option.tax_class.clone() })
-        }
+        Shipping::By { option, price, .. } => Some(Taxable {
+            amount: *price,
+            discount: discounts.shipping_discount,
+            tax_class: option.tax_class.clone(),
+        }),
         _ => None,
     };
     let (breakdown, tax) = match &location {
         Some(Location::In(region)) => {
             let province = cart.shipping_address.as_ref().and_then(|a| a.province.as_deref());
             let query = TaxQuery { region, province, items: &items, shipping: shipping_charge.as_ref() };
-            match taxes.calculate(query).await {
+            match setup.taxes.calculate(query).await {
                 Ok(breakdown) => (breakdown, TaxStatus::Calculated { provider: region.tax_provider.clone() }),
                 Err(e) => (untaxed(&items, shipping_charge.as_ref()), TaxStatus::Unavailable(e)),
             }
         }
         _ => (untaxed(&items, None), TaxStatus::NotApplicable),
     };
-    Ok(Totals { location, shipping, breakdown, tax })
+    Ok(Totals { location, shipping, breakdown, tax, discounts })
 }
 
-/// The lines that need shipping, as shipping options measure them; `None` when there are none.
-fn parcel(cart: &Cart) -> Option<Parcel> {
-    let shipped: Vec<&CartLine> =
-        cart.lines.iter().filter(|l| l.purchasable && l.requires_shipping).collect();
+/// The lines that need shipping, as shipping options measure them (with what promotions take
+/// off them); `None` when there are none.
+fn parcel(cart: &Cart, discounts: &[i64]) -> Option<Parcel> {
+    let shipped: Vec<(&CartLine, i64)> = cart
+        .lines
+        .iter()
+        .zip(discounts.iter().copied().chain(std::iter::repeat(0)))
+        .filter(|(l, _)| l.purchasable && l.requires_shipping)
+        .collect();
     (!shipped.is_empty()).then(|| Parcel {
-        subtotal: shipped.iter().map(|l| l.line_total()).sum(),
-        discount: 0,
-        weight: shipped.iter().map(|l| l.weight * l.quantity).sum(),
+        subtotal: shipped.iter().map(|(l, _)| l.line_total()).sum(),
+        discount: shipped.iter().map(|(_, d)| d).sum(),
+        weight: shipped.iter().map(|(l, _)| l.weight * l.quantity).sum(),
     })
 }
 
@@ -105,15 +144,21 @@ fn parcel(cart: &Cart) -> Option<Parcel> {
 /// order shoppers see them. Empty without a placed address or without anything to ship.
 pub async fn eligible_options(
     mut db: impl Exec,
+    setup: PricingSetup<'_>,
     cart: &Cart,
+    buyer: Buyer<'_>,
 ) -> Result<Vec<(ShippingOption, i64)>, ApiError> {
-    let (Some(address), Some(parcel)) = (&cart.shipping_address, parcel(cart)) else { return Ok(Vec::new()) };
+    let Some(address) = &cart.shipping_address else { return Ok(Vec::new()) };
+    let offers = discounts::offers(&mut db, setup.promotions, cart, buyer).await?;
+    let signed_in = cart.customer_id.is_some() || buyer.customer_id.is_some();
+    let items_only = discounts::discounts(cart, &offers, None, signed_in);
+    let Some(parcel) = parcel(cart, &items_only.line_discounts) else { return Ok(Vec::new()) };
     let Location::In(region) =
-        regions::locate(&mut db, &address.country, address.province.as_deref()).await?
+        regions::locate(&mut db, setup.regions, &address.country, address.province.as_deref()).await?
     else {
         return Ok(Vec::new());
     };
-    let options = shipping::options_in_region(&mut db, &region.id).await?;
+    let options = shipping::options_in_region(&mut db, setup.shipping, &region.id).await?;
     Ok(options
         .into_iter()
         .filter_map(|o| shipping::quote(&o, &parcel).ok().map(|price| (o, price)))

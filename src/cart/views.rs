@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{
+    discounts::CartDiscounts,
     model::{Cart, CartAddress, CartLine},
     totals::{Shipping, TaxStatus, Totals},
 };
@@ -12,6 +13,7 @@ use crate::{
     catalog::products::views::absolute_url,
     money::Money,
     pricing::{Priced, TaxLineView},
+    promotions::views::DiscountView,
     regions::Location,
     shipping::Unavailable,
     time::rfc3339,
@@ -42,8 +44,13 @@ pub struct CartView {
     /// Lines at the variants' current prices, before discounts; lines with `purchasable: false`
     /// do not count.
     pub subtotal: Money,
-    /// Zero until promotions exist.
+    /// What promotions take off the lines and the shipping: the sum of `discounts`.
     pub discount_total: Money,
+    /// The promotions that apply, in the order they applied: product, then order, then
+    /// shipping discounts. Worked out anew on every read.
+    pub discounts: Vec<DiscountView>,
+    /// The codes entered, in order, each with whether it applies and, if not, why.
+    pub promotion_codes: Vec<CartCodeView>,
     /// The shipping charge, before its discount.
     pub shipping_total: Money,
     /// The tax on the items and the shipping. With `tax_included` it is part of the prices;
@@ -62,6 +69,43 @@ pub struct CartView {
     pub currency: String,
     pub created_at: String,
     pub updated_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CartCodeView {
+    #[schema(example = "WELCOME10")]
+    pub code: String,
+    pub applies: bool,
+    /// Why it does not apply (null when it does): `expired`, `not_started`, `minimum_not_met`,
+    /// `usage_limit_reached`, `not_combinable`, `not_eligible` or `unknown_code`. Checkout
+    /// refuses a cart with such a code: remove it first.
+    #[schema(example = "minimum_not_met")]
+    pub reason: Option<&'static str>,
+}
+
+fn discount_views(d: &CartDiscounts, currency: &str) -> (Vec<DiscountView>, Vec<CartCodeView>) {
+    let applied = d
+        .applied
+        .iter()
+        .map(|a| DiscountView {
+            promotion_id: a.promotion_id.clone(),
+            name: a.name.clone(),
+            code: a.code.clone(),
+            class: a.class,
+            amount: Money::new(a.amount, currency),
+            shipping: Money::new(a.shipping, currency),
+        })
+        .collect();
+    let codes = d
+        .codes
+        .iter()
+        .map(|c| CartCodeView {
+            code: c.code.clone(),
+            applies: c.problem.is_none(),
+            reason: c.problem.map(|p| p.code()),
+        })
+        .collect();
+    (applied, codes)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -88,9 +132,11 @@ pub struct CartShippingView {
     /// Its price for this cart (free-shipping threshold applied), as the region shows prices;
     /// null when unavailable.
     pub amount: Option<Money>,
+    /// What shipping promotions take off it; null when unavailable.
+    pub discount: Option<Money>,
     pub tax_lines: Vec<TaxLineView>,
     pub tax: Option<Money>,
-    /// What the shopper pays for it: `amount`, plus `tax` when prices exclude tax.
+    /// What the shopper pays for it: `amount - discount`, plus `tax` when prices exclude tax.
     pub total: Option<Money>,
 }
 
@@ -171,6 +217,7 @@ pub fn cart_view(cart: Cart, totals: Totals, currency: &str, public_url: &str) -
                 available: true,
                 unavailable_reason: None,
                 amount: Some(money(priced.amount)),
+                discount: Some(money(priced.discount)),
                 tax_lines: TaxLineView::all(&priced.tax_lines, currency),
                 tax: Some(money(priced.tax)),
                 total: Some(money(priced.total)),
@@ -183,6 +230,7 @@ pub fn cart_view(cart: Cart, totals: Totals, currency: &str, public_url: &str) -
             available: false,
             unavailable_reason: Some(reason),
             amount: None,
+            discount: None,
             tax_lines: Vec::new(),
             tax: None,
             total: None,
@@ -203,7 +251,10 @@ pub fn cart_view(cart: Cart, totals: Totals, currency: &str, public_url: &str) -
         TaxStatus::Unavailable(_) => "unavailable",
     };
     let priced = b.items.into_iter().map(Some).chain(std::iter::repeat(None));
+    let (discounts, promotion_codes) = discount_views(&totals.discounts, currency);
     CartView {
+        discounts,
+        promotion_codes,
         item_count: cart.item_count(),
         items: cart.lines.into_iter().zip(priced).map(line).collect(),
         shipping_address: cart.shipping_address,

@@ -26,7 +26,7 @@ pub use settle::{mark_failed, mark_paid, reconcile_pending};
 
 use crate::{
     accounts,
-    cart::{self, Cart},
+    cart::{self, Cart, PricingSetup},
     config::Config,
     db::{Db, retry_transient},
     error::{ApiError, FieldError},
@@ -34,7 +34,7 @@ use crate::{
     inventory::{self, StockMove},
     orders::{self, OrderStatus, ShippingAddress},
     payments::{ChargeOutcome, ChargeRequest, PaymentProvider, PaymentStatus, Payments},
-    tax::TaxProviders,
+    promotions::{self, Buyer, Redemption},
     time,
     validate::{self, Validator},
 };
@@ -81,7 +81,7 @@ pub struct Placed {
 pub async fn checkout(
     db: &Db,
     payments: &Payments,
-    taxes: &TaxProviders,
+    setup: PricingSetup<'_>,
     config: &Config,
     cart_id: &str,
     caller: Option<&str>,
@@ -99,7 +99,7 @@ pub async fn checkout(
         address: &address,
         provider: provider.name(),
     };
-    let pending = reserve(db, taxes, &order, cart_id, caller).await?;
+    let pending = reserve(db, setup, &order, cart_id, caller).await?;
 
     let charge = ChargeRequest {
         idempotency_key: order_id.clone(),
@@ -252,7 +252,7 @@ fn paid(mut order: orders::Order, reference: String, paid_at: i64) -> orders::Or
 /// carts sharing variants never wait on each other in a circle.
 async fn reserve(
     db: &Db,
-    taxes: &TaxProviders,
+    setup: PricingSetup<'_>,
     order: &NewOrder<'_>,
     cart_id: &str,
     caller: Option<&str>,
@@ -286,7 +286,11 @@ async fn reserve(
         }
         // Priced before any unit is held: an address, option or tax that cannot be charged
         // stops the checkout with nothing reserved.
-        let quote = pricing::price_claimed(tx, taxes, cart, &address).await?;
+        let customer = cart.customer_id.clone();
+        // A guest cart checked out after signing in becomes that customer's order.
+        let customer_id = customer.as_deref().or(caller);
+        let buyer = Buyer { customer_id, email: Some(order.email) };
+        let quote = pricing::price_claimed(tx, setup, cart, &address, buyer).await?;
         let cart = &quote.cart;
         let reason = format!("order {order_id}");
         let mut by_variant: Vec<&cart::CartLine> = cart.lines.iter().collect();
@@ -308,12 +312,10 @@ async fn reserve(
                 return Err(out_of_stock(now_short));
             }
         }
-        let customer_id = cart.customer_id.as_deref().or(caller);
         let (items, totals) = pricing::order_parts(&quote);
         let pending = orders::PendingOrder {
             id: order_id,
             cart_id,
-            // A guest cart checked out after signing in becomes that customer's order.
             customer_id,
             email: order.email,
             currency: order.currency,
@@ -325,6 +327,17 @@ async fn reserve(
             now,
         };
         let order = orders::create_pending(tx, pending, items).await?;
+        // Each promotion the order uses is held like a unit of stock: a used-up limit refuses
+        // the checkout, and the rollback undoes everything above.
+        let applied = &quote.totals.discounts.applied;
+        let redemptions: Vec<Redemption> = applied
+            .iter()
+            .map(|d| Redemption { promotion_id: &d.promotion_id, code: d.code.as_deref(), amount: d.amount })
+            .collect();
+        let per_customer =
+            |id: &str| applied.iter().find(|d| d.promotion_id == id).and_then(|d| d.per_customer_limit);
+        let key = buyer.key().unwrap_or_default();
+        promotions::hold(tx, order_id, &key, &redemptions, per_customer, now).await?;
         transaction.commit().await?;
         Ok(order)
     })

@@ -2,13 +2,13 @@
 //! order's lines and totals made of that quote.
 
 use crate::{
-    cart::{self, Cart, CartAddress, Shipping, TaxStatus, Totals},
+    cart::{self, Cart, CartAddress, PricingSetup, Shipping, TaxStatus, Totals},
     db::Tx,
     error::ApiError,
     ids,
-    orders::{OrderItem, OrderTotals, RegionSnapshot, ShippingAddress, ShippingSnapshot},
+    orders::{DiscountSnapshot, OrderItem, OrderTotals, RegionSnapshot, ShippingAddress, ShippingSnapshot},
+    promotions::Buyer,
     regions::Location,
-    tax::TaxProviders,
 };
 
 /// The cart as it was priced, and its totals.
@@ -19,20 +19,23 @@ pub struct Quote {
 
 /// Prices the claimed cart for `address`, inside the checkout's transaction (the claim holds the
 /// cart, so what is priced is what is ordered); refuses what checkout cannot charge: an address
-/// the shop does not ship to, an unavailable option, a tax provider that did not answer.
+/// the shop does not ship to, an unavailable option, a tax provider that did not answer, a
+/// promotion code that no longer applies.
 ///
 /// The built-in provider computes in process, so asking it here holds no lock across the
 /// network. An external provider (a `TaxProvider` that calls out) would be asked before the
 /// claim instead, with the claim checking the cart did not change in between.
 pub async fn price_claimed(
     tx: &mut Tx,
-    taxes: &TaxProviders,
+    setup: PricingSetup<'_>,
     mut cart: Cart,
     address: &CartAddress,
+    buyer: Buyer<'_>,
 ) -> Result<Quote, ApiError> {
     cart.shipping_address = Some(address.clone());
-    let totals = cart::price_cart(&mut *tx, taxes, &cart).await?;
+    let totals = cart::price_cart(&mut *tx, setup, &cart, buyer).await?;
     totals.check_ready("shipping_address")?;
+    totals.discounts.check_codes()?;
     Ok(Quote { cart, totals })
 }
 
@@ -102,6 +105,20 @@ pub fn order_parts(quote: &Quote) -> (Vec<OrderItem>, OrderTotals) {
         TaxStatus::Calculated { provider } => Some(provider.clone()),
         _ => None,
     };
+    let discounts = quote
+        .totals
+        .discounts
+        .applied
+        .iter()
+        .map(|d| DiscountSnapshot {
+            promotion_id: d.promotion_id.clone(),
+            name: d.name.clone(),
+            code: d.code.clone(),
+            class: d.class,
+            amount: d.amount,
+            shipping: d.shipping,
+        })
+        .collect();
     let totals = OrderTotals {
         discount_total: b.discount_total,
         shipping_total: b.shipping_total,
@@ -110,6 +127,7 @@ pub fn order_parts(quote: &Quote) -> (Vec<OrderItem>, OrderTotals) {
         tax_provider,
         region,
         shipping,
+        discounts,
     };
     (items, totals)
 }

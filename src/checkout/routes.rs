@@ -41,7 +41,8 @@ async fn checkout(
 ) -> Result<(StatusCode, axum::Json<OrderView>), ApiError> {
     let customer = caller.0.as_ref().map(|s| s.customer.id.as_str());
     let placed =
-        super::checkout(&state.db, &state.payments, &state.taxes, &state.config, &id, customer, body).await?;
+        super::checkout(&state.db, &state.payments, state.pricing(), &state.config, &id, customer, body)
+            .await?;
     let paid = placed.client_secret.is_none();
     let mut order = view(placed.order);
     order.access_token = Some(placed.access_token);

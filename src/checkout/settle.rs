@@ -13,7 +13,7 @@ use crate::{
     notifications,
     orders::{self, OrderItem, Settlement, StockLine},
     payments::{self, ChargeOutcome, PaymentStatus, Payments},
-    time,
+    promotions, time,
 };
 
 /// How long checkout waits for the provider before asking what became of the charge.
@@ -64,6 +64,8 @@ pub async fn mark_paid(
                 )));
             }
         }
+        // Promotions after stock, in both settling and reserving: rows locked in one order.
+        promotions::settle(&mut tx, order_id, true, now).await?;
         tx.commit().await?;
         Ok(Some(now))
     })
@@ -92,6 +94,7 @@ pub async fn mark_failed(db: &Db, order_id: &str, code: &str) -> Result<(), ApiE
             inventory::move_stock(&mut tx, &line.variant_id, StockMove::Release, line.quantity, &reason)
                 .await?;
         }
+        promotions::settle(&mut tx, order_id, false, now).await?;
         tx.commit().await?;
         Ok(())
     })

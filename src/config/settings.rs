@@ -161,6 +161,9 @@ pub struct RateLimits {
     pub password_reset_per_ip: u32,
     /// Carts created from one IP within the window.
     pub carts_per_ip: u32,
+    /// Promotion codes tried from one IP within the window that are no promotion's: what
+    /// stops anyone from finding codes by guessing.
+    pub unknown_codes_per_ip: u32,
 }
 
 impl Default for RateLimits {
@@ -175,6 +178,7 @@ impl Default for RateLimits {
             password_reset_per_email: 5,
             password_reset_per_ip: 30,
             carts_per_ip: 300,
+            unknown_codes_per_ip: 20,
         }
     }
 }

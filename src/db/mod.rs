@@ -28,6 +28,17 @@ pub use statement::{Sql, insert_rows, sql};
 /// What a statement fails with.
 pub type Error = sqlx::Error;
 
+/// The text a unit enum is stored as: its API spelling (serde's), which the migrations' CHECKs
+/// allow.
+pub fn enum_text<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// A unit enum back from its stored text ([`enum_text`]).
+pub fn parse_enum_text<T: serde::de::DeserializeOwned>(text: String) -> Result<T, Error> {
+    serde_json::from_value(serde_json::Value::String(text)).map_err(|e| Error::Decode(e.into()))
+}
+
 /// How many times [`retry_transient`] runs a transaction the database keeps aborting.
 pub const TRANSACTION_ATTEMPTS: u64 = 5;
 

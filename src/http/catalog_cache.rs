@@ -6,7 +6,8 @@
 //! `OXCART_CATALOG_CACHE_MS` (1 s by default), and every write through this process that can
 //! change what shoppers see (admin changes, checkouts, payment webhooks, the reconciler)
 //! empties it at once. A write through another process shows within the TTL. Nothing that
-//! decides money or stock reads it: carts and checkout always read the database.
+//! decides money or stock reads it: carts and checkout read products, prices and stock from
+//! the database.
 //!
 //! Answers stored in the same moment (the burst after a write empties the cache) do not expire
 //! together: each lives a random span between 3/4 of the TTL and the whole of it, so their

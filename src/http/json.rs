@@ -12,6 +12,15 @@ use crate::error::{ApiError, FieldError};
 
 pub struct Json<T>(pub T);
 
+/// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>` field of a
+/// change: a field that is there, even as `null` (`Some(None)`: clear it), as opposed to left out
+/// (`None`: keep it).
+pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 

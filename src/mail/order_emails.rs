@@ -16,13 +16,22 @@ fn percent(bps: u32) -> String {
     format!("{}%", whole.trim_end_matches('0').trim_end_matches('.'))
 }
 
-/// The order's amounts as a receipt shows them: subtotal, discount, shipping, each tax rate
+/// The order's amounts as a receipt shows them: subtotal, each promotion, shipping, each tax rate
 /// (summed over the lines and the shipping; "included" where prices held it), total.
 fn summary(order: &Order) -> Vec<(String, i64)> {
     let t = &order.totals;
     let mut rows = vec![("Subtotal".to_owned(), order.subtotal)];
-    if t.discount_total > 0 {
-        rows.push(("Discount".to_owned(), -t.discount_total));
+    // One row per promotion, named as the shopper saw it.
+    for d in &t.discounts {
+        let label = match &d.code {
+            Some(code) => format!("{} ({code})", d.name),
+            None => d.name.clone(),
+        };
+        rows.push((label, -d.amount));
+    }
+    let named: i64 = t.discounts.iter().map(|d| d.amount).sum();
+    if t.discount_total > named {
+        rows.push(("Discount".to_owned(), named - t.discount_total));
     }
     if let Some(s) = &t.shipping {
         rows.push((format!("Shipping ({})", s.name), s.amount));

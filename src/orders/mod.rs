@@ -17,8 +17,8 @@ mod store;
 pub mod views;
 
 pub use model::{
-    AdminFilter, Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder, RegionSnapshot, Shipment,
-    ShipmentItem, ShipmentStatus, ShippingAddress, ShippingSnapshot,
+    AdminFilter, DiscountSnapshot, Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder,
+    RegionSnapshot, Shipment, ShipmentItem, ShipmentStatus, ShippingAddress, ShippingSnapshot,
 };
 pub use pending::{Moved, Settlement, StockLine, create_pending, pending_before, settle, stock_lines};
 
@@ -102,4 +102,14 @@ pub async fn mint_access_token(db: &Db, order_id: &str) -> Result<String, ApiErr
     let token = ids::new_token("ordtok");
     store::insert_extra_token(db, order_id, &ids::token_hash(&token), crate::time::now_ms()).await?;
     Ok(token)
+}
+
+/// Whether the customer, or anyone with the email (any case), has had an order paid for (it
+/// counts once paid, even if cancelled later): a promotion for new customers asks.
+pub async fn has_paid_order(
+    db: impl crate::db::Exec,
+    customer_id: Option<&str>,
+    email: Option<&str>,
+) -> Result<bool, crate::db::Error> {
+    store::has_paid_order(db, customer_id, email).await
 }

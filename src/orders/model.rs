@@ -169,6 +169,21 @@ pub struct OrderTotals {
     pub tax_provider: Option<String>,
     pub region: Option<RegionSnapshot>,
     pub shipping: Option<ShippingSnapshot>,
+    /// The promotions that priced it, in the order they applied.
+    pub discounts: Vec<DiscountSnapshot>,
+}
+
+/// A promotion an order used, and what it took off: in all, and of the shipping (the rest came
+/// off the lines, whose `discount` is the sum of what every promotion took off them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DiscountSnapshot {
+    pub promotion_id: String,
+    pub name: String,
+    /// The code it was applied by; null for an automatic promotion.
+    pub code: Option<String>,
+    pub class: crate::promotions::model::Class,
+    pub amount: i64,
+    pub shipping: i64,
 }
 
 /// The region an order was taxed in, and how.

@@ -17,7 +17,7 @@ use crate::{
 
 const ORDER_COLUMNS: &str = "o.id, o.number, o.cart_id, o.customer_id, o.email, o.status, o.currency, o.subtotal, \
      o.total, o.discount_total, o.shipping_total, o.tax_total, o.tax_included, o.tax_provider, o.region, o.shipping, \
-     o.shipping_address, o.access_token_hash, o.tracking_number, o.created_at, o.updated_at";
+     o.discounts, o.shipping_address, o.access_token_hash, o.tracking_number, o.created_at, o.updated_at";
 
 #[derive(FromRow)]
 struct OrderRow {
@@ -37,6 +37,7 @@ struct OrderRow {
     tax_provider: Option<String>,
     region: Option<String>,
     shipping: Option<String>,
+    discounts: Option<String>,
     shipping_address: String,
     access_token_hash: String,
     tracking_number: Option<String>,
@@ -69,6 +70,7 @@ impl OrderRow {
             tax_provider: self.tax_provider,
             region: self.region.and_then(|r| serde_json::from_str(&r).ok()),
             shipping: self.shipping.and_then(|s| serde_json::from_str(&s).ok()),
+            discounts: self.discounts.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default(),
         };
         let order = Order {
             status: OrderStatus::from_db(&self.status),
@@ -217,12 +219,12 @@ pub async fn insert_order(
     let mut insert = sql(
         "orders.insert",
         "INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, total,
-           discount_total, shipping_total, tax_total, tax_included, tax_provider, region, shipping,
+           discount_total, shipping_total, tax_total, tax_included, tax_provider, region, shipping, discounts,
            shipping_address, access_token_hash, created_at, updated_at)
          VALUES ($1, ",
     );
     insert.next_order_number().push(
-        ", $2, $3, $4, 'pending_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+        ", $2, $3, $4, 'pending_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
     );
     let t = o.totals;
     insert
@@ -240,6 +242,7 @@ pub async fn insert_order(
         .bind(t.tax_provider.clone())
         .bind(t.region.as_ref().and_then(|r| serde_json::to_string(r).ok()))
         .bind(t.shipping.as_ref().and_then(|s| serde_json::to_string(s).ok()))
+        .bind((!t.discounts.is_empty()).then(|| serde_json::to_string(&t.discounts).ok()).flatten())
         .bind(serde_json::to_string(o.shipping_address).unwrap_or_default())
         .bind(o.access_token_hash)
         .bind(o.now)
@@ -247,6 +250,28 @@ pub async fn insert_order(
         .await?;
     // Read back rather than `RETURNING`, which MySQL does not have.
     sql("orders.number", "SELECT number FROM orders WHERE id = $1").bind(o.id).scalar_one(db).await
+}
+
+pub async fn has_paid_order(
+    db: impl Exec,
+    customer_id: Option<&str>,
+    email: Option<&str>,
+) -> Result<bool, db::Error> {
+    let mut q = sql(
+        "orders.has_paid_order",
+        "SELECT id FROM orders WHERE status NOT IN ('pending_payment', 'failed') AND (",
+    );
+    match (customer_id, email) {
+        (Some(id), Some(email)) => {
+            q.push("customer_id = ").push_bind(id).push(" OR LOWER(email) = ").push_bind(email.to_lowercase())
+        }
+        (Some(id), None) => q.push("customer_id = ").push_bind(id),
+        (None, Some(email)) => q.push("LOWER(email) = ").push_bind(email.to_lowercase()),
+        (None, None) => return Ok(false),
+    };
+    q.push(") LIMIT 1");
+    let found: Option<String> = q.scalar_optional(db).await?;
+    Ok(found.is_some())
 }
 
 pub async fn insert_item(

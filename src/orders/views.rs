@@ -9,6 +9,7 @@ use crate::{
     money::Money,
     page::Page,
     pricing::{Rounding, TaxLineView, TaxMode, TaxRounding},
+    promotions::views::DiscountView,
     time::rfc3339,
 };
 
@@ -25,8 +26,10 @@ pub struct OrderView {
     pub items: Vec<OrderItemView>,
     /// The lines before discounts.
     pub subtotal: Money,
-    /// Zero until promotions exist.
+    /// What promotions took off the lines and the shipping: the sum of `discounts`.
     pub discount_total: Money,
+    /// The promotions that priced the order, in the order they applied.
+    pub discounts: Vec<DiscountView>,
     /// The shipping charged, before its discount.
     pub shipping_total: Money,
     /// The tax on the lines and the shipping: part of the prices with `tax_included`, added to
@@ -157,6 +160,18 @@ pub fn view(order: Order) -> OrderView {
         items: order.items.into_iter().map(item).collect(),
         subtotal: money(order.subtotal),
         discount_total: money(t.discount_total),
+        discounts: t
+            .discounts
+            .into_iter()
+            .map(|d| DiscountView {
+                amount: money(d.amount),
+                shipping: money(d.shipping),
+                promotion_id: d.promotion_id,
+                name: d.name,
+                code: d.code,
+                class: d.class,
+            })
+            .collect(),
         shipping_total: money(t.shipping_total),
         tax_total: money(t.tax_total),
         tax_included: t.tax_included,

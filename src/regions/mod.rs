@@ -18,9 +18,16 @@ use crate::{
     ids,
     page::PageRequest,
     pricing::{Rounding, TaxMode, TaxRounding},
+    recent::RecentValue,
     time,
     validate::{self, Validator},
 };
+
+/// Every region, as carts and checkouts place addresses in them: read once and kept a moment
+/// (the catalog cache's TTL, 1 s by default) instead of on every cart read and checkout. Admin
+/// writes through this process forget it at once; one through another process shows within the
+/// TTL, as in the catalog. An order keeps a copy of the rates it was charged by.
+pub type RegionCache = RecentValue<Vec<Region>>;
 
 /// A region as an admin describes it; on a change, `None` keeps a field and a list replaces
 /// the whole list.
@@ -151,27 +158,33 @@ pub enum Location {
 /// world's. An address without a province in a country that regions cover only by province
 /// cannot be placed. Without a province, a region that taxes provinces apart applies its
 /// region-wide rates only: the storefront asks for the province where the region lists any.
-/// The region comes with its rates and, of its territories, those that matched.
+/// The region comes with its rates and, of its territories, those in `country` or the rest of
+/// the world.
 pub async fn locate(
-    mut db: impl crate::db::Exec,
+    db: impl crate::db::Exec,
+    cache: &RegionCache,
     country: &str,
     province: Option<&str>,
 ) -> Result<Location, ApiError> {
-    let regions = store::regions_at(&mut db, country).await?;
-    let covering = |wanted: &Territory| regions.iter().find(|r| r.territories.contains(wanted));
+    let all = cache.get(|| store::all(db)).await?;
+    let covering = |wanted: &Territory| all.iter().find(|r| r.territories.contains(wanted));
     let own = |p: Option<&str>| {
         covering(&Territory { country: country.to_owned(), province: p.map(str::to_owned) })
     };
     let by_province =
-        regions.iter().flat_map(|r| &r.territories).any(|t| t.country == country && t.province.is_some());
+        all.iter().flat_map(|r| &r.territories).any(|t| t.country == country && t.province.is_some());
     let found = match province.and_then(|p| own(Some(p))).or_else(|| own(None)) {
         Some(region) => Some(region),
         None if province.is_none() && by_province => return Ok(Location::NeedsProvince),
         None => covering(&Territory { country: rules::REST_OF_WORLD.to_owned(), province: None }),
     };
     match found {
-        Some(region) => Ok(Location::In(region.clone())),
-        None if store::any_region(&mut db).await? => Ok(Location::Outside),
+        Some(region) => {
+            let mut region = region.clone();
+            region.territories.retain(|t| t.country == country || t.country == rules::REST_OF_WORLD);
+            Ok(Location::In(region))
+        }
+        None if !all.is_empty() => Ok(Location::Outside),
         None => Ok(Location::Unset),
     }
 }

@@ -246,89 +246,20 @@ pub async fn delete(mut db: impl Exec, id: &str) -> Result<bool, db::Error> {
     Ok(done == 1)
 }
 
-/// A territory an address could be in, its region, and one of the region's rates (if any).
-type RegionAtRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
-
-/// The regions an address in `country` could be in, each with its rates and, of its
-/// territories, those in this country or `*` (the rest of the world): one statement, since
-/// every cart read with an address and every checkout asks.
-pub async fn regions_at(db: impl Exec, country: &str) -> Result<Vec<Region>, db::Error> {
-    let rows: Vec<RegionAtRow> = sql(
-        "regions.regions_at",
-        "SELECT t.country, t.province, r.id, r.name, r.currency, r.tax_mode, r.tax_rounding, r.rounding,
-           r.tax_provider, r.created_at, r.updated_at, tr.tax_class, tr.province, tr.name, tr.rate_bps
-         FROM region_territories t JOIN regions r ON r.id = t.region_id
-         LEFT JOIN tax_rates tr ON tr.region_id = r.id
-         WHERE t.country IN ($1, '*')
-         ORDER BY r.id, tr.position",
+/// Every region with its territories and rates, oldest first: what carts are priced against
+/// (kept in memory a moment, see `super::RegionCache`).
+pub async fn all(mut db: impl Exec) -> Result<Vec<Region>, db::Error> {
+    let rows: Vec<RegionRow> = sql(
+        "regions.all",
+        "SELECT id, name, currency, tax_mode, tax_rounding, rounding, tax_provider, created_at, updated_at
+         FROM regions ORDER BY created_at, id",
     )
-    .bind(country)
-    .fetch_all(db)
+    .fetch_all(&mut db)
     .await?;
-    let mut found: Vec<Region> = Vec::new();
-    for row in rows {
-        let (t_country, t_province, id, name, currency, tax_mode, tax_rounding, rounding, tax_provider) =
-            (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8);
-        if found.last().is_none_or(|r| r.id != id) {
-            let region = RegionRow {
-                id,
-                name,
-                currency,
-                tax_mode,
-                tax_rounding,
-                rounding,
-                tax_provider,
-                created_at: row.9,
-                updated_at: row.10,
-            };
-            found.push(region.into_region(Vec::new(), Vec::new()));
-        }
-        let Some(region) = found.last_mut() else { continue };
-        let territory = Territory { country: t_country, province: province_of(t_province) };
-        if !region.territories.contains(&territory) {
-            region.territories.push(territory);
-        }
-        if let (Some(tax_class), Some(province), Some(name), Some(rate_bps)) =
-            (row.11, row.12, row.13, row.14)
-        {
-            // The CHECK keeps a rate in 0..=10000.
-            let rate = TaxRate {
-                tax_class,
-                province: province_of(province),
-                name,
-                rate_bps: u32::try_from(rate_bps).unwrap_or(0),
-            };
-            if !region.tax_rates.contains(&rate) {
-                region.tax_rates.push(rate);
-            }
-        }
-    }
-    Ok(found)
+    complete(db, rows).await
 }
 
 /// Which of `territories` another region than `id` already covers.
-pub async fn any_region(db: impl Exec) -> Result<bool, db::Error> {
-    let found: Option<String> =
-        sql("regions.any_region", "SELECT id FROM regions LIMIT 1").scalar_optional(db).await?;
-    Ok(found.is_some())
-}
-
 pub async fn taken_territories(
     db: impl Exec,
     id: &str,

@@ -14,11 +14,19 @@ pub use model::{FreeOver, FreeOverBasis, PriceType, ShippingOption, ShippingPric
 pub use quote::{Parcel, Unavailable, quote};
 pub use rules::{OptionInput, TierInput};
 
+use std::collections::HashMap;
+
 use crate::{
     db::{Db, Exec, is_unique_violation, retry_transient},
     error::{ApiError, FieldError},
-    ids, regions, time,
+    ids,
+    recent::RecentValue,
+    regions, time,
 };
+
+/// Every region's options, as carts price them: read once and kept a moment, like
+/// `regions::RegionCache` (and forgotten with it on an admin write).
+pub type OptionCache = RecentValue<HashMap<String, Vec<ShippingOption>>>;
 
 /// Most options a region may have: a shopper chooses from a short list, and every cart read
 /// prices them all.
@@ -101,8 +109,13 @@ pub async fn region_options(db: &Db, region_id: &str) -> Result<Vec<ShippingOpti
 }
 
 /// A region's options as a cart reads them (the cart prices each with `quote`).
-pub async fn options_in_region(db: impl Exec, region_id: &str) -> Result<Vec<ShippingOption>, ApiError> {
-    Ok(store::in_region(db, region_id).await?)
+pub async fn options_in_region(
+    db: impl Exec,
+    cache: &OptionCache,
+    region_id: &str,
+) -> Result<Vec<ShippingOption>, ApiError> {
+    let all = cache.get(|| store::all_by_region(db)).await?;
+    Ok(all.get(region_id).cloned().unwrap_or_default())
 }
 
 async fn check_tax_class(db: impl Exec, code: &str) -> Result<(), ApiError> {

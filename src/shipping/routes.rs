@@ -45,7 +45,7 @@ pub struct ShippingOptionRequest {
     pub tiers: Option<Vec<TierRequest>>,
     /// Carts whose items (those that need shipping) come to at least this ship free; `null`
     /// removes the threshold.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Option<PriceInput>)]
     pub free_over: Option<Option<PriceInput>>,
     /// What `free_over` is measured on: `after_discounts` (default) or `before_discounts`.
@@ -67,11 +67,6 @@ pub struct TierRequest {
     pub up_to: Option<i64>,
     /// Minor units, or a money object in the store currency.
     pub amount: PriceInput,
-}
-
-/// A field that is there, even as `null` (`Some(None)`), as opposed to left out (`None`).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<PriceInput>>, D::Error> {
-    Option::<PriceInput>::deserialize(d).map(Some)
 }
 
 impl From<ShippingOptionRequest> for OptionInput {

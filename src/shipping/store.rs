@@ -1,8 +1,10 @@
 //! Shipping option SQL: `shipping_options` is this module's own. Tiers are stored as JSON text
 //! (`[{"up_to": n or null, "amount": n}]`): they are only ever read and written whole.
 
+use std::collections::HashMap;
+
 use super::model::{FreeOver, FreeOverBasis, PriceType, ShippingOption, ShippingPrice, Tier};
-use crate::db::{self, Exec, FromRow, sql};
+use crate::db::{self, Exec, FromRow, enum_text as text, parse_enum_text as parse, sql};
 
 const COLUMNS: &str = "id, region_id, name, price_type, amount, tiers, free_over, free_over_basis, tax_class, \
      enabled, position, created_at, updated_at";
@@ -22,15 +24,6 @@ struct OptionRow {
     position: i64,
     created_at: i64,
     updated_at: i64,
-}
-
-/// The text a unit enum is stored as: its API spelling, which the migration's CHECK allows.
-fn text<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-fn parse<T: serde::de::DeserializeOwned>(text: String) -> Result<T, db::Error> {
-    serde_json::from_value(serde_json::Value::String(text)).map_err(|e| db::Error::Decode(e.into()))
 }
 
 impl OptionRow {
@@ -128,6 +121,18 @@ pub async fn in_region(db: impl Exec, region_id: &str) -> Result<Vec<ShippingOpt
         .push_bind(region_id)
         .push(" ORDER BY position, name, id");
     q.fetch_all::<OptionRow>(db).await?.into_iter().map(OptionRow::into_option).collect()
+}
+
+/// Every region's options, each region's in the order shoppers see them.
+pub async fn all_by_region(db: impl Exec) -> Result<HashMap<String, Vec<ShippingOption>>, db::Error> {
+    let mut q = sql("shipping.all_by_region", "SELECT ");
+    q.push(COLUMNS).push(" FROM shipping_options ORDER BY region_id, position, name, id");
+    let mut by_region: HashMap<String, Vec<ShippingOption>> = HashMap::new();
+    for row in q.fetch_all::<OptionRow>(db).await? {
+        let option = row.into_option()?;
+        by_region.entry(option.region_id.clone()).or_default().push(option);
+    }
+    Ok(by_region)
 }
 
 pub async fn count_in_region(db: impl Exec, region_id: &str) -> Result<i64, db::Error> {

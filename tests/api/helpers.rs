@@ -448,3 +448,18 @@ pub async fn scalar(db: &Db, sql: &'static str) -> i64 {
 pub fn variant_of(product: &Value) -> String {
     product["variants"][0]["id"].as_str().expect("variant").to_owned()
 }
+
+/// The first email the app wrote to its mail folder (the `.eml` files of a store without SMTP),
+/// waiting up to five seconds for it; empty if none came.
+pub async fn first_mail(app: &TestApp) -> String {
+    let dir = app.data_dir().join("mail");
+    for _ in 0..200 {
+        let found: Vec<_> =
+            std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        if let Some(file) = found.first() {
+            return std::fs::read_to_string(file).expect("eml");
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    String::new()
+}

@@ -39,7 +39,8 @@ pub async fn arrange(
     (token, product["variants"][0]["id"].as_str().expect("variant").to_owned())
 }
 
-async fn guest_cart(client: &Client, server: &ServerProcess, variant: &str) -> String {
+/// A guest cart on `server` holding one unit of `variant`.
+pub async fn guest_cart(client: &Client, server: &ServerProcess, variant: &str) -> String {
     let cart = client.post(format!("{}/v1/carts", server.base)).send().await.expect("cart");
     let id = expect_status(cart, StatusCode::CREATED).await["id"].as_str().expect("id").to_owned();
     let add = client

@@ -206,17 +206,7 @@ async fn us_sales_tax_is_added_and_checkout_charges_what_the_cart_showed(engine:
     assert_eq!(sum + order["shipping_option"]["total"]["amount"].as_i64().expect("total"), 8397);
 
     // The confirmation shows the same breakdown.
-    let dir = app.data_dir().join("mail");
-    let mut mail = String::new();
-    for _ in 0..200 {
-        let found: Vec<_> =
-            std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-        if let Some(file) = found.first() {
-            mail = std::fs::read_to_string(file).expect("eml");
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let mail = crate::helpers::first_mail(&app).await;
     for row in [
         "Subtotal: 64.98 USD",
         "Shipping (Express): 15.00 USD",

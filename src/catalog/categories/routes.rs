@@ -46,14 +46,9 @@ pub struct UpdateCategoryRequest {
     pub handle: Option<String>,
     /// Another category to move under, or `null` to move to the top of the tree. Left out, the
     /// category stays where it is.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Option<String>)]
     pub parent_id: Option<Option<String>>,
-}
-
-/// A field that is there, even as `null` (`Some(None)`), as opposed to left out (`None`).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
 }
 
 /// Rename a category, change its handle, or move it (`parent_id`; `null` for the top).

@@ -21,6 +21,7 @@ pub use input::{NewProduct, NewVariant, ProductPatch, VariantPatch};
 pub use listing::{ProductQuery, Sort, parse_search};
 pub use model::{Audience, MAX_VARIANTS, Product, ProductStatus, Variant};
 pub use service::{
-    add_variant, any_product, archive_product, get_product, list_products, update_product, update_variant,
+    add_variant, any_product, archive_product, categories_with_ancestors, get_product, list_products,
+    unknown_products_and_categories, update_product, update_variant,
 };
 pub use size::catalog_size;

@@ -2,7 +2,7 @@
 //! them (everyone). Each change is one transaction: the product, its variants, their price
 //! range and their opening stock land together or not at all.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{
     input::{NewVariant, ProductPatch, VariantFields, VariantPatch},
@@ -277,4 +277,28 @@ pub(super) fn at_variant(e: ApiError, index: usize) -> ApiError {
 /// True once any product exists, in any status.
 pub async fn any_product(db: &Db) -> Result<bool, ApiError> {
     Ok(store::any_product(db).await?)
+}
+
+/// Which of `ids` is not a product, and which of `category_ids` not a category: for other
+/// domains that name them (promotions).
+pub async fn unknown_products_and_categories(
+    mut db: impl db::Exec,
+    ids: &[String],
+    category_ids: &[String],
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    let products = store::unknown_products(&mut db, ids).await?;
+    Ok((products, store::unknown_categories(&mut db, category_ids).await?))
+}
+
+/// Each of `product_ids`' categories with every category above them, by product: what a
+/// promotion for a category (and its subtree) matches.
+pub async fn categories_with_ancestors(
+    db: impl db::Exec,
+    product_ids: &[&str],
+) -> Result<HashMap<String, Vec<String>>, ApiError> {
+    let mut by_product: HashMap<String, Vec<String>> = HashMap::new();
+    for (product, category) in store::categories_with_ancestors(db, product_ids).await? {
+        by_product.entry(product).or_default().push(category);
+    }
+    Ok(by_product)
 }

@@ -299,13 +299,48 @@ pub async fn file_in_categories(db: impl Exec, pairs: &[(&str, &str)]) -> Result
 
 /// The ids among `ids` that name no category.
 pub async fn unknown_categories(db: impl Exec, ids: &[String]) -> Result<Vec<String>, db::Error> {
+    unknown_of(db, "products.unknown_categories", "SELECT id FROM categories WHERE id IN (", ids).await
+}
+
+pub async fn unknown_products(db: impl Exec, ids: &[String]) -> Result<Vec<String>, db::Error> {
+    unknown_of(db, "products.unknown_products", "SELECT id FROM products WHERE id IN (", ids).await
+}
+
+/// Which of `ids` the `select … IN (` finds no row for.
+async fn unknown_of(
+    db: impl Exec,
+    name: &'static str,
+    select: &'static str,
+    ids: &[String],
+) -> Result<Vec<String>, db::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = sql("products.unknown_categories", "SELECT id FROM categories WHERE id IN (");
+    let mut q = sql(name, select);
     q.push_list(ids.iter().map(String::as_str)).push(")");
     let found: Vec<(String,)> = q.fetch_all(db).await?;
     Ok(ids.iter().filter(|id| !found.iter().any(|(f,)| f == *id)).cloned().collect())
+}
+
+/// Each product's categories, each with every category above it.
+pub async fn categories_with_ancestors(
+    db: impl Exec,
+    product_ids: &[&str],
+) -> Result<Vec<(String, String)>, db::Error> {
+    if product_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = sql(
+        "products.categories_with_ancestors",
+        "WITH RECURSIVE up (product_id, category_id) AS (
+           SELECT product_id, category_id FROM product_categories WHERE product_id IN (",
+    );
+    q.push_list(product_ids.iter().copied()).push(
+        ") UNION ALL SELECT up.product_id, c.parent_id FROM up JOIN categories c ON c.id = up.category_id
+           WHERE c.parent_id IS NOT NULL)
+         SELECT DISTINCT product_id, category_id FROM up",
+    );
+    q.fetch_all(db).await
 }
 
 /// How many products are published, counting no further than `bound` (a walk of the status

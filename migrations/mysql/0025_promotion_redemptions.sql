@@ -1,0 +1,40 @@
+-- Promotions (issue 22), part 2: carts carry codes, checkouts hold redemptions, payments use
+-- them.
+--
+-- A cart's codes as the shopper entered them (normalised), a JSON array; NULL: none.
+ALTER TABLE carts ADD COLUMN promotion_codes TEXT;
+
+-- What an order's promotions took off, a JSON array (each: promotion id, name, code, class,
+-- amount, what it took off each line and the shipping); NULL: none.
+ALTER TABLE orders ADD COLUMN discounts TEXT;
+
+-- One row per promotion an order used: `held` from checkout until the payment settles, then
+-- `used`, or `released` when the payment failed or the hold expired. The counters in
+-- `promotions`, `promotion_codes` and `promotion_customer_uses` move with it, in the same
+-- transaction, by guarded updates: a limit is never exceeded.
+CREATE TABLE promotion_redemptions (
+    id           VARCHAR(64) NOT NULL PRIMARY KEY,
+    promotion_id VARCHAR(64) NOT NULL,
+    code         VARCHAR(64),
+    order_id     VARCHAR(64) NOT NULL,
+    customer_key VARCHAR(320) NOT NULL,
+    status       VARCHAR(16) NOT NULL CHECK (status IN ('held', 'used', 'released')),
+    amount       BIGINT NOT NULL CHECK (amount >= 0),
+    created_at   BIGINT NOT NULL,
+    updated_at   BIGINT NOT NULL,
+    CONSTRAINT promotion_redemptions_order_unique UNIQUE (order_id, promotion_id),
+    CONSTRAINT promotion_redemptions_promotion_fk FOREIGN KEY (promotion_id) REFERENCES promotions (id),
+    CONSTRAINT promotion_redemptions_order_fk FOREIGN KEY (order_id) REFERENCES orders (id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+CREATE INDEX promotion_redemptions_promotion_idx ON promotion_redemptions (promotion_id, created_at);
+
+-- Redemptions per customer (`customer:<id>`, or `email:<normalised email>` for a guest), for a
+-- per-customer limit.
+CREATE TABLE promotion_customer_uses (
+    promotion_id VARCHAR(64) NOT NULL,
+    customer_key VARCHAR(320) NOT NULL,
+    used         BIGINT NOT NULL DEFAULT 0 CHECK (used >= 0),
+    held         BIGINT NOT NULL DEFAULT 0 CHECK (held >= 0),
+    PRIMARY KEY (promotion_id, customer_key),
+    CONSTRAINT promotion_customer_uses_promotion_fk FOREIGN KEY (promotion_id) REFERENCES promotions (id) ON DELETE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

@@ -1,0 +1,91 @@
+//! Redemptions, guarded like stock: checkout *holds* one per applied promotion in the
+//! transaction that claims the cart and reserves its units; the payment turns it *used*, or a
+//! failed payment (or the reconciler, for a hold that expired) *releases* it. Each limit (the
+//! promotion's, a single-use code's, the customer's) is a counter raised by a guarded update,
+//! so no race across any number of processes redeems past it.
+
+use super::{model::Refusal, redemption_store};
+use crate::{db::Tx, error::ApiError, ids};
+
+/// A promotion an order is about to use.
+pub struct Redemption<'a> {
+    pub promotion_id: &'a str,
+    pub code: Option<&'a str>,
+    /// What it takes off the order.
+    pub amount: i64,
+}
+
+/// Holds every redemption of `order_id` for `customer_key`, or none: the first limit found used
+/// up refuses the checkout (`422 promotion_not_applicable`, reason `usage_limit_reached`) and
+/// the caller's rollback undoes the holds before it.
+pub async fn hold(
+    tx: &mut Tx,
+    order_id: &str,
+    customer_key: &str,
+    redemptions: &[Redemption<'_>],
+    per_customer_limits: impl Fn(&str) -> Option<i64>,
+    now: i64,
+) -> Result<(), ApiError> {
+    // In promotion-id order, the one order every checkout locks promotion rows in.
+    let mut in_order: Vec<&Redemption> = redemptions.iter().collect();
+    in_order.sort_by(|a, b| a.promotion_id.cmp(b.promotion_id));
+    for r in in_order {
+        let limit = per_customer_limits(r.promotion_id).unwrap_or(i64::MAX);
+        let held = redemption_store::hold(&mut *tx, r.promotion_id).await?
+            && match r.code {
+                Some(code) => redemption_store::hold_code(&mut *tx, code).await?,
+                None => true,
+            }
+            && redemption_store::hold_for_customer(&mut *tx, r.promotion_id, customer_key, limit).await?;
+        if !held {
+            return Err(not_applicable(r.code, r.promotion_id, Refusal::UsageLimitReached));
+        }
+        let id = ids::new_id("red");
+        let row = redemption_store::NewRedemption {
+            id: &id,
+            promotion_id: r.promotion_id,
+            code: r.code,
+            order_id,
+            customer_key,
+            amount: r.amount,
+            now,
+        };
+        redemption_store::insert(&mut *tx, &row).await?;
+    }
+    Ok(())
+}
+
+/// Settles what `order_id` holds: `used` when it was paid, released otherwise. Nothing for an
+/// order without promotions (one read) or already settled.
+pub async fn settle(tx: &mut Tx, order_id: &str, paid: bool, now: i64) -> Result<(), ApiError> {
+    for held in redemption_store::held_by_order(&mut *tx, order_id).await? {
+        redemption_store::settle(&mut *tx, order_id, &held, paid, now).await?;
+    }
+    Ok(())
+}
+
+/// The `422` for a promotion that cannot apply, with its reason and what it was asked by.
+pub fn not_applicable(code: Option<&str>, promotion_id: &str, reason: Refusal) -> ApiError {
+    let detail = match reason {
+        Refusal::UsageLimitReached => "This promotion has been used as many times as it may be.",
+        Refusal::Expired => "This promotion has ended.",
+        Refusal::NotStarted => "This promotion has not started yet.",
+        Refusal::MinimumNotMet => "The cart does not meet this promotion's minimum yet.",
+        Refusal::NotCombinable => "This promotion cannot be used with a better one the cart already has.",
+        Refusal::NotEligible => "This promotion does not apply to this cart or customer.",
+    };
+    let mut error = ApiError::unprocessable("promotion_not_applicable", detail)
+        .with_extension("reason", reason.code())
+        .with_extension("promotion_id", promotion_id);
+    if let Some(code) = code {
+        error = error.with_extension("promotion_code", code);
+    }
+    error
+}
+
+/// The `422` for a code that is no promotion's. It says nothing more, and failed attempts are
+/// rate-limited by the caller, so codes cannot be enumerated.
+pub fn unknown_code() -> ApiError {
+    ApiError::unprocessable("promotion_not_applicable", "This code is not valid.")
+        .with_extension("reason", "unknown_code")
+}

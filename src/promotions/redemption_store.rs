@@ -1,0 +1,215 @@
+//! Redemption SQL: `promotion_redemptions` and `promotion_customer_uses` are this module's own,
+//! and the `used`/`held` counters of `promotions` and `promotion_codes`. Every counter that a
+//! limit guards is raised by a guarded update, in the transaction that claims the cart and
+//! reserves its stock, so two checkouts can never both take the last redemption.
+
+use std::collections::HashMap;
+
+use super::model::Usage;
+use super::store::CodeRow;
+use crate::db::{self, Exec, FromRow, Upsert, sql};
+
+/// The codes among `codes` that exist, with their usage.
+pub async fn codes(db: impl Exec, codes: &[String]) -> Result<Vec<CodeRow>, db::Error> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = sql(
+        "promotions.codes_by_code",
+        "SELECT code, promotion_id, usage_limit, used, held, created_at FROM promotion_codes WHERE code IN (",
+    );
+    q.push_list(codes.iter().map(String::as_str)).push(")");
+    q.fetch_all(db).await
+}
+
+/// The usage of each of `ids`.
+pub async fn usage(db: impl Exec, ids: &[&str]) -> Result<HashMap<String, Usage>, db::Error> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut q = sql("promotions.usage", "SELECT id, used, held FROM promotions WHERE id IN (");
+    q.push_list(ids.iter().copied()).push(")");
+    let rows: Vec<(String, i64, i64)> = q.fetch_all(db).await?;
+    Ok(rows.into_iter().map(|(id, used, held)| (id, Usage { used, held })).collect())
+}
+
+/// The usage of each of `ids` by the customer `key`.
+pub async fn customer_usage(
+    db: impl Exec,
+    key: &str,
+    ids: &[&str],
+) -> Result<HashMap<String, Usage>, db::Error> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut q = sql(
+        "promotions.customer_usage",
+        "SELECT promotion_id, used, held FROM promotion_customer_uses WHERE customer_key = ",
+    );
+    q.push_bind(key).push(" AND promotion_id IN (").push_list(ids.iter().copied()).push(")");
+    let rows: Vec<(String, i64, i64)> = q.fetch_all(db).await?;
+    Ok(rows.into_iter().map(|(id, used, held)| (id, Usage { used, held })).collect())
+}
+
+/// Holds one redemption of the promotion: `false` when its limit is used up.
+pub async fn hold(db: impl Exec, promotion_id: &str) -> Result<bool, db::Error> {
+    let done = sql(
+        "promotions.hold",
+        "UPDATE promotions SET held = held + 1
+         WHERE id = $1 AND (usage_limit IS NULL OR used + held < usage_limit)",
+    )
+    .bind(promotion_id)
+    .execute(db)
+    .await?;
+    Ok(done == 1)
+}
+
+/// Holds one redemption of the code: `false` when its own limit is used up.
+pub async fn hold_code(db: impl Exec, code: &str) -> Result<bool, db::Error> {
+    let done = sql(
+        "promotions.hold_code",
+        "UPDATE promotion_codes SET held = held + 1
+         WHERE code = $1 AND (usage_limit IS NULL OR used + held < usage_limit)",
+    )
+    .bind(code)
+    .execute(db)
+    .await?;
+    Ok(done == 1)
+}
+
+/// Holds one redemption for the customer `key`: `false` when they have had `limit` already.
+pub async fn hold_for_customer(
+    mut db: impl Exec,
+    promotion_id: &str,
+    key: &str,
+    limit: i64,
+) -> Result<bool, db::Error> {
+    Upsert {
+        name: "promotions.customer_uses_row",
+        table: "promotion_customer_uses",
+        columns: "promotion_id, customer_key, used, held",
+        values: "$1, $2, 0, 0",
+        key: "promotion_id, customer_key",
+        update: None,
+        returning: None,
+    }
+    .sql()
+    .bind(promotion_id)
+    .bind(key)
+    .execute(&mut db)
+    .await?;
+    let done = sql(
+        "promotions.hold_for_customer",
+        "UPDATE promotion_customer_uses SET held = held + 1
+         WHERE promotion_id = $1 AND customer_key = $2 AND used + held < $3",
+    )
+    .bind(promotion_id)
+    .bind(key)
+    .bind(limit)
+    .execute(db)
+    .await?;
+    Ok(done == 1)
+}
+
+pub struct NewRedemption<'a> {
+    pub id: &'a str,
+    pub promotion_id: &'a str,
+    pub code: Option<&'a str>,
+    pub order_id: &'a str,
+    pub customer_key: &'a str,
+    pub amount: i64,
+    pub now: i64,
+}
+
+pub async fn insert(db: impl Exec, r: &NewRedemption<'_>) -> Result<(), db::Error> {
+    sql(
+        "promotions.insert_redemption",
+        "INSERT INTO promotion_redemptions (id, promotion_id, code, order_id, customer_key, status, amount, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'held', $6, $7, $7)",
+    )
+    .bind(r.id)
+    .bind(r.promotion_id)
+    .bind(r.code)
+    .bind(r.order_id)
+    .bind(r.customer_key)
+    .bind(r.amount)
+    .bind(r.now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// An order's redemption still held.
+#[derive(FromRow)]
+pub struct Held {
+    pub promotion_id: String,
+    pub code: Option<String>,
+    pub customer_key: String,
+}
+
+pub async fn held_by_order(db: impl Exec, order_id: &str) -> Result<Vec<Held>, db::Error> {
+    sql(
+        "promotions.held_by_order",
+        "SELECT promotion_id, code, customer_key FROM promotion_redemptions
+         WHERE order_id = $1 AND status = 'held' ORDER BY promotion_id",
+    )
+    .bind(order_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Turns the held redemption `h` of `order_id` into a used one (`used`), or gives it back.
+/// Each counter moves by one, guarded by `held > 0`: a redemption is settled once.
+pub async fn settle(
+    mut db: impl Exec,
+    order_id: &str,
+    h: &Held,
+    used: bool,
+    now: i64,
+) -> Result<(), db::Error> {
+    let status = if used { "used" } else { "released" };
+    let moved = sql(
+        "promotions.settle_redemption",
+        "UPDATE promotion_redemptions SET status = $3, updated_at = $4
+         WHERE order_id = $1 AND promotion_id = $2 AND status = 'held'",
+    )
+    .bind(order_id)
+    .bind(h.promotion_id.as_str())
+    .bind(status)
+    .bind(now)
+    .execute(&mut db)
+    .await?;
+    if moved != 1 {
+        return Ok(());
+    }
+    let used = i64::from(used);
+    sql(
+        "promotions.settle_promotion",
+        "UPDATE promotions SET held = held - 1, used = used + $2 WHERE id = $1 AND held > 0",
+    )
+    .bind(h.promotion_id.as_str())
+    .bind(used)
+    .execute(&mut db)
+    .await?;
+    if let Some(code) = &h.code {
+        sql(
+            "promotions.settle_code",
+            "UPDATE promotion_codes SET held = held - 1, used = used + $2 WHERE code = $1 AND held > 0",
+        )
+        .bind(code.as_str())
+        .bind(used)
+        .execute(&mut db)
+        .await?;
+    }
+    sql(
+        "promotions.settle_customer",
+        "UPDATE promotion_customer_uses SET held = held - 1, used = used + $3
+         WHERE promotion_id = $1 AND customer_key = $2 AND held > 0",
+    )
+    .bind(h.promotion_id.as_str())
+    .bind(h.customer_key.as_str())
+    .bind(used)
+    .execute(db)
+    .await
+    .map(drop)
+}

@@ -18,6 +18,8 @@ charging. Then it waits for the store to settle and audits the database, the mai
   charged twice; every paid order has its charge; every 201 the shoppers saw is a paid order;
 - every paid order has exactly one confirmation email (one Message-ID) and nothing else got one;
 - no order is left `pending_payment` past the reconciler's window;
+- a promotion code limited to a few redemptions, entered by some shoppers, is never redeemed past
+  its limit, none stays held, and every used redemption belongs to a paid order and back;
 - no process logged a panic, and no request got a 500.
 
 Exits non-zero on any failure. Needs `psql` (or `mariadb`) on the PATH. Standard library only, besides aiosmtpd.
@@ -29,6 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import drop_database, free_port, sql_rows, with_database  # noqa: E402
 
 SCARCE_STOCK, PLENTY_STOCK = 12, 100_000
+LIMITED_CODE, CODE_LIMIT = "FAULT5", 5
 RELEASE_UNPAID_AFTER_SECS = 15
 
 
@@ -185,6 +188,9 @@ class Shoppers:
             added += status == 200
         if not added:
             return
+        if rng.random() < 0.3:
+            status, answer = call(port, "POST", f"/v1/carts/{cart['id']}/promotion-codes", {"code": LIMITED_CODE})
+            self.note(f"POST code {status} {(answer or {}).get('reason', '')}".strip())
         card = "pm_card_chargeDeclined" if rng.random() < 0.1 else "pm_card_visa"
         body = {"email": f"shopper{turn}@example.com",
                 "shipping_address": {"name": "Load Shopper", "line1": "1 Main St", "city": "Berlin",
@@ -207,6 +213,11 @@ class Shoppers:
             if status == 409 and code == "idempotency_key_in_use":
                 time.sleep(0.5)
                 continue
+            if status == 422 and code == "promotion_not_applicable":
+                # The code was used up meanwhile: the shopper takes it off and pays full price.
+                call(port, "DELETE", f"/v1/carts/{cart['id']}/promotion-codes/{LIMITED_CODE}")
+                key = {"idempotency-key": f"fault-{os.getpid()}-{turn}-{rng.random()}"}
+                continue
             return
 
 
@@ -224,6 +235,11 @@ def setup_catalog(port, admin_password):
             if status != 201:
                 sys.exit(f"FAIL: create product: {status} {product}")
             products[kind].append((product["handle"], product["variants"][0]["id"], stock))
+    promotion = {"name": "Fault 10%", "class": "order", "type": "percentage", "percentage_bps": 1000,
+                 "trigger": "code", "code": LIMITED_CODE, "usage_limit": CODE_LIMIT}
+    status, made = call(port, "POST", "/v1/admin/promotions", promotion, headers)
+    if status != 201:
+        sys.exit(f"FAIL: create promotion: {status} {made}")
     return products
 
 
@@ -279,6 +295,15 @@ def audit(db, mail, shoppers, products, logs, settled):
     check(len(paid) == len(charges), f"every paid order ({len(paid)}) has its successful charge")
     lost = shoppers.paid_seen - set(paid)
     check(not lost, f"every order a shopper was told is paid ({len(shoppers.paid_seen)}) is paid {sorted(lost)[:5]}")
+
+    used, held = (int(v) for v in db.rows("SELECT used, held FROM promotions")[0])
+    check(used <= CODE_LIMIT and held == 0,
+          f"the code limited to {CODE_LIMIT} was redeemed {used} times, and none is left held ({held})")
+    stray = db.value("""SELECT COUNT(*) FROM promotion_redemptions r JOIN orders o ON o.id = r.order_id
+                        WHERE (r.status = 'used') <> (o.status = 'paid')""")
+    counted = db.value("SELECT COUNT(*) FROM promotion_redemptions WHERE status = 'used'")
+    check(stray == 0 and counted == used,
+          f"every used redemption ({counted}) is a paid order's and every paid order's is used ({stray} not)")
 
     received = mail.confirmations()
     by_number = collections.defaultdict(set)

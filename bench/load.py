@@ -238,7 +238,9 @@ def bench_oxcart(args, engine, size, workdir):
         if made[0] != 201 and (made[0] != 409 or made[1].get("code") != "promotion_code_taken"):
             sys.exit(f"bench: bench promotion: HTTP {made[0]} {str(made[1])[:300]}")  # 409: kept from a run before
         coded = make_carts(port, variants, guess, code=BENCH_CODE)
+        proc.reset_peak()
         with_code = wrk.run(wrk.checkout_carts(coded, 2), base, workdir, args.seconds, 32, 2)
+        with_code["peak_rss_mb"] = proc.status_kb("VmHWM") / 1024
         coded = make_carts(port, variants, int(with_code["rps"] / 2 * args.seconds * 1.2) + 50, code=BENCH_CODE)
         with_code["half"] = wrk.run(wrk.checkout_carts(coded, 2), base, workdir, args.seconds, 16, 2,
                                     rate=with_code["rps"] / 2)

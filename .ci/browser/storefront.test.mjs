@@ -1,7 +1,7 @@
 // The storefront as a shopper uses it, in headless Chromium: browse, search, add two variants,
 // sign up, pay, see the confirmation and "my orders"; a declined card; shipping and tax that
 // follow the address (VAT included in Germany, sales tax added in California, free shipping
-// from a threshold); and two shoppers racing for the last unit. Takes the README's screenshots on the way. Then a storefront on another
+// from a threshold); a promotion code, refused and then applied; and two shoppers racing for the last unit. Takes the README's screenshots on the way. Then a storefront on another
 // origin (listed in OXCART_STORE_CORS) signs in with the cookie and with a token, browses and
 // checks out, while a page from an unlisted origin is refused.
 //
@@ -100,6 +100,16 @@ async function checkout(page, method) {
   await page.fill('#country', 'US');
   await page.check(`input[name=payment_method][value=${method}]`);
   await page.click('#place-order');
+}
+
+// A bearer token for the store's admin (the demo's, from demo-admin.txt).
+async function adminToken() {
+  const credentials = readFileSync(join(dataDir, 'demo-admin.txt'), 'utf8');
+  const email = credentials.match(/email: (\S+)/)[1];
+  const password = credentials.match(/password: (\S+)/)[1];
+  const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }) });
+  return (await login.json()).token;
 }
 
 let failed = false;
@@ -234,13 +244,41 @@ try {
     await context.close();
   });
 
+  await scenario('a promotion code takes its discount, a refused one says why, the receipt names it', async () => {
+    const token = await adminToken();
+    for (const promotion of [
+      { name: 'Browser 10%', class: 'order', type: 'percentage', percentage_bps: 1000, trigger: 'code', code: 'BROWSER10' },
+      { name: 'Gone', class: 'order', type: 'fixed', amount: 500, trigger: 'code', code: 'GONE5',
+        starts_at: '2020-01-01T00:00:00Z', ends_at: '2020-02-01T00:00:00Z' },
+    ]) {
+      const made = await fetch(`${base}/v1/admin/promotions`, { method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(promotion) });
+      assert.equal(made.status, 201);
+    }
+    const { context, page } = await shopper();
+    await addToCart(page, 'classic-crew-tee');
+    await page.goto(`${base}/#/cart`);
+    await page.waitForSelector('#promotion-code');
+    await page.fill('#promotion-code', 'gone5');
+    await page.click('#apply-code');
+    await page.waitForSelector('#code-refused');
+    assert.match(await page.textContent('#code-refused'), /has ended/);
+    const before = await page.textContent('#cart-total');
+    await page.fill('#promotion-code', ' browser10 ');
+    await page.click('#apply-code');
+    await page.waitForSelector('#applied-codes');
+    assert.match(await page.textContent('#applied-codes'), /BROWSER10 applied/);
+    assert.match(await page.textContent('#cart-discounts'), /Browser 10% \(BROWSER10\): −/);
+    assert.notEqual(await page.textContent('#cart-total'), before, 'the total came down');
+    if (shots) await page.screenshot({ path: join(shots, 'promotion-code.png') });
+    await checkout(page, 'pm_card_visa');
+    await page.waitForSelector('#confirmation');
+    assert.match(await page.textContent('#order-summary'), /Browser 10% \(BROWSER10\)/);
+    await context.close();
+  });
+
   await scenario('two shoppers race for the last unit: one buys it, one is told it sold out', async () => {
-    const credentials = readFileSync(join(dataDir, 'demo-admin.txt'), 'utf8');
-    const email = credentials.match(/email: (\S+)/)[1];
-    const password = credentials.match(/password: (\S+)/)[1];
-    const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }) });
-    const { token } = await login.json();
+    const token = await adminToken();
     const created = await fetch(`${base}/v1/admin/products`, { method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ title: 'Last Lantern', description: 'One left.', status: 'published',

@@ -31,6 +31,8 @@ pub struct AppliedDiscount {
     pub promotion_id: String,
     pub name: String,
     pub code: Option<String>,
+    /// Whether the code has a limit of its own (a single-use code).
+    pub code_limited: bool,
     pub class: Class,
     /// What it took off, in all, and of that off the shipping.
     pub amount: i64,
@@ -125,6 +127,7 @@ pub fn discounts(cart: &Cart, offers: &Offers, shipping: Option<i64>, signed_in:
                 promotion_id: c.promotion.id.clone(),
                 name: c.promotion.name.clone(),
                 code: c.code.clone(),
+                code_limited: c.code_limited,
                 class: c.promotion.class,
                 amount: a.total(),
                 shipping: a.shipping,

@@ -332,7 +332,12 @@ async fn reserve(
         let applied = &quote.totals.discounts.applied;
         let redemptions: Vec<Redemption> = applied
             .iter()
-            .map(|d| Redemption { promotion_id: &d.promotion_id, code: d.code.as_deref(), amount: d.amount })
+            .map(|d| Redemption {
+                promotion_id: &d.promotion_id,
+                code: d.code.as_deref(),
+                code_limited: d.code_limited,
+                amount: d.amount,
+            })
             .collect();
         let per_customer =
             |id: &str| applied.iter().find(|d| d.promotion_id == id).and_then(|d| d.per_customer_limit);

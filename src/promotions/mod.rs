@@ -163,10 +163,16 @@ pub async fn generate_codes(db: &Db, id: &str, count: i64, prefix: &str) -> Resu
 }
 
 /// A promotion's codes by code, after `after`; `limit + 1` rows.
+/// A shared code is counted by its promotion (only single-use codes have counters of their own),
+/// so it shows the promotion's usage.
 pub async fn list_codes(db: &Db, id: &str, after: &str, limit: i64) -> Result<Vec<CodeRow>, ApiError> {
     let mut conn = db.acquire().await?;
-    store::find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(store::codes(&mut conn, id, after, limit).await?)
+    let found = store::find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let mut rows = store::codes(&mut conn, id, after, limit).await?;
+    for shared in rows.iter_mut().filter(|r| r.usage_limit.is_none()) {
+        (shared.used, shared.held) = (found.usage.used, found.usage.held);
+    }
+    Ok(rows)
 }
 
 async fn detail(db: impl Exec, id: &str) -> Result<PromotionDetail, ApiError> {

@@ -42,6 +42,8 @@ pub struct Candidate {
     pub promotion: Promotion,
     /// The code it came by; `None` for an automatic one.
     pub code: Option<String>,
+    /// Whether the code has a limit of its own (a single-use code).
+    pub code_limited: bool,
     pub limit_reached: bool,
 }
 
@@ -66,7 +68,7 @@ pub async fn offered(
     let mut candidates: Vec<Candidate> = all
         .iter()
         .filter(|p| p.trigger == Trigger::Automatic)
-        .map(|p| Candidate { promotion: p.clone(), code: None, limit_reached: false })
+        .map(|p| Candidate { promotion: p.clone(), code: None, code_limited: false, limit_reached: false })
         .collect();
     let mut unknown_codes = Vec::new();
     let rows = redemption_store::codes(&mut db, codes).await?;
@@ -87,7 +89,12 @@ pub async fn offered(
             },
         };
         let code_used_up = row.usage_limit.is_some_and(|l| row.used + row.held >= l);
-        candidates.push(Candidate { promotion, code: Some(code.clone()), limit_reached: code_used_up });
+        candidates.push(Candidate {
+            promotion,
+            code: Some(code.clone()),
+            code_limited: row.usage_limit.is_some(),
+            limit_reached: code_used_up,
+        });
     }
     let limited: Vec<&str> = candidates
         .iter()

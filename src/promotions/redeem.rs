@@ -11,6 +11,9 @@ use crate::{db::Tx, error::ApiError, ids};
 pub struct Redemption<'a> {
     pub promotion_id: &'a str,
     pub code: Option<&'a str>,
+    /// Whether the code has a limit of its own (a single-use code): only then is its row
+    /// counted. A shared code is counted by its promotion.
+    pub code_limited: bool,
     /// What it takes off the order.
     pub amount: i64,
 }
@@ -30,13 +33,15 @@ pub async fn hold(
     let mut in_order: Vec<&Redemption> = redemptions.iter().collect();
     in_order.sort_by(|a, b| a.promotion_id.cmp(b.promotion_id));
     for r in in_order {
+        // The customer's row, then the code's, then the promotion's (the one every buyer of a
+        // popular code waits on) last, so it stays locked for as short a time as can be.
         let limit = per_customer_limits(r.promotion_id).unwrap_or(i64::MAX);
-        let held = redemption_store::hold(&mut *tx, r.promotion_id).await?
-            && match r.code {
+        let held = redemption_store::hold_for_customer(&mut *tx, r.promotion_id, customer_key, limit).await?
+            && match r.code.filter(|_| r.code_limited) {
                 Some(code) => redemption_store::hold_code(&mut *tx, code).await?,
                 None => true,
             }
-            && redemption_store::hold_for_customer(&mut *tx, r.promotion_id, customer_key, limit).await?;
+            && redemption_store::hold(&mut *tx, r.promotion_id).await?;
         if !held {
             return Err(not_applicable(r.code, r.promotion_id, Refusal::UsageLimitReached));
         }

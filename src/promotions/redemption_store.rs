@@ -139,19 +139,21 @@ pub async fn insert(db: impl Exec, r: &NewRedemption<'_>) -> Result<(), db::Erro
     .map(drop)
 }
 
-/// An order's redemption still held.
+/// An order's redemption still held, and the limit of its code, if it has one of its own.
 #[derive(FromRow)]
 pub struct Held {
     pub promotion_id: String,
     pub code: Option<String>,
     pub customer_key: String,
+    pub code_limit: Option<i64>,
 }
 
 pub async fn held_by_order(db: impl Exec, order_id: &str) -> Result<Vec<Held>, db::Error> {
     sql(
         "promotions.held_by_order",
-        "SELECT promotion_id, code, customer_key FROM promotion_redemptions
-         WHERE order_id = $1 AND status = 'held' ORDER BY promotion_id",
+        "SELECT r.promotion_id, r.code, r.customer_key, c.usage_limit AS code_limit
+         FROM promotion_redemptions r LEFT JOIN promotion_codes c ON c.code = r.code
+         WHERE r.order_id = $1 AND r.status = 'held' ORDER BY r.promotion_id",
     )
     .bind(order_id)
     .fetch_all(db)
@@ -182,25 +184,8 @@ pub async fn settle(
     if moved != 1 {
         return Ok(());
     }
+    // In the order `hold` locks them: the customer's row, the code's, the promotion's last.
     let used = i64::from(used);
-    sql(
-        "promotions.settle_promotion",
-        "UPDATE promotions SET held = held - 1, used = used + $2 WHERE id = $1 AND held > 0",
-    )
-    .bind(h.promotion_id.as_str())
-    .bind(used)
-    .execute(&mut db)
-    .await?;
-    if let Some(code) = &h.code {
-        sql(
-            "promotions.settle_code",
-            "UPDATE promotion_codes SET held = held - 1, used = used + $2 WHERE code = $1 AND held > 0",
-        )
-        .bind(code.as_str())
-        .bind(used)
-        .execute(&mut db)
-        .await?;
-    }
     sql(
         "promotions.settle_customer",
         "UPDATE promotion_customer_uses SET held = held - 1, used = used + $3
@@ -208,6 +193,24 @@ pub async fn settle(
     )
     .bind(h.promotion_id.as_str())
     .bind(h.customer_key.as_str())
+    .bind(used)
+    .execute(&mut db)
+    .await?;
+    if let Some(code) = h.code.as_deref().filter(|_| h.code_limit.is_some()) {
+        sql(
+            "promotions.settle_code",
+            "UPDATE promotion_codes SET held = held - 1, used = used + $2 WHERE code = $1 AND held > 0",
+        )
+        .bind(code)
+        .bind(used)
+        .execute(&mut db)
+        .await?;
+    }
+    sql(
+        "promotions.settle_promotion",
+        "UPDATE promotions SET held = held - 1, used = used + $2 WHERE id = $1 AND held > 0",
+    )
+    .bind(h.promotion_id.as_str())
     .bind(used)
     .execute(db)
     .await

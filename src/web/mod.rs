@@ -27,6 +27,7 @@ async fn asset(Path(file): Path<String>) -> Response {
         "app.js" => (include_str!("assets/app.js"), "text/javascript; charset=utf-8"),
         "api.js" => (include_str!("assets/api.js"), "text/javascript; charset=utf-8"),
         "totals.js" => (include_str!("assets/totals.js"), "text/javascript; charset=utf-8"),
+        "promotions.js" => (include_str!("assets/promotions.js"), "text/javascript; charset=utf-8"),
         "app.css" => (include_str!("assets/app.css"), "text/css; charset=utf-8"),
         _ => return ApiError::not_found().into_response(),
     };

@@ -1,5 +1,6 @@
 // The Oxcart demo storefront: hash routes, one view per page, plain DOM.
 import { api, ApiError, cartStore, currentCart, h, money, newKey, orderTokens } from './api.js';
+import { codeForm, discountList } from './promotions.js';
 import { breakdownRows, shippingStep } from './totals.js';
 
 const main = document.getElementById('main');
@@ -173,6 +174,8 @@ async function cartPage() {
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num hide-small' }, 'Price'),
       h('th', {}, 'Quantity'), h('th', { class: 'num' }, 'Total'), h('th', {}, h('span', { class: 'visually-hidden' }, 'Actions')))),
     h('tbody', {}, rows)),
+    discountList(cart),
+    codeForm(cart, cartPage),
     h('div', { class: 'summary' }, h('span', { class: 'total', id: 'cart-total' }, `Total ${money(cart.total)}`),
       h('a', { class: 'button', href: '#/checkout', id: 'to-checkout' }, 'Checkout')),
     h('p', { class: 'muted' }, cart.region

@@ -5,11 +5,13 @@ import { api, h, money } from './api.js';
 
 const percent = (bps) => `${(bps / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
 
-// Subtotal, discount, shipping, each tax rate (summed over the lines and the shipping) and
+// Subtotal, each promotion, shipping, each tax rate (summed over the lines and the shipping) and
 // the total, as table rows. `x` is a cart or an order; its shipping is `shipping_option`.
 export function breakdownRows(x) {
   const rows = [['Subtotal', money(x.subtotal)]];
-  if (x.discount_total?.amount) rows.push(['Discount', `−${money(x.discount_total)}`]);
+  // One row per promotion, as the API names it; an order from before promotions has none.
+  for (const d of x.discounts || []) rows.push([d.code ? `${d.name} (${d.code})` : d.name, `−${money(d.amount)}`]);
+  if (x.discount_total?.amount && !(x.discounts || []).length) rows.push(['Discount', `−${money(x.discount_total)}`]);
   const ship = x.shipping_option;
   if (ship && ship.available !== false) {
     rows.push([`Shipping · ${ship.name}`, ship.amount.amount ? money(ship.amount) : 'Free']);

@@ -107,8 +107,9 @@ async fn serve(config: Config) -> Result<(), String> {
         if seed::store_is_empty(&state.db).await.map_err(|e| e.to_string())? {
             let report = seed::seed_demo(&state.db, &state.config.currency).await?;
             println!(
-                "Loaded the demo catalog: {} products in {} categories, {} regions.",
-                report.products, report.categories, report.regions
+                "Loaded the demo catalog: {} products in {} categories, {} regions, {} promotions \
+                 (try the code WELCOME10 on a first order).",
+                report.products, report.categories, report.regions, report.promotions
             );
         }
         ensure_demo_admin(&state.db, &state.config.data_dir).await?
@@ -160,8 +161,8 @@ async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), S
     if demo {
         let report = seed::seed_demo(&db, &config.currency).await?;
         println!(
-            "Loaded the demo catalog: {} products in {} categories, {} regions.",
-            report.products, report.categories, report.regions
+            "Loaded the demo catalog: {} products in {} categories, {} regions, {} promotions.",
+            report.products, report.categories, report.regions, report.promotions
         );
     }
     if let Some(count) = products {

@@ -211,7 +211,7 @@ try {
     await context.close();
   });
 
-  await scenario('shipping and tax follow the address: VAT included, sales tax added, free shipping from the threshold', async () => {
+  await scenario('shipping and tax follow the address: VAT included, sales tax added, free shipping from the threshold, a sale by itself', async () => {
     const { context, page } = await shopper();
     await addToCart(page, 'stoneware-coffee-mug', 0);
     await page.goto(`${base}/#/checkout`);
@@ -222,6 +222,8 @@ try {
     await page.press('#country', 'Tab');
     await waitFor(/Includes MwSt\. 19%/);
     assert.match(await summary(), /Shipping · DHL Paket\$4\.90/);
+    // The demo's mug sale applies by itself, and says so.
+    assert.match(await summary(), /Mug week: 20% off mugs & drinkware/);
     assert.equal(await page.textContent('#place-order'), `Pay ${await page.textContent('#summary-total')}`);
     if (shots) await page.screenshot({ path: join(shots, 'checkout-vat-included.png') });
     await page.fill('#country', 'US');

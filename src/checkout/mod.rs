@@ -337,12 +337,11 @@ async fn reserve(
                 code: d.code.as_deref(),
                 code_limited: d.code_limited,
                 amount: d.amount,
+                per_customer_limit: d.per_customer_limit,
             })
             .collect();
-        let per_customer =
-            |id: &str| applied.iter().find(|d| d.promotion_id == id).and_then(|d| d.per_customer_limit);
         let key = buyer.key().unwrap_or_default();
-        promotions::hold(tx, order_id, &key, &redemptions, per_customer, now).await?;
+        promotions::hold(tx, order_id, &key, &redemptions, now).await?;
         transaction.commit().await?;
         Ok(order)
     })

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::{
     ops::{Shape, Upsert},
-    parts::{Bind, Fragment, Piece},
+    parts::{Bind, Fragment, Piece, RowLock},
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,6 +243,7 @@ impl Engine {
     fn fragment(self, fragment: &Fragment, binds: &mut Vec<Bind>) -> String {
         match fragment {
             Fragment::SkipLocked => self.skip_locked().to_owned(),
+            Fragment::Locked(lock) => self.locked(*lock).to_owned(),
             Fragment::WithoutIndex(column) => self.without_index(column),
             // MariaDB's planner prices a range over an index's leading columns like a seek by
             // the first alone when nearly every row is in the range, whatever the LIMIT, and
@@ -299,6 +300,16 @@ impl Engine {
         match self {
             Self::Sqlite => "",
             Self::Postgres | Self::Mysql => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    /// Appended to a `SELECT` whose rows stay locked until the transaction ends. SQLite has one
+    /// writer at a time, and a write transaction (`BEGIN IMMEDIATE`) already excludes the others.
+    fn locked(self, lock: RowLock) -> &'static str {
+        match (self, lock) {
+            (Self::Sqlite, _) => "",
+            (Self::Postgres, RowLock::Write) => " FOR NO KEY UPDATE",
+            (Self::Mysql, RowLock::Write) => " FOR UPDATE",
         }
     }
 

@@ -19,7 +19,7 @@ use std::time::Duration;
 use dialect::Engine;
 pub use exec::{Conn, Exec, Tx};
 pub use ops::{GuardedUpdate, Upsert};
-pub use parts::Bind;
+pub use parts::{Bind, RowLock};
 pub use pool::{Db, OpenError, check_url, embedded_url};
 /// Derive it on a row struct to fetch rows into it.
 pub use sqlx::FromRow;

@@ -58,11 +58,20 @@ pub enum Piece {
     Fragment(Fragment),
 }
 
+/// How a `SELECT` locks the rows it reads, until the transaction ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowLock {
+    /// As a write to them would: other writes and locks wait (on PostgreSQL, but for a foreign
+    /// key's check that they still exist, which a write that leaves the key alone lets through).
+    Write,
+}
+
 /// A piece of SQL whose text (and bound values) the engine decides; see the `Sql` method of
 /// the same name.
 #[derive(Clone, Debug)]
 pub enum Fragment {
     SkipLocked,
+    Locked(RowLock),
     WithoutIndex(&'static str),
     ThroughIndex(&'static str),
     ProductMatches { words: Vec<String>, title_only: bool, within: Option<&'static str> },

@@ -17,7 +17,7 @@ use super::{
     dialect::Engine,
     exec::{Exec, Raw},
     ops::{GuardedUpdate, Shape, Upsert},
-    parts::{Bind, Fragment, Piece},
+    parts::{Bind, Fragment, Piece, RowLock},
 };
 
 /// One statement: see the module documentation.
@@ -121,6 +121,29 @@ impl Sql {
     /// engine can, rows another worker has locked are skipped rather than waited for.
     pub fn skip_locked(&mut self) -> &mut Self {
         self.fragment(Fragment::SkipLocked)
+    }
+
+    /// Appended to a `SELECT … WHERE …` over a table with `status`, `created_at` and `id`: only
+    /// rows with `status` (if given) and before the cursor `after` (`created_at`, `id`), newest
+    /// first, `limit + 1` of them (the extra one tells whether another page exists).
+    pub fn newest_first_page(
+        &mut self,
+        status: Option<&str>,
+        after: Option<(i64, &str)>,
+        limit: i64,
+    ) -> &mut Self {
+        if let Some(status) = status {
+            self.push(" AND status = ").push_bind(status);
+        }
+        if let Some((at, id)) = after {
+            self.push(" AND (created_at, id) < (").push_bind(at).push(", ").push_bind(id).push(")");
+        }
+        self.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(limit + 1)
+    }
+
+    /// Appended to a `SELECT`: the rows it reads stay locked (`lock`) until the transaction ends.
+    pub fn locked(&mut self, lock: RowLock) -> &mut Self {
+        self.fragment(Fragment::Locked(lock))
     }
 
     /// `column`, written so that the planner does not reach the rows through an index on it.

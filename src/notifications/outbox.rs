@@ -182,13 +182,7 @@ pub async fn list(
         "outbox.list",
         "SELECT id, topic, status, attempts, last_error, created_at, available_at, delivered_at FROM outbox WHERE 1 = 1",
     );
-    if let Some(status) = status {
-        q.push(" AND status = ").push_bind(status);
-    }
-    if let Some((at, id)) = after {
-        q.push(" AND (created_at, id) < (").push_bind(at).push(", ").push_bind(id).push(")");
-    }
-    q.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(limit + 1);
+    q.newest_first_page(status, after, limit);
     q.fetch_all(db).await
 }
 

@@ -13,6 +13,7 @@ mod redeem;
 mod redemption_store;
 pub mod routes;
 mod rules;
+mod slot_store;
 mod store;
 pub mod views;
 
@@ -22,6 +23,7 @@ pub use model::{
 };
 pub use offers::{Buyer, Candidate, Offered, PromotionCache, offered};
 pub use redeem::{Redemption, hold, not_applicable, settle, unknown_code};
+pub use redemption_store::RedemptionRow;
 pub use rules::{BenefitType, PromotionInput, normalise_code};
 pub use store::CodeRow;
 
@@ -64,6 +66,7 @@ pub async fn create_promotion(
         let mut tx = db.begin().await?;
         check_targets(&mut tx, promotion).await?;
         store::insert(&mut tx, promotion).await?;
+        slot_store::create(&mut tx, id, promotion.usage_limit).await?;
         if let Some(code) = code {
             store::insert_codes(&mut tx, id, &[code.to_owned()], None, now).await.map_err(code_conflict)?;
         }
@@ -85,10 +88,24 @@ pub async fn update_promotion(
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
         let current = store::find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+        let before = (current.promotion.usage_limit, current.promotion.per_customer_limit);
         let mut promotion = rules::apply(input, current.promotion, false, currency)?;
         promotion.updated_at = now;
         check_targets(&mut tx, &promotion).await?;
         store::update(&mut tx, &promotion).await?;
+        // A limit set now counts what was redeemed before, and what checkouts hold right now:
+        // the slots' locks wait for those.
+        let limit_changed = promotion.usage_limit != before.0;
+        let customers_counted_now = promotion.per_customer_limit.is_some() && before.1.is_none();
+        if limit_changed || customers_counted_now {
+            let slots = slot_store::lock(&mut tx, id).await?;
+            if limit_changed {
+                slot_store::set_limit(&mut tx, id, &slots, promotion.usage_limit).await?;
+            }
+            if customers_counted_now {
+                redemption_store::count_customers(&mut tx, id).await?;
+            }
+        }
         let detail = detail(&mut tx, id).await?;
         tx.commit().await?;
         Ok(detail)
@@ -105,13 +122,15 @@ pub async fn list_promotions(db: &Db, page: &PageRequest) -> Result<Vec<Promotio
     Ok(store::list(db, page).await?)
 }
 
-/// Deletes a promotion that was never redeemed, with its codes; one that was is disabled
-/// instead, so the orders that used it keep their history (`409 promotion_redeemed`).
+/// Deletes a promotion that was never redeemed, with its codes; one that was (even by a checkout
+/// whose payment then failed) is disabled instead, so the orders that used it keep their
+/// history (`409 promotion_redeemed`).
 pub async fn delete_promotion(db: &Db, id: &str) -> Result<(), ApiError> {
     retry_transient(|| async move {
         let mut tx = db.begin().await?;
-        let found = store::find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
-        if found.usage.used + found.usage.held > 0 {
+        store::find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+        // Released ones too: the orders that tried it keep their history.
+        if redemption_store::any_for(&mut tx, id).await? {
             return Err(ApiError::conflict(
                 "promotion_redeemed",
                 "This promotion has been redeemed; disable it instead (`enabled: false`).",
@@ -173,6 +192,20 @@ pub async fn list_codes(db: &Db, id: &str, after: &str, limit: i64) -> Result<Ve
         (shared.used, shared.held) = (found.usage.used, found.usage.held);
     }
     Ok(rows)
+}
+
+/// A promotion's redemptions, newest first (`status`: `held`, `used` or `released`, if given);
+/// `limit + 1` rows.
+pub async fn list_redemptions(
+    db: &Db,
+    id: &str,
+    status: Option<&str>,
+    page: &PageRequest,
+) -> Result<Vec<RedemptionRow>, ApiError> {
+    let mut conn = db.acquire().await?;
+    store::find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let after = page.after.as_ref().map(|c| (c.at, c.id.as_str()));
+    Ok(redemption_store::list(&mut conn, id, status, after, page.limit).await?)
 }
 
 async fn detail(db: impl Exec, id: &str) -> Result<PromotionDetail, ApiError> {

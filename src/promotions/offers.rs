@@ -6,17 +6,37 @@
 use std::{collections::HashMap, sync::Arc};
 
 use super::{
-    model::{Customers, Promotion, Trigger, Usage},
-    redemption_store, store,
+    model::{Customers, Promotion, Trigger},
+    redemption_store, slot_store, store,
 };
 use crate::{
     db::{self, Exec},
     recent::RecentValue,
 };
 
-/// Every enabled promotion, as carts are priced against: read once and kept a moment, like
-/// `regions::RegionCache`, and forgotten at once on a promotion write through this process.
-pub type PromotionCache = RecentValue<Vec<Promotion>>;
+/// Every enabled promotion, as carts are priced against, with their shared codes: read once and
+/// kept a moment, like `regions::RegionCache`, and forgotten at once on a promotion write
+/// through this process.
+pub type PromotionCache = RecentValue<Enabled>;
+
+#[derive(Debug, Default)]
+pub struct Enabled {
+    promotions: Vec<Promotion>,
+    /// Each enabled promotion's shared code, and the promotion's place in `promotions`.
+    shared_codes: HashMap<String, usize>,
+}
+
+impl Enabled {
+    async fn load(mut db: impl Exec) -> Result<Self, db::Error> {
+        let promotions = store::all_enabled(&mut db).await?;
+        let codes = store::shared_codes_of_enabled(db).await?;
+        let shared_codes = codes
+            .into_iter()
+            .filter_map(|(code, id)| promotions.iter().position(|p| p.id == id).map(|at| (code, at)))
+            .collect();
+        Ok(Self { promotions, shared_codes })
+    }
+}
 
 /// Who is buying, as far as is known: a signed-in customer, and at checkout the email.
 #[derive(Debug, Clone, Copy, Default)]
@@ -64,15 +84,30 @@ pub async fn offered(
     codes: &[String],
     buyer: Buyer<'_>,
 ) -> Result<Offered, db::Error> {
-    let all: Arc<Vec<Promotion>> = cache.get(|| store::all_enabled(&mut db)).await?;
+    let enabled: Arc<Enabled> = cache.get(|| Enabled::load(&mut db)).await?;
+    let all = &enabled.promotions;
     let mut candidates: Vec<Candidate> = all
         .iter()
         .filter(|p| p.trigger == Trigger::Automatic)
         .map(|p| Candidate { promotion: p.clone(), code: None, code_limited: false, limit_reached: false })
         .collect();
     let mut unknown_codes = Vec::new();
-    let rows = redemption_store::codes(&mut db, codes).await?;
+    // A shared code is known from the kept promotions; others (single-use, or a promotion made
+    // or disabled a moment ago) are read.
+    let others: Vec<String> =
+        codes.iter().filter(|c| !enabled.shared_codes.contains_key(*c)).cloned().collect();
+    let rows = redemption_store::codes(&mut db, &others).await?;
     for code in codes {
+        if let Some(promotion) = enabled.shared_codes.get(code).and_then(|&at| all.get(at)) {
+            let code = Some(code.clone());
+            candidates.push(Candidate {
+                promotion: promotion.clone(),
+                code,
+                code_limited: false,
+                limit_reached: false,
+            });
+            continue;
+        }
         let Some(row) = rows.iter().find(|r| &r.code == code) else {
             unknown_codes.push(code.clone());
             continue;
@@ -101,7 +136,7 @@ pub async fn offered(
         .filter(|c| c.promotion.usage_limit.is_some())
         .map(|c| c.promotion.id.as_str())
         .collect();
-    let usage = redemption_store::usage(&mut db, &limited).await?;
+    let with_room = slot_store::with_room(&mut db, &limited).await?;
     let key = buyer.key();
     let per_customer: Vec<&str> = candidates
         .iter()
@@ -112,13 +147,11 @@ pub async fn offered(
         Some(key) => redemption_store::customer_usage(&mut db, key, &per_customer).await?,
         None => HashMap::new(),
     };
-    let reached = |limit: Option<i64>, usage: Option<&Usage>| {
-        limit.is_some_and(|l| usage.map_or(0, |u| u.used + u.held) >= l)
-    };
     for c in &mut candidates {
         let p = &c.promotion;
-        c.limit_reached |= reached(p.usage_limit, usage.get(&p.id))
-            || reached(p.per_customer_limit, customer_usage.get(&p.id));
+        let by_customer = customer_usage.get(&p.id).map_or(0, |u| u.used + u.held);
+        c.limit_reached |= (p.usage_limit.is_some() && !with_room.contains(&p.id))
+            || p.per_customer_limit.is_some_and(|l| by_customer >= l);
     }
     let asks_history = key.is_some() && candidates.iter().any(|c| c.promotion.customers == Customers::New);
     Ok(Offered { candidates, unknown_codes, asks_history })

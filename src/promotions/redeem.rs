@@ -1,10 +1,11 @@
 //! Redemptions, guarded like stock: checkout *holds* one per applied promotion in the
 //! transaction that claims the cart and reserves its units; the payment turns it *used*, or a
 //! failed payment (or the reconciler, for a hold that expired) *releases* it. Each limit (the
-//! promotion's, a single-use code's, the customer's) is a counter raised by a guarded update,
-//! so no race across any number of processes redeems past it.
+//! promotion's, a single-use code's, the customer's) is counted by guarded updates (the
+//! promotion's over several slot rows, `slot_store`), so no race across any number of processes
+//! redeems past it.
 
-use super::{model::Refusal, redemption_store};
+use super::{model::Refusal, redemption_store, slot_store};
 use crate::{db::Tx, error::ApiError, ids};
 
 /// A promotion an order is about to use.
@@ -16,6 +17,8 @@ pub struct Redemption<'a> {
     pub code_limited: bool,
     /// What it takes off the order.
     pub amount: i64,
+    /// The promotion's limit per customer: only then is the customer's row counted.
+    pub per_customer_limit: Option<i64>,
 }
 
 /// Holds every redemption of `order_id` for `customer_key`, or none: the first limit found used
@@ -26,22 +29,23 @@ pub async fn hold(
     order_id: &str,
     customer_key: &str,
     redemptions: &[Redemption<'_>],
-    per_customer_limits: impl Fn(&str) -> Option<i64>,
     now: i64,
 ) -> Result<(), ApiError> {
     // In promotion-id order, the one order every checkout locks promotion rows in.
     let mut in_order: Vec<&Redemption> = redemptions.iter().collect();
     in_order.sort_by(|a, b| a.promotion_id.cmp(b.promotion_id));
     for r in in_order {
-        // The customer's row, then the code's, then the promotion's (the one every buyer of a
-        // popular code waits on) last, so it stays locked for as short a time as can be.
-        let limit = per_customer_limits(r.promotion_id).unwrap_or(i64::MAX);
-        let held = redemption_store::hold_for_customer(&mut *tx, r.promotion_id, customer_key, limit).await?
-            && match r.code.filter(|_| r.code_limited) {
-                Some(code) => redemption_store::hold_code(&mut *tx, code).await?,
-                None => true,
+        // The customer's row, then the code's, then a slot of the promotion's (what every buyer
+        // of a popular code takes from) last, so it stays locked for as short a time as can be.
+        let held = match r.per_customer_limit {
+            Some(limit) => {
+                redemption_store::hold_for_customer(&mut *tx, r.promotion_id, customer_key, limit).await?
             }
-            && redemption_store::hold(&mut *tx, r.promotion_id).await?;
+            None => true,
+        } && match r.code.filter(|_| r.code_limited) {
+            Some(code) => redemption_store::hold_code(&mut *tx, code).await?,
+            None => true,
+        } && slot_store::take(&mut *tx, r.promotion_id).await?;
         if !held {
             return Err(not_applicable(r.code, r.promotion_id, Refusal::UsageLimitReached));
         }
@@ -52,6 +56,7 @@ pub async fn hold(
             code: r.code,
             order_id,
             customer_key,
+            per_customer: r.per_customer_limit.is_some(),
             amount: r.amount,
             now,
         };

@@ -1,13 +1,15 @@
 //! Redemption SQL: `promotion_redemptions` and `promotion_customer_uses` are this module's own,
-//! and the `used`/`held` counters of `promotions` and `promotion_codes`. Every counter that a
-//! limit guards is raised by a guarded update, in the transaction that claims the cart and
-//! reserves its stock, so two checkouts can never both take the last redemption.
+//! and the counters of `promotion_codes` (`used`, `held`); a promotion's own count is in its
+//! slots (`slot_store`). Every counter that a limit guards is raised by a guarded update, in the
+//! transaction that claims the cart and reserves its stock, so two checkouts can never both take
+//! the last redemption.
 
 use std::collections::HashMap;
 
 use super::model::Usage;
+use super::slot_store;
 use super::store::CodeRow;
-use crate::db::{self, Exec, FromRow, Upsert, sql};
+use crate::db::{self, Bind, Exec, FromRow, Upsert, insert_rows, sql};
 
 /// The codes among `codes` that exist, with their usage.
 pub async fn codes(db: impl Exec, codes: &[String]) -> Result<Vec<CodeRow>, db::Error> {
@@ -20,17 +22,6 @@ pub async fn codes(db: impl Exec, codes: &[String]) -> Result<Vec<CodeRow>, db::
     );
     q.push_list(codes.iter().map(String::as_str)).push(")");
     q.fetch_all(db).await
-}
-
-/// The usage of each of `ids`.
-pub async fn usage(db: impl Exec, ids: &[&str]) -> Result<HashMap<String, Usage>, db::Error> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut q = sql("promotions.usage", "SELECT id, used, held FROM promotions WHERE id IN (");
-    q.push_list(ids.iter().copied()).push(")");
-    let rows: Vec<(String, i64, i64)> = q.fetch_all(db).await?;
-    Ok(rows.into_iter().map(|(id, used, held)| (id, Usage { used, held })).collect())
 }
 
 /// The usage of each of `ids` by the customer `key`.
@@ -49,19 +40,6 @@ pub async fn customer_usage(
     q.push_bind(key).push(" AND promotion_id IN (").push_list(ids.iter().copied()).push(")");
     let rows: Vec<(String, i64, i64)> = q.fetch_all(db).await?;
     Ok(rows.into_iter().map(|(id, used, held)| (id, Usage { used, held })).collect())
-}
-
-/// Holds one redemption of the promotion: `false` when its limit is used up.
-pub async fn hold(db: impl Exec, promotion_id: &str) -> Result<bool, db::Error> {
-    let done = sql(
-        "promotions.hold",
-        "UPDATE promotions SET held = held + 1
-         WHERE id = $1 AND (usage_limit IS NULL OR used + held < usage_limit)",
-    )
-    .bind(promotion_id)
-    .execute(db)
-    .await?;
-    Ok(done == 1)
 }
 
 /// Holds one redemption of the code: `false` when its own limit is used up.
@@ -117,6 +95,8 @@ pub struct NewRedemption<'a> {
     pub code: Option<&'a str>,
     pub order_id: &'a str,
     pub customer_key: &'a str,
+    /// Whether the customer's row counts it (the promotion has a limit per customer).
+    pub per_customer: bool,
     pub amount: i64,
     pub now: i64,
 }
@@ -124,14 +104,16 @@ pub struct NewRedemption<'a> {
 pub async fn insert(db: impl Exec, r: &NewRedemption<'_>) -> Result<(), db::Error> {
     sql(
         "promotions.insert_redemption",
-        "INSERT INTO promotion_redemptions (id, promotion_id, code, order_id, customer_key, status, amount, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'held', $6, $7, $7)",
+        "INSERT INTO promotion_redemptions
+           (id, promotion_id, code, order_id, customer_key, per_customer, status, amount, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8, $8)",
     )
     .bind(r.id)
     .bind(r.promotion_id)
     .bind(r.code)
     .bind(r.order_id)
     .bind(r.customer_key)
+    .bind(i64::from(r.per_customer))
     .bind(r.amount)
     .bind(r.now)
     .execute(db)
@@ -146,12 +128,14 @@ pub struct Held {
     pub code: Option<String>,
     pub customer_key: String,
     pub code_limit: Option<i64>,
+    /// 1 when the customer's row counts it.
+    pub per_customer: i64,
 }
 
 pub async fn held_by_order(db: impl Exec, order_id: &str) -> Result<Vec<Held>, db::Error> {
     sql(
         "promotions.held_by_order",
-        "SELECT r.promotion_id, r.code, r.customer_key, c.usage_limit AS code_limit
+        "SELECT r.promotion_id, r.code, r.customer_key, c.usage_limit AS code_limit, r.per_customer
          FROM promotion_redemptions r LEFT JOIN promotion_codes c ON c.code = r.code
          WHERE r.order_id = $1 AND r.status = 'held' ORDER BY r.promotion_id",
     )
@@ -184,18 +168,21 @@ pub async fn settle(
     if moved != 1 {
         return Ok(());
     }
-    // In the order `hold` locks them: the customer's row, the code's, the promotion's last.
+    // In the order `hold` locks them: the customer's row, the code's, the promotion's slot last
+    // (a payment that uses the redemption leaves the slot alone: it was counted when held).
     let used = i64::from(used);
-    sql(
-        "promotions.settle_customer",
-        "UPDATE promotion_customer_uses SET held = held - 1, used = used + $3
-         WHERE promotion_id = $1 AND customer_key = $2 AND held > 0",
-    )
-    .bind(h.promotion_id.as_str())
-    .bind(h.customer_key.as_str())
-    .bind(used)
-    .execute(&mut db)
-    .await?;
+    if h.per_customer == 1 {
+        sql(
+            "promotions.settle_customer",
+            "UPDATE promotion_customer_uses SET held = held - 1, used = used + $3
+             WHERE promotion_id = $1 AND customer_key = $2 AND held > 0",
+        )
+        .bind(h.promotion_id.as_str())
+        .bind(h.customer_key.as_str())
+        .bind(used)
+        .execute(&mut db)
+        .await?;
+    }
     if let Some(code) = h.code.as_deref().filter(|_| h.code_limit.is_some()) {
         sql(
             "promotions.settle_code",
@@ -206,13 +193,84 @@ pub async fn settle(
         .execute(&mut db)
         .await?;
     }
-    sql(
-        "promotions.settle_promotion",
-        "UPDATE promotions SET held = held - 1, used = used + $2 WHERE id = $1 AND held > 0",
+    if used == 0 {
+        slot_store::give_back(db, &h.promotion_id).await?;
+    }
+    Ok(())
+}
+
+/// Counts the promotion's redemptions (not released) in its customers' rows again, for a limit
+/// per customer just set: the caller has locked the promotion's slots, so every checkout that
+/// held one has committed, and those after count their customer.
+pub async fn count_customers(mut db: impl Exec, promotion_id: &str) -> Result<(), db::Error> {
+    sql("promotions.forget_customer_uses", "DELETE FROM promotion_customer_uses WHERE promotion_id = $1")
+        .bind(promotion_id)
+        .execute(&mut db)
+        .await?;
+    let counts: Vec<(String, i64, i64)> = sql(
+        "promotions.uses_by_customer",
+        "SELECT customer_key, COUNT(CASE WHEN status = 'used' THEN 1 END), COUNT(CASE WHEN status = 'held' THEN 1 END)
+         FROM promotion_redemptions WHERE promotion_id = $1 AND status <> 'released' GROUP BY customer_key",
     )
-    .bind(h.promotion_id.as_str())
-    .bind(used)
+    .bind(promotion_id)
+    .fetch_all(&mut db)
+    .await?;
+    let head = "INSERT INTO promotion_customer_uses (promotion_id, customer_key, used, held) VALUES ";
+    insert_rows(
+        &mut db,
+        "promotions.insert_customer_uses",
+        head,
+        &counts,
+        |(key, used, held)| -> [Bind; 4] {
+            [promotion_id.into(), key.as_str().into(), (*used).into(), (*held).into()]
+        },
+    )
+    .await?;
+    sql(
+        "promotions.count_per_customer",
+        "UPDATE promotion_redemptions SET per_customer = 1 WHERE promotion_id = $1 AND status <> 'released'",
+    )
+    .bind(promotion_id)
     .execute(db)
     .await
     .map(drop)
+}
+
+/// Whether the promotion has any redemption, held, used or released.
+pub async fn any_for(db: impl Exec, promotion_id: &str) -> Result<bool, db::Error> {
+    sql("promotions.any_redemption", "SELECT id FROM promotion_redemptions WHERE promotion_id = $1 LIMIT 1")
+        .bind(promotion_id)
+        .exists(db)
+        .await
+}
+
+/// One of a promotion's redemptions, as the admin lists them.
+#[derive(FromRow)]
+pub struct RedemptionRow {
+    pub id: String,
+    pub order_id: String,
+    pub code: Option<String>,
+    pub customer_key: String,
+    pub status: String,
+    pub amount: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The promotion's redemptions, newest first, after `after` (`created_at`, `id`), with `status`
+/// if given; `limit + 1` rows.
+pub async fn list(
+    db: impl Exec,
+    promotion_id: &str,
+    status: Option<&str>,
+    after: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<RedemptionRow>, db::Error> {
+    let mut q = sql(
+        "promotions.redemptions",
+        "SELECT id, order_id, code, customer_key, status, amount, created_at, updated_at
+         FROM promotion_redemptions WHERE promotion_id = ",
+    );
+    q.push_bind(promotion_id).newest_first_page(status, after, limit);
+    q.fetch_all(db).await
 }

@@ -5,12 +5,12 @@ use axum::{
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     BenefitType, Class, Customers, PromotionInput, Trigger,
-    views::{PromotionCodeView, PromotionView},
+    views::{PromotionCodeView, PromotionView, RedemptionView},
 };
 use crate::http::openapi::{Forbidden, NotFound, Unauthorized, ValidationFailed};
 use crate::money::PriceInput;
@@ -31,6 +31,7 @@ pub fn admin_router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_promotion, list_promotions))
         .routes(routes!(get_promotion, update_promotion, delete_promotion))
         .routes(routes!(generate_codes, list_codes))
+        .routes(routes!(list_redemptions))
 }
 
 /// A promotion. On `POST`, `name`, `class`, `type` and `trigger` are required, with the fields
@@ -296,4 +297,41 @@ async fn list_codes(
     let rows = super::list_codes(&state.db, &id, after, page.limit).await?;
     let page = Page::from_rows(rows, page.limit, |c| Cursor { at: 0, id: c.code.clone() });
     Ok(axum::Json(page.map(PromotionCodeView::new)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RedemptionParams {
+    /// `held`, `used` or `released`.
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A promotion's redemptions, newest first: which order redeemed it, with which code, by whom,
+/// for how much, and whether it is held, used or released.
+#[utoipa::path(get, path = "/v1/admin/promotions/{id}/redemptions", tag = "admin", params(RedemptionParams,
+        ("id" = String, Path, description = "`promo_…` id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "`{data: [redemption], next_cursor}`"),
+        (status = 400, response = inline(ValidationFailed)),
+        (status = 401, response = inline(Unauthorized)),
+        (status = 403, response = inline(Forbidden)),
+        (status = 404, response = inline(NotFound)),
+    ))]
+async fn list_redemptions(
+    State(state): State<AppState>,
+    _admin: AdminCaller,
+    Path(id): Path<String>,
+    Query(params): Query<RedemptionParams>,
+) -> Result<axum::Json<Page<RedemptionView>>, ApiError> {
+    let status = params.status.as_deref();
+    if status.is_some_and(|s| !["held", "used", "released"].contains(&s)) {
+        return Err(ApiError::field("status", "must be held, used or released"));
+    }
+    let page = ListParams { limit: params.limit, cursor: params.cursor }.page()?;
+    let rows = super::list_redemptions(&state.db, &id, status, &page).await?;
+    let page = Page::from_rows(rows, page.limit, |r| Cursor { at: r.created_at, id: r.id.clone() });
+    Ok(axum::Json(page.map(|r| RedemptionView::new(r, &state.config.currency))))
 }

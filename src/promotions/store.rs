@@ -175,8 +175,12 @@ async fn insert_targets(db: impl Exec, id: &str, targets: &[Target]) -> Result<(
     .await
 }
 
-/// What a listed promotion carries besides its columns: its usage, its shared code, how many codes.
-const DETAIL_COLUMNS: &str = ", used, held, \
+/// What a listed promotion carries besides its columns: its usage (redemptions used and held,
+/// counted from their rows: the promotion's own counter is their sum), its shared code, how many
+/// codes.
+const DETAIL_COLUMNS: &str = ", \
+     (SELECT COUNT(*) FROM promotion_redemptions r WHERE r.promotion_id = promotions.id AND r.status = 'used') AS used, \
+     (SELECT COUNT(*) FROM promotion_redemptions r WHERE r.promotion_id = promotions.id AND r.status = 'held') AS held, \
      (SELECT MIN(c.code) FROM promotion_codes c WHERE c.promotion_id = promotions.id AND c.usage_limit IS NULL) AS shared_code, \
      (SELECT COUNT(*) FROM promotion_codes c WHERE c.promotion_id = promotions.id) AS codes_count";
 
@@ -218,26 +222,31 @@ pub async fn list(mut db: impl Exec, page: &PageRequest) -> Result<Vec<Promotion
 /// Every enabled promotion, with its targets, oldest first.
 pub async fn all_enabled(mut db: impl Exec) -> Result<Vec<Promotion>, db::Error> {
     let mut q = sql("promotions.all_enabled", "SELECT ");
-    q.push(COLUMNS).push(DETAIL_COLUMNS).push(" FROM promotions WHERE enabled = 1 ORDER BY created_at, id");
-    let rows: Vec<DetailRow> = q.fetch_all(&mut db).await?;
-    Ok(complete(db, rows).await?.into_iter().map(|d| d.promotion).collect())
+    q.push(COLUMNS).push(" FROM promotions WHERE enabled = 1 ORDER BY created_at, id");
+    let rows: Vec<PromotionRow> = q.fetch_all(&mut db).await?;
+    let mut targets = targets_of(db, rows.iter().map(|r| r.id.as_str())).await?;
+    rows.into_iter()
+        .map(|r| {
+            let t = targets.remove(&r.id).unwrap_or_default();
+            r.into_promotion(t)
+        })
+        .collect()
 }
 
-/// The promotions of `rows` with their targets (one statement for all of them).
-async fn complete(mut db: impl Exec, rows: Vec<DetailRow>) -> Result<Vec<PromotionDetail>, db::Error> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = sql(
-        "promotions.targets_of",
-        "SELECT promotion_id, kind, target_id FROM promotion_targets WHERE promotion_id IN (",
-    );
-    q.push_list(rows.iter().map(|r| r.promotion.id.as_str())).push(") ORDER BY kind DESC, target_id");
-    let mut targets: HashMap<String, Vec<Target>> = HashMap::new();
-    for (promotion, kind, id) in q.fetch_all::<(String, String, String)>(&mut db).await? {
-        let target = if kind == "category" { Target::Category(id) } else { Target::Product(id) };
-        targets.entry(promotion).or_default().push(target);
-    }
+/// The shared codes of the enabled promotions: (code, promotion id).
+pub async fn shared_codes_of_enabled(db: impl Exec) -> Result<Vec<(String, String)>, db::Error> {
+    sql(
+        "promotions.shared_codes",
+        "SELECT c.code, c.promotion_id FROM promotion_codes c JOIN promotions p ON p.id = c.promotion_id
+         WHERE p.enabled = 1 AND c.usage_limit IS NULL",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The promotions of `rows` with their targets.
+async fn complete(db: impl Exec, rows: Vec<DetailRow>) -> Result<Vec<PromotionDetail>, db::Error> {
+    let mut targets = targets_of(db, rows.iter().map(|r| r.promotion.id.as_str())).await?;
     rows.into_iter()
         .map(|r| {
             let t = targets.remove(&r.promotion.id).unwrap_or_default();
@@ -249,6 +258,27 @@ async fn complete(mut db: impl Exec, rows: Vec<DetailRow>) -> Result<Vec<Promoti
             })
         })
         .collect()
+}
+
+/// The targets of each of `ids` (one statement for all of them).
+async fn targets_of<'a>(
+    db: impl Exec,
+    ids: impl ExactSizeIterator<Item = &'a str>,
+) -> Result<HashMap<String, Vec<Target>>, db::Error> {
+    let mut targets: HashMap<String, Vec<Target>> = HashMap::new();
+    if ids.len() == 0 {
+        return Ok(targets);
+    }
+    let mut q = sql(
+        "promotions.targets_of",
+        "SELECT promotion_id, kind, target_id FROM promotion_targets WHERE promotion_id IN (",
+    );
+    q.push_list(ids).push(") ORDER BY kind DESC, target_id");
+    for (promotion, kind, id) in q.fetch_all::<(String, String, String)>(db).await? {
+        let target = if kind == "category" { Target::Category(id) } else { Target::Product(id) };
+        targets.entry(promotion).or_default().push(target);
+    }
+    Ok(targets)
 }
 
 pub async fn delete(db: impl Exec, id: &str) -> Result<bool, db::Error> {

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use super::{
     model::{Benefit, Class, Customers, PromotionDetail, Target, Trigger, Usage},
+    redemption_store::RedemptionRow,
     rules::BenefitType,
     store::CodeRow,
 };
@@ -155,4 +156,43 @@ pub struct DiscountView {
     pub amount: Money,
     /// Of that, what it takes off the shipping.
     pub shipping: Money,
+}
+
+/// One redemption of a promotion: held by a checkout, used by its paid order, or released.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RedemptionView {
+    #[schema(example = "red_01jd3v9k2m8q4r6t0w2y4a6c8e")]
+    pub id: String,
+    pub order_id: String,
+    /// The code it was redeemed with; null for an automatic promotion.
+    pub code: Option<String>,
+    /// The signed-in customer who redeemed it; null for a guest.
+    pub customer_id: Option<String>,
+    /// A guest's email, normalised (lower case), as their per-customer limit counts it; null
+    /// for a signed-in customer.
+    pub guest_email: Option<String>,
+    /// `held` (checkout under way), `used` (paid) or `released` (payment failed or expired).
+    pub status: String,
+    /// What it took off the order.
+    pub amount: Money,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl RedemptionView {
+    pub fn new(r: RedemptionRow, currency: &str) -> Self {
+        let customer_id = r.customer_key.strip_prefix("customer:").map(str::to_owned);
+        let guest_email = r.customer_key.strip_prefix("email:").map(str::to_owned);
+        Self {
+            id: r.id,
+            order_id: r.order_id,
+            code: r.code,
+            customer_id,
+            guest_email,
+            status: r.status,
+            amount: Money::new(r.amount, currency),
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+        }
+    }
 }

@@ -12,6 +12,7 @@ use crate::{
     },
     db::Db,
     pricing::TaxMode,
+    promotions::{self, BenefitType, Class, Customers, PromotionInput, Trigger},
     regions::{self, CountryInput, RegionInput, TaxRateInput},
     shipping::{self, OptionInput, PriceType, TierInput},
 };
@@ -21,7 +22,27 @@ use crate::{
 struct DemoCatalog {
     categories: Vec<DemoCategory>,
     regions: Vec<DemoRegion>,
+    promotions: Vec<DemoPromotion>,
     products: Vec<DemoProduct>,
+}
+
+/// A promotion, described as the admin API takes one (`category` by its handle).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPromotion {
+    name: String,
+    class: Class,
+    #[serde(rename = "type")]
+    benefit_type: BenefitType,
+    percentage_bps: Option<i64>,
+    trigger: Trigger,
+    code: Option<String>,
+    category: Option<String>,
+    min_subtotal: Option<i64>,
+    #[serde(default)]
+    customers: Customers,
+    per_customer_limit: Option<i64>,
+    combines_with: Vec<Class>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +110,7 @@ pub struct DemoReport {
     pub categories: usize,
     pub products: usize,
     pub regions: usize,
+    pub promotions: usize,
 }
 
 /// Loads the demo catalog into an empty store. Refuses when products exist, so it never
@@ -150,10 +172,29 @@ pub async fn seed_demo(db: &Db, currency: &str) -> Result<DemoReport, String> {
             .await
             .map_err(|e| format!("product {handle}: {e}"))?;
     }
+    for p in &demo.promotions {
+        let input = PromotionInput {
+            name: Some(p.name.clone()),
+            class: Some(p.class),
+            benefit_type: Some(p.benefit_type),
+            percentage_bps: p.percentage_bps,
+            trigger: Some(p.trigger),
+            category_ids: Some(p.category.iter().filter_map(|c| category_ids.get(c).cloned()).collect()),
+            min_subtotal: Some(p.min_subtotal.map(Into::into)),
+            customers: Some(p.customers),
+            per_customer_limit: Some(p.per_customer_limit),
+            combines_with: Some(p.combines_with.clone()),
+            ..PromotionInput::default()
+        };
+        promotions::create_promotion(db, currency, input, p.code.as_deref())
+            .await
+            .map_err(|e| format!("promotion {}: {e}", p.name))?;
+    }
     Ok(DemoReport {
         categories: demo.categories.len(),
         products: demo.products.len(),
         regions: demo.regions.len(),
+        promotions: demo.promotions.len(),
     })
 }
 
@@ -259,6 +300,9 @@ mod tests {
         let names: std::collections::HashSet<&str> = demo.regions.iter().map(|r| r.name.as_str()).collect();
         assert!(names.len() == demo.regions.len() && demo.regions.len() >= 3, "a few regions, named apart");
         let handles: Vec<&str> = demo.categories.iter().map(|c| c.handle.as_str()).collect();
+        for p in &demo.promotions {
+            assert!(p.category.as_ref().is_none_or(|c| handles.contains(&c.as_str())), "{}", p.name);
+        }
         let mut skus = std::collections::HashSet::new();
         for p in &demo.products {
             assert!(handles.contains(&p.category.as_str()), "{} has an unknown category", p.title);

@@ -112,6 +112,25 @@ async fn first_start_prints_a_demo_admin_and_stops_cleanly_on_sigterm() {
         .collect();
     assert!(inclusive.contains(&("United States".to_owned(), false)), "{regions}");
     assert!(inclusive.contains(&("Germany".to_owned(), true)), "{regions}");
+    // And has promotions: mugs on sale by themselves, and a welcome code.
+    let res = client.get(format!("{base}/v1/products/stoneware-coffee-mug")).send().await.expect("mug");
+    let mug = expect_status(res, StatusCode::OK).await;
+    let variant =
+        mug["variants"].as_array().and_then(|v| v.iter().find(|v| v["in_stock"] == true)).expect("in stock");
+    let res = client.post(format!("{base}/v1/carts")).json(&json!({})).send().await.expect("cart");
+    let cart = format!(
+        "{base}/v1/carts/{}",
+        expect_status(res, StatusCode::CREATED).await["id"].as_str().expect("id")
+    );
+    let line = json!({"variant_id": variant["id"], "quantity": 1});
+    let res = client.post(format!("{cart}/items")).json(&line).send().await.expect("item");
+    expect_status(res, StatusCode::OK).await;
+    let res = client.post(format!("{cart}/promotion-codes")).json(&json!({"code": "welcome10"})).send().await;
+    let read = expect_status(res.expect("code"), StatusCode::OK).await;
+    let names: Vec<&str> =
+        read["discounts"].as_array().expect("discounts").iter().filter_map(|d| d["name"].as_str()).collect();
+    assert_eq!(names, ["Mug week: 20% off mugs & drinkware", "Welcome: 10% off your first order"], "{read}");
+    assert!(text.contains("3 promotions"), "{text}");
     let image = products[0]["images"][0].as_str().expect("an image URL");
     let res = client.get(image).send().await.expect("image");
     assert_eq!(res.headers()["content-type"], "image/svg+xml");

@@ -214,8 +214,11 @@ async fn two_processes_never_redeem_a_code_past_its_limit(engine: Engine) {
         .count();
     assert_eq!((paid, used_up), (10, 50), "{answers:?}");
     let pool = db.connect().await;
-    assert_eq!(scalar(&pool, "SELECT used FROM promotions").await, 10);
-    assert_eq!(scalar(&pool, "SELECT held FROM promotions").await, 0);
+    let room = "SELECT COUNT(*) FROM promotion_slots WHERE redeemed < capacity";
+    assert_eq!(scalar(&pool, room).await, 0, "its slots are full");
+    let over = "SELECT COUNT(*) FROM promotion_slots WHERE redeemed > capacity";
+    assert_eq!(scalar(&pool, over).await, 0);
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM promotion_redemptions WHERE status = 'held'").await, 0);
     assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM promotion_redemptions WHERE status = 'used'").await, 10);
     assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM test_provider_charges").await, 10);
     assert_eq!(
@@ -233,7 +236,89 @@ async fn two_processes_never_redeem_a_code_past_its_limit(engine: Engine) {
     assert_eq!(usage["usage"], json!({"used": 10, "held": 0, "remaining": 0}));
 }
 
+/// A limit set on a promotion that has been redeemed counts what it has redeemed already (and
+/// not what was released), in all and per customer; a declined payment gives its redemption
+/// back; the admin lists them all.
+async fn a_limit_set_later_counts_the_redemptions_already_made(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.admin_token().await;
+    let region =
+        json!({"name": "Norway", "countries": [{"code": "NO"}], "tax_mode": "exclusive", "tax_rates": []});
+    let region = made(&app, &admin, "/v1/admin/regions", region).await;
+    let options = format!("/v1/admin/regions/{}/shipping-options", region["id"].as_str().expect("id"));
+    made(&app, &admin, &options, json!({"name": "Posten", "price_type": "flat", "amount": 500})).await;
+    let cap = json!({"title": "Cap", "status": "published", "variants": [{"sku": "CAP", "price": 2000, "stock": 50}]});
+    let cap = variant_of(&create_product(&app, &admin, cap).await);
+    let sale = json!({"name": "Sale 10%", "class": "order", "type": "percentage", "percentage_bps": 1000,
+        "trigger": "automatic"});
+    let sale = made(&app, &admin, "/v1/admin/promotions", sale).await;
+    let sale_path = format!("/v1/admin/promotions/{}", sale["id"].as_str().expect("id"));
+    let buy = |email: &'static str, method: &'static str| {
+        let (app, cap) = (&app, &cap);
+        async move {
+            let cart = expect_status(app.post("/v1/carts", None, json!({})).await, StatusCode::CREATED).await;
+            let path = format!("/v1/carts/{}", cart["id"].as_str().expect("id"));
+            let line = json!({"variant_id": cap, "quantity": 1});
+            expect_status(app.post(&format!("{path}/items"), None, line).await, StatusCode::OK).await;
+            app.post(&format!("{path}/checkout"), None, checkout(email, method)).await
+        }
+    };
+    for email in ["a@example.com", "b@example.com"] {
+        let order = expect_status(buy(email, "pm_card_visa").await, StatusCode::CREATED).await;
+        assert_eq!(order["discount_total"], money(200));
+    }
+    let declined = buy("c@example.com", "pm_card_chargeDeclined").await;
+    expect_problem(declined, StatusCode::PAYMENT_REQUIRED, "payment_declined").await;
+
+    let limited = app.request(Method::PATCH, &sale_path, Some(&admin), Some(json!({"usage_limit": 3}))).await;
+    let limited = expect_status(limited, StatusCode::OK).await;
+    assert_eq!(limited["usage"], json!({"used": 2, "held": 0, "remaining": 1}));
+    // A declined payment takes the last one and gives it back.
+    let declined = buy("f@example.com", "pm_card_chargeDeclined").await;
+    expect_problem(declined, StatusCode::PAYMENT_REQUIRED, "payment_declined").await;
+    let third = expect_status(buy("d@example.com", "pm_card_visa").await, StatusCode::CREATED).await;
+    assert_eq!(third["discount_total"], money(200), "the third of three");
+    let fourth = expect_status(buy("e@example.com", "pm_card_visa").await, StatusCode::CREATED).await;
+    assert_eq!(fourth["discount_total"], money(0), "the limit counted the two before it was set");
+    assert_eq!(fourth["discounts"], json!([]));
+
+    let listed =
+        expect_status(app.get(&format!("{sale_path}/redemptions"), Some(&admin)).await, StatusCode::OK).await;
+    let statuses: Vec<&str> = listed["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|r| r["status"].as_str().expect("status"))
+        .collect();
+    assert_eq!(statuses, ["used", "released", "released", "used", "used"], "newest first");
+    let newest = &listed["data"][0];
+    assert_eq!(newest["order_id"], third["id"]);
+    assert_eq!((&newest["guest_email"], &newest["customer_id"]), (&json!("d@example.com"), &Value::Null));
+    assert_eq!((&newest["amount"], &newest["code"]), (&money(200), &Value::Null));
+    let used = format!("{sale_path}/redemptions?status=used&limit=2");
+    let page = expect_status(app.get(&used, Some(&admin)).await, StatusCode::OK).await;
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
+    let cursor = page["next_cursor"].as_str().expect("a second page");
+    let rest =
+        expect_status(app.get(&format!("{used}&cursor={cursor}"), Some(&admin)).await, StatusCode::OK).await;
+    assert_eq!((rest["data"].as_array().map(Vec::len), &rest["next_cursor"]), (Some(1), &Value::Null));
+
+    // Once per customer from now on, without the limit in all: those who had it already count.
+    let change = json!({"usage_limit": null, "per_customer_limit": 1});
+    let changed = app.request(Method::PATCH, &sale_path, Some(&admin), Some(change)).await;
+    assert_eq!(expect_status(changed, StatusCode::OK).await["usage"]["remaining"], Value::Null);
+    let again = expect_status(buy("a@example.com", "pm_card_visa").await, StatusCode::CREATED).await;
+    assert_eq!(again["discount_total"], money(0), "a@ had it before the limit was set");
+    let new = expect_status(buy("g@example.com", "pm_card_visa").await, StatusCode::CREATED).await;
+    assert_eq!(new["discount_total"], money(200));
+    let bad = app.get(&format!("{sale_path}/redemptions?status=spent"), Some(&admin)).await;
+    expect_problem(bad, StatusCode::BAD_REQUEST, "validation_failed").await;
+    let missing = app.get("/v1/admin/promotions/promo_missing/redemptions", Some(&admin)).await;
+    expect_problem(missing, StatusCode::NOT_FOUND, "not_found").await;
+}
+
 crate::db_tests!(
     codes_and_automatic_discounts_add_up_and_checkout_charges_them,
+    a_limit_set_later_counts_the_redemptions_already_made,
     two_processes_never_redeem_a_code_past_its_limit,
 );

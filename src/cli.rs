@@ -5,7 +5,7 @@ use std::{path::Path, process::ExitCode};
 use clap::{Parser, Subcommand};
 
 use crate::{
-    accounts::{self, Registration},
+    accounts::{self, Registration, StaffRole},
     config::Config,
     db::Db,
     seed,
@@ -62,7 +62,15 @@ enum AdminCommand {
         email: String,
         #[arg(long)]
         name: String,
+        /// owner (the default), manager, fulfilment, support or read_only.
+        #[arg(long, default_value = "owner", value_parser = parse_staff_role)]
+        role: StaffRole,
     },
+}
+
+fn parse_staff_role(text: &str) -> Result<StaffRole, String> {
+    StaffRole::parse(text)
+        .ok_or_else(|| "must be owner, manager, fulfilment, support or read_only".to_owned())
 }
 
 pub fn main() -> ExitCode {
@@ -82,8 +90,8 @@ pub fn main() -> ExitCode {
             Command::Migrate => migrate(config).await,
             Command::Worker => worker(config).await,
             Command::Seed { demo, products } => seed(config, demo, products).await,
-            Command::Admin { command: AdminCommand::Create { email, name } } => {
-                create_admin(config, &email, &name).await
+            Command::Admin { command: AdminCommand::Create { email, name, role } } => {
+                create_admin(config, &email, &name, role).await
             }
         }
     });
@@ -180,12 +188,12 @@ async fn seed(config: Config, demo: bool, products: Option<u64>) -> Result<(), S
     Ok(())
 }
 
-async fn create_admin(config: Config, email: &str, name: &str) -> Result<(), String> {
+async fn create_admin(config: Config, email: &str, name: &str, role: StaffRole) -> Result<(), String> {
     let password = admin_password()?;
     let input = Registration::parse(email, &password, name).map_err(|e| e.to_string())?;
     let db = server::open_database(&config).await.map_err(|e| e.to_string())?;
-    let admin = accounts::create_admin(&db, input).await.map_err(|e| e.to_string())?;
-    println!("Created admin {} ({}).", admin.email, admin.id);
+    let admin = accounts::create_staff(&db, input, role).await.map_err(|e| e.to_string())?;
+    println!("Created admin {} ({}), {}.", admin.email, admin.id, role.as_str());
     db.close().await;
     Ok(())
 }

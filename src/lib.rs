@@ -32,6 +32,7 @@ pub mod seed;
 pub mod server;
 pub mod shipping;
 pub mod shutdown;
+pub mod staff;
 pub mod state;
 pub mod tax;
 pub mod telemetry;

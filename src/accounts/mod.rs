@@ -13,10 +13,10 @@ mod store;
 
 pub use devices::{DEVICE_COOKIE, is_known as is_known_device, remember as remember_device};
 pub use model::{
-    AuthSession, Customer, NewSession, Role, email_key, parse_email, parse_name, parse_password,
+    AuthSession, Customer, NewSession, Role, StaffRole, email_key, parse_email, parse_name, parse_password,
 };
 pub use reset::{confirm_password_reset, request_password_reset, start_password_reset};
 pub use service::{
-    Registration, any_admin, any_customer, authenticate, create_admin, list_customers, login, logout,
-    register, rename,
+    Registration, any_admin, any_customer, authenticate, create_admin, create_staff, list_customers, login,
+    logout, register, rename,
 };

@@ -21,12 +21,49 @@ impl Role {
     }
 }
 
+/// What an admin (a member of staff) may do: `src/staff/permissions.rs` decides it route by
+/// route, and docs/API.md ("Staff roles") has the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    /// Everything, including staff and the shop's settings.
+    Owner,
+    /// The catalog, promotions, orders and customers.
+    Manager,
+    /// Orders: reads them and ships them.
+    Fulfilment,
+    /// Orders and customers: reads them.
+    Support,
+    /// Reads everything but staff.
+    ReadOnly,
+}
+
+impl StaffRole {
+    pub const ALL: [Self; 5] = [Self::Owner, Self::Manager, Self::Fulfilment, Self::Support, Self::ReadOnly];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Manager => "manager",
+            Self::Fulfilment => "fulfilment",
+            Self::Support => "support",
+            Self::ReadOnly => "read_only",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Customer {
     pub id: String,
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// An admin's role; `None` for a customer.
+    pub staff_role: Option<StaffRole>,
     pub created_at: i64,
 }
 

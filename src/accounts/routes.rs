@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{Customer, NewSession, Registration, Role};
+use super::{Customer, NewSession, Registration, Role, StaffRole};
 use crate::http::openapi::{Busy, RateLimited, Unauthorized, ValidationFailed};
 use crate::page::Page;
 use crate::{
@@ -33,6 +33,9 @@ pub struct CustomerView {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// An admin's staff role (what the admin API lets them do); absent for a customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_role: Option<StaffRole>,
     /// RFC 3339, UTC.
     pub created_at: String,
 }
@@ -44,6 +47,7 @@ impl From<Customer> for CustomerView {
             email: c.email,
             name: c.name,
             role: c.role,
+            staff_role: c.staff_role,
             created_at: crate::time::rfc3339(c.created_at),
         }
     }

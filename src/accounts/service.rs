@@ -4,7 +4,10 @@
 use std::time::Duration;
 
 use super::{
-    model::{AuthSession, Customer, NewSession, Role, email_key, parse_email, parse_name, parse_password},
+    model::{
+        AuthSession, Customer, NewSession, Role, StaffRole, email_key, parse_email, parse_name,
+        parse_password,
+    },
     password, store,
 };
 use crate::{
@@ -39,26 +42,39 @@ impl Registration {
 
 /// Creates a customer and signs them in, in one transaction.
 pub async fn register(db: &Db, session_ttl: Duration, input: Registration) -> Result<NewSession, ApiError> {
-    create_account(db, input, Role::Customer, Some(session_ttl))
+    create_account(db, input, None, Some(session_ttl))
         .await
         .map(|(customer, token)| NewSession { token: token.unwrap_or_default(), customer })
 }
 
-/// Creates an admin (from the CLI or the demo setup). No session is opened.
+/// Creates an owner (from the CLI or the demo setup). No session is opened.
 pub async fn create_admin(db: &Db, input: Registration) -> Result<Customer, ApiError> {
-    create_account(db, input, Role::Admin, None).await.map(|(customer, _)| customer)
+    create_staff(db, input, StaffRole::Owner).await
 }
 
+/// Creates an admin with the staff role `staff_role`. No session is opened.
+pub async fn create_staff(db: &Db, input: Registration, staff_role: StaffRole) -> Result<Customer, ApiError> {
+    create_account(db, input, Some(staff_role), None).await.map(|(customer, _)| customer)
+}
+
+/// A customer's account (`staff_role` none) or an admin's.
 async fn create_account(
     db: &Db,
     input: Registration,
-    role: Role,
+    staff_role: Option<StaffRole>,
     session_ttl: Option<Duration>,
 ) -> Result<(Customer, Option<String>), ApiError> {
     let password_hash = password::hash(input.password).await?;
     let now = time::now_ms();
-    let customer =
-        Customer { id: ids::new_id("cus"), email: input.email, name: input.name, role, created_at: now };
+    let role = if staff_role.is_some() { Role::Admin } else { Role::Customer };
+    let customer = Customer {
+        id: ids::new_id("cus"),
+        email: input.email,
+        name: input.name,
+        role,
+        staff_role,
+        created_at: now,
+    };
     let mut tx = db.begin().await?;
     let inserted = store::insert_customer(
         &mut tx,
@@ -68,6 +84,7 @@ async fn create_account(
             name: &customer.name,
             password_hash: &password_hash,
             role,
+            staff_role,
             now,
         },
     )

@@ -1,6 +1,6 @@
 //! Accounts SQL. Portable across engines; every value is a bound parameter.
 
-use super::model::{AuthSession, Customer, Role, email_key};
+use super::model::{AuthSession, Customer, Role, StaffRole, email_key};
 use crate::{
     db::{self, Exec, FromRow, GuardedUpdate, sql},
     page::PageRequest,
@@ -12,12 +12,20 @@ struct CustomerRow {
     email: String,
     name: String,
     role: String,
+    staff_role: Option<String>,
     created_at: i64,
 }
 
 impl From<CustomerRow> for Customer {
     fn from(r: CustomerRow) -> Self {
-        Self { id: r.id, email: r.email, name: r.name, role: Role::parse(&r.role), created_at: r.created_at }
+        Self {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            role: Role::parse(&r.role),
+            staff_role: r.staff_role.as_deref().and_then(StaffRole::parse),
+            created_at: r.created_at,
+        }
     }
 }
 
@@ -27,14 +35,15 @@ pub struct NewCustomer<'a> {
     pub name: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
+    pub staff_role: Option<StaffRole>,
     pub now: i64,
 }
 
 pub async fn insert_customer(db: impl Exec, c: &NewCustomer<'_>) -> Result<(), db::Error> {
     sql(
         "accounts.insert_customer",
-        "INSERT INTO customers (id, email, email_key, name, password_hash, role, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "INSERT INTO customers (id, email, email_key, name, password_hash, role, staff_role, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
     )
     .bind(c.id)
     .bind(c.email)
@@ -42,6 +51,7 @@ pub async fn insert_customer(db: impl Exec, c: &NewCustomer<'_>) -> Result<(), d
     .bind(c.name)
     .bind(c.password_hash)
     .bind(c.role.as_str())
+    .bind(c.staff_role.map(StaffRole::as_str))
     .bind(c.now)
     .execute(db)
     .await
@@ -68,7 +78,7 @@ pub async fn find_credentials(
     }
     let row: Option<Row> = sql(
         "accounts.find_credentials",
-        "SELECT id, email, name, role, created_at, password_hash, credential_version
+        "SELECT id, email, name, role, staff_role, created_at, password_hash, credential_version
          FROM customers WHERE email_key = $1",
     )
     .bind(email_key)
@@ -82,7 +92,7 @@ pub async fn find_credentials(
 pub async fn find_customer(db: impl Exec, id: &str) -> Result<Option<Customer>, db::Error> {
     let row: Option<CustomerRow> = sql(
         "accounts.find_customer",
-        "SELECT id, email, name, role, created_at FROM customers WHERE id = $1",
+        "SELECT id, email, name, role, staff_role, created_at FROM customers WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -113,7 +123,7 @@ pub async fn list_customers(db: impl Exec, page: &PageRequest) -> Result<Vec<Cus
     let (at, id) = page.after.as_ref().map_or((i64::MAX, ""), |c| (c.at, c.id.as_str()));
     let rows: Vec<CustomerRow> = sql(
         "accounts.list_customers",
-        "SELECT id, email, name, role, created_at FROM customers
+        "SELECT id, email, name, role, staff_role, created_at FROM customers
          WHERE created_at < $1 OR (created_at = $1 AND id < $2)
          ORDER BY created_at DESC, id DESC LIMIT $3",
     )
@@ -168,7 +178,7 @@ pub async fn find_session(
         customer: CustomerRow,
     }
     let row: Option<Row> = sql("accounts.find_session", 
-        "SELECT s.id AS session_id, c.id, c.email, c.name, c.role, c.created_at
+        "SELECT s.id AS session_id, c.id, c.email, c.name, c.role, c.staff_role, c.created_at
          FROM sessions s JOIN customers c ON c.id = s.customer_id AND c.credential_version = s.credential_version
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )

@@ -3,8 +3,8 @@
 //! layer, so a new admin route is protected even before its handler asks.
 
 use axum::{
-    extract::{FromRef, FromRequestParts},
-    http::{HeaderMap, HeaderValue, header, request::Parts},
+    extract::{FromRef, FromRequestParts, MatchedPath},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
 };
 
 use crate::{
@@ -12,6 +12,7 @@ use crate::{
     config::Config,
     db::Db,
     error::ApiError,
+    staff,
 };
 
 pub const SESSION_COOKIE: &str = "oxcart_session";
@@ -24,7 +25,8 @@ pub struct Caller(pub AuthSession);
 #[derive(Debug, Clone)]
 pub struct MaybeCaller(pub Option<AuthSession>);
 
-/// A signed-in admin: 401 without a session, 403 for a customer.
+/// A signed-in admin whose staff role may call the route: 401 without a session, 403 for a
+/// customer or a role the route is not for (`staff::allows`).
 #[derive(Debug, Clone)]
 pub struct AdminCaller(pub AuthSession);
 
@@ -72,8 +74,16 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let Caller(session) = Caller::from_request_parts(parts, state).await?;
-        if session.customer.role != Role::Admin {
+        let Some(staff_role) = session.customer.staff_role.filter(|_| session.customer.role == Role::Admin)
+        else {
             return Err(ApiError::forbidden());
+        };
+        // The route as routed (`/v1/admin/orders/{id}`), so the table names routes, not URLs.
+        let route = parts.extensions.get::<MatchedPath>().map_or("", MatchedPath::as_str);
+        if !staff::allows(staff_role, parts.method.as_str(), route) {
+            let detail = format!("Your staff role ({}) cannot do this.", staff_role.as_str());
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", detail)
+                .with_extension("staff_role", staff_role.as_str()));
         }
         Ok(AdminCaller(session))
     }

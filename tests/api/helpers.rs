@@ -228,6 +228,18 @@ impl TestApp {
         expect_status(res, StatusCode::OK).await["token"].as_str().expect("token").to_owned()
     }
 
+    /// Creates an admin with the staff role `role` (`staff.<role>@example.com`) and signs in.
+    pub async fn staff_token(&self, role: accounts::StaffRole) -> String {
+        let email = format!("staff.{}@example.com", role.as_str());
+        let input = accounts::Registration::parse(&email, "staff password", "Staff").expect("valid");
+        accounts::create_staff(&self.db, input, role).await.expect("staff created");
+        let res =
+            self.post("/v1/auth/login", None, json!({"email": email, "password": "staff password"})).await;
+        let body = expect_status(res, StatusCode::OK).await;
+        assert_eq!(body["customer"]["staff_role"], role.as_str());
+        body["token"].as_str().expect("token").to_owned()
+    }
+
     async fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());

@@ -31,6 +31,7 @@ mod regions;
 mod schema;
 mod shipping;
 mod smtp;
+mod staff;
 mod statements;
 mod storefront;
 mod stripe;

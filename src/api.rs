@@ -30,7 +30,7 @@ use crate::{
         idempotency::{self, Scope},
         middleware, openapi, request_context,
     },
-    inventory, notifications, ops, orders, promotions, regions, shipping,
+    inventory, notifications, ops, orders, promotions, regions, shipping, staff,
     state::AppState,
     web,
 };
@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(orders::admin_routes::router())
         .merge(orders::shipment_routes::router())
         .merge(notifications::routes::admin_router())
+        .merge(staff::routes::admin_router())
         .merge(changes_pricing(regions::routes::admin_router()))
         .merge(changes_pricing(shipping::routes::admin_router()))
         .merge(changes_pricing(promotions::routes::admin_router()))

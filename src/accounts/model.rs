@@ -64,6 +64,8 @@ pub struct Customer {
     pub role: Role,
     /// An admin's role; `None` for a customer.
     pub staff_role: Option<StaffRole>,
+    /// When an owner disabled the account: it cannot sign in.
+    pub disabled_at: Option<i64>,
     pub created_at: i64,
 }
 

@@ -57,12 +57,93 @@ pub async fn create_staff(db: &Db, input: Registration, staff_role: StaffRole) -
     create_account(db, input, Some(staff_role), None).await.map(|(customer, _)| customer)
 }
 
+/// Invites a member of staff: an admin account nobody knows the password of, and (in the same
+/// transaction) an email with a link to choose one (`staff.invited`).
+pub async fn invite_staff(
+    db: &Db,
+    email: &str,
+    name: &str,
+    staff_role: StaffRole,
+    invited_by: &Customer,
+) -> Result<Customer, ApiError> {
+    let unknowable = ids::new_token("inv");
+    let input = Registration::parse(email, &unknowable, name)?;
+    let invited_by = Some(invited_by.name.as_str());
+    create_account_with(db, input, Some(staff_role), None, invited_by).await.map(|(customer, _)| customer)
+}
+
+/// For the worker: the invited admin and a token to choose their password with (valid a week,
+/// like a reset token: `POST /v1/auth/password-reset/confirm`), or `None` when the account is gone.
+pub async fn start_staff_invite(db: &Db, customer_id: &str) -> Result<Option<(Customer, String)>, ApiError> {
+    let Some(customer) = store::find_customer(db, customer_id).await? else {
+        return Ok(None);
+    };
+    let token = ids::new_token("pwr");
+    let now = time::now_ms();
+    store::insert_reset(db, &ids::token_hash(&token), &customer.id, now, now + INVITE_TTL_MS).await?;
+    Ok(Some((customer, token)))
+}
+
+/// How long an invitation's link works.
+const INVITE_TTL_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// Admins, newest first; `limit + 1` rows.
+pub async fn list_staff(db: &Db, page: &PageRequest) -> Result<Vec<Customer>, ApiError> {
+    Ok(store::list_staff(db, page).await?)
+}
+
+/// Changes an admin's role or disables (or enables) them. The shop always keeps an owner who
+/// can sign in: a change that would leave none is `409 last_owner`.
+pub async fn update_staff(
+    db: &Db,
+    id: &str,
+    staff_role: Option<StaffRole>,
+    disabled: Option<bool>,
+) -> Result<Customer, ApiError> {
+    retry_transient(|| async move {
+        let now = time::now_ms();
+        let mut tx = db.begin().await?;
+        let owners = store::lock_active_owners(&mut tx).await?;
+        let current = store::find_customer(&mut tx, id).await?.filter(|c| c.role == Role::Admin);
+        let current = current.ok_or_else(ApiError::not_found)?;
+        let role = staff_role.or(current.staff_role).unwrap_or(StaffRole::ReadOnly);
+        let disabled_at = match disabled {
+            Some(true) => current.disabled_at.or(Some(now)),
+            Some(false) => None,
+            None => current.disabled_at,
+        };
+        let stays_owner = role == StaffRole::Owner && disabled_at.is_none();
+        if !stays_owner && owners.iter().all(|owner| owner == id) {
+            return Err(ApiError::conflict(
+                "last_owner",
+                "The shop needs an owner who can sign in: make another owner first.",
+            ));
+        }
+        store::set_staff(&mut tx, id, role, disabled_at, now).await?;
+        let updated = store::find_customer(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+        tx.commit().await?;
+        Ok(updated)
+    })
+    .await
+}
+
 /// A customer's account (`staff_role` none) or an admin's.
 async fn create_account(
     db: &Db,
     input: Registration,
     staff_role: Option<StaffRole>,
     session_ttl: Option<Duration>,
+) -> Result<(Customer, Option<String>), ApiError> {
+    create_account_with(db, input, staff_role, session_ttl, None).await
+}
+
+/// As [`create_account`]; `invited_by` (an owner's name) sends the new admin an invitation.
+async fn create_account_with(
+    db: &Db,
+    input: Registration,
+    staff_role: Option<StaffRole>,
+    session_ttl: Option<Duration>,
+    invited_by: Option<&str>,
 ) -> Result<(Customer, Option<String>), ApiError> {
     let password_hash = password::hash(input.password).await?;
     let now = time::now_ms();
@@ -73,6 +154,7 @@ async fn create_account(
         name: input.name,
         role,
         staff_role,
+        disabled_at: None,
         created_at: now,
     };
     let mut tx = db.begin().await?;
@@ -107,6 +189,10 @@ async fn create_account(
         let event =
             serde_json::json!({"customer_id": customer.id, "email": customer.email, "name": customer.name});
         notifications::enqueue(&mut tx, notifications::Topic::AccountCreated, &event).await?;
+    }
+    if let Some(invited_by) = invited_by {
+        let event = serde_json::json!({"customer_id": customer.id, "invited_by": invited_by});
+        notifications::enqueue(&mut tx, notifications::Topic::StaffInvited, &event).await?;
     }
     tx.commit().await?;
     Ok((customer, token))
@@ -155,7 +241,8 @@ pub async fn login(
         None => (None, None, 0),
     };
     let verified = password::verify(password.to_owned(), stored).await?;
-    let Some(customer) = customer.filter(|_| verified) else {
+    // A disabled admin is told what anyone with a wrong password is.
+    let Some(customer) = customer.filter(|c| verified && c.disabled_at.is_none()) else {
         return Err(ApiError::invalid_credentials());
     };
     let customer = &customer;

@@ -2,7 +2,7 @@
 
 use super::model::{AuthSession, Customer, Role, StaffRole, email_key};
 use crate::{
-    db::{self, Exec, FromRow, GuardedUpdate, sql},
+    db::{self, Exec, FromRow, GuardedUpdate, RowLock, sql},
     page::PageRequest,
 };
 
@@ -13,6 +13,7 @@ struct CustomerRow {
     name: String,
     role: String,
     staff_role: Option<String>,
+    disabled_at: Option<i64>,
     created_at: i64,
 }
 
@@ -24,6 +25,7 @@ impl From<CustomerRow> for Customer {
             name: r.name,
             role: Role::parse(&r.role),
             staff_role: r.staff_role.as_deref().and_then(StaffRole::parse),
+            disabled_at: r.disabled_at,
             created_at: r.created_at,
         }
     }
@@ -78,7 +80,7 @@ pub async fn find_credentials(
     }
     let row: Option<Row> = sql(
         "accounts.find_credentials",
-        "SELECT id, email, name, role, staff_role, created_at, password_hash, credential_version
+        "SELECT id, email, name, role, staff_role, disabled_at, created_at, password_hash, credential_version
          FROM customers WHERE email_key = $1",
     )
     .bind(email_key)
@@ -92,7 +94,7 @@ pub async fn find_credentials(
 pub async fn find_customer(db: impl Exec, id: &str) -> Result<Option<Customer>, db::Error> {
     let row: Option<CustomerRow> = sql(
         "accounts.find_customer",
-        "SELECT id, email, name, role, staff_role, created_at FROM customers WHERE id = $1",
+        "SELECT id, email, name, role, staff_role, disabled_at, created_at FROM customers WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -120,18 +122,28 @@ pub async fn any_customer(db: impl Exec) -> Result<bool, db::Error> {
 
 /// Newest first, `limit + 1` rows (the extra one tells whether another page exists).
 pub async fn list_customers(db: impl Exec, page: &PageRequest) -> Result<Vec<Customer>, db::Error> {
+    list(db, page, false).await
+}
+
+/// Admins, newest first, `limit + 1` rows.
+pub async fn list_staff(db: impl Exec, page: &PageRequest) -> Result<Vec<Customer>, db::Error> {
+    list(db, page, true).await
+}
+
+async fn list(db: impl Exec, page: &PageRequest, admins_only: bool) -> Result<Vec<Customer>, db::Error> {
     let (at, id) = page.after.as_ref().map_or((i64::MAX, ""), |c| (c.at, c.id.as_str()));
-    let rows: Vec<CustomerRow> = sql(
-        "accounts.list_customers",
-        "SELECT id, email, name, role, staff_role, created_at FROM customers
-         WHERE created_at < $1 OR (created_at = $1 AND id < $2)
-         ORDER BY created_at DESC, id DESC LIMIT $3",
+    let mut q = sql(
+        if admins_only { "accounts.list_staff" } else { "accounts.list_customers" },
+        "SELECT id, email, name, role, staff_role, disabled_at, created_at FROM customers
+         WHERE (created_at < $1 OR (created_at = $1 AND id < $2))",
     )
     .bind(at)
-    .bind(id)
-    .bind(page.limit + 1)
-    .fetch_all(db)
-    .await?;
+    .bind(id);
+    if admins_only {
+        q.push(" AND role = 'admin'");
+    }
+    q.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(page.limit + 1);
+    let rows: Vec<CustomerRow> = q.fetch_all(db).await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -178,7 +190,7 @@ pub async fn find_session(
         customer: CustomerRow,
     }
     let row: Option<Row> = sql("accounts.find_session", 
-        "SELECT s.id AS session_id, c.id, c.email, c.name, c.role, c.staff_role, c.created_at
+        "SELECT s.id AS session_id, c.id, c.email, c.name, c.role, c.staff_role, c.disabled_at, c.created_at
          FROM sessions s JOIN customers c ON c.id = s.customer_id AND c.credential_version = s.credential_version
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
@@ -279,4 +291,40 @@ pub async fn delete_sessions_of(db: impl Exec, customer_id: &str) -> Result<(), 
         .execute(db)
         .await
         .map(drop)
+}
+
+/// The owners who can sign in, locked until the transaction ends: changes that could leave the
+/// shop without one take turns.
+pub async fn lock_active_owners(db: impl Exec) -> Result<Vec<String>, db::Error> {
+    let mut q = sql(
+        "accounts.lock_owners",
+        "SELECT id FROM customers WHERE staff_role = 'owner' AND disabled_at IS NULL ORDER BY id",
+    );
+    q.locked(RowLock::Write);
+    Ok(q.fetch_all::<(String,)>(db).await?.into_iter().map(|(id,)| id).collect())
+}
+
+/// Sets an admin's role and whether they are disabled. Disabling moves the credentials to a new
+/// version, which ends every session at once (and any sign-in under way).
+pub async fn set_staff(
+    db: impl Exec,
+    id: &str,
+    staff_role: StaffRole,
+    disabled_at: Option<i64>,
+    now: i64,
+) -> Result<bool, db::Error> {
+    let done = sql(
+        "accounts.set_staff",
+        "UPDATE customers SET staff_role = $2,
+           credential_version = credential_version + CASE WHEN $3 IS NOT NULL AND disabled_at IS NULL THEN 1 ELSE 0 END,
+           disabled_at = $3, updated_at = $4
+         WHERE id = $1 AND role = 'admin'",
+    )
+    .bind(id)
+    .bind(staff_role.as_str())
+    .bind(disabled_at)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done == 1)
 }

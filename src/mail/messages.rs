@@ -96,6 +96,27 @@ pub fn password_reset(config: &Config, to: &str, name: &str, token: &str, messag
     email(config, to, subject, message_id, templates, values)
 }
 
+/// The invitation of a new member of staff: the link sets their password (a reset token that
+/// works for a week) and signs them in to the dashboard.
+pub fn staff_invite(
+    config: &Config,
+    to: &str,
+    name: &str,
+    invited_by: &str,
+    token: &str,
+    message_id: String,
+) -> Email {
+    let values = vec![
+        ("name", Value::Text(name.to_owned())),
+        ("invited_by", Value::Text(invited_by.to_owned())),
+        ("token", Value::Text(token.to_owned())),
+        ("link", Value::Text(format!("{}/#reset-password?token={token}", config.public_url))),
+    ];
+    let subject = format!("{invited_by} invited you to run {}", config.mail.shop_name);
+    let templates = (include_str!("templates/staff_invite.txt"), include_str!("templates/staff_invite.html"));
+    email(config, to, subject, message_id, templates, values)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,6 +143,21 @@ impl Worker {
                 };
                 messages::password_reset(config, &customer.email, &customer.name, &token, message_id)
             }
+            Some(Topic::StaffInvited) => {
+                let Some((customer, token)) =
+                    accounts::start_staff_invite(&self.db, &field("customer_id")).await.map_err(transient)?
+                else {
+                    return Ok(());
+                };
+                messages::staff_invite(
+                    config,
+                    &customer.email,
+                    &customer.name,
+                    &field("invited_by"),
+                    &token,
+                    message_id,
+                )
+            }
             // Recorded for later uses (webhooks, shipping emails); nothing to send yet.
             Some(Topic::OrderFulfilled | Topic::OrderCancelled) => return Ok(()),
             None => return Err(Failure { error: format!("unknown topic {}", message.topic), retry: false }),

@@ -19,6 +19,9 @@ pub enum Topic {
     AccountCreated,
     /// `{email}`: a reset email if an account has that email, nothing otherwise.
     PasswordResetRequested,
+    /// `{customer_id, invited_by}`: the invitation of a new member of staff, with a link to set
+    /// their password.
+    StaffInvited,
 }
 
 impl Topic {
@@ -30,6 +33,7 @@ impl Topic {
             Self::OrderCancelled => "order.cancelled",
             Self::AccountCreated => "account.created",
             Self::PasswordResetRequested => "password_reset.requested",
+            Self::StaffInvited => "staff.invited",
         }
     }
 
@@ -41,6 +45,7 @@ impl Topic {
             Self::OrderCancelled,
             Self::AccountCreated,
             Self::PasswordResetRequested,
+            Self::StaffInvited,
         ]
         .into_iter()
         .find(|t| t.as_str() == value)

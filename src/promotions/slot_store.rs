@@ -20,12 +20,7 @@ pub const SLOTS: i64 = 16;
 
 /// Counts one redemption of the promotion: `false` when its limit is used up (or it is gone).
 pub async fn take(mut db: impl Exec, promotion_id: &str) -> Result<bool, db::Error> {
-    let slot = match pick(&mut db, promotion_id, Pick::Room, Wait::SkipLocked).await? {
-        Some(slot) => Some(slot),
-        // Every slot with room is locked by another checkout, or none has room: wait and see.
-        None => pick(&mut db, promotion_id, Pick::Room, Wait::Wait).await?,
-    };
-    match slot {
+    match lock_one(&mut db, promotion_id, Pick::Room).await? {
         Some(slot) => add(db, promotion_id, slot, 1).await.map(|()| true),
         None => Ok(false),
     }
@@ -33,13 +28,18 @@ pub async fn take(mut db: impl Exec, promotion_id: &str) -> Result<bool, db::Err
 
 /// Gives back one redemption of the promotion: from the fullest slot.
 pub async fn give_back(mut db: impl Exec, promotion_id: &str) -> Result<(), db::Error> {
-    let slot = match pick(&mut db, promotion_id, Pick::Fullest, Wait::SkipLocked).await? {
-        Some(slot) => Some(slot),
-        None => pick(&mut db, promotion_id, Pick::Fullest, Wait::Wait).await?,
-    };
-    match slot {
+    match lock_one(&mut db, promotion_id, Pick::Fullest).await? {
         Some(slot) => add(db, promotion_id, slot, -1).await,
         None => Ok(()),
+    }
+}
+
+/// Locks a slot as `how` says: one no other checkout holds if there is one; else waits for
+/// one, and then finds whether it still qualifies.
+async fn lock_one(mut db: impl Exec, promotion_id: &str, how: Pick) -> Result<Option<i64>, db::Error> {
+    match pick(&mut db, promotion_id, how, Wait::SkipLocked).await? {
+        Some(slot) => Ok(Some(slot)),
+        None => pick(db, promotion_id, how, Wait::Wait).await,
     }
 }
 

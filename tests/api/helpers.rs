@@ -463,6 +463,11 @@ pub fn variant_of(product: &Value) -> String {
 
 /// The first email the app wrote to its mail folder (the `.eml` files of a store without SMTP),
 /// waiting up to five seconds for it; empty if none came.
+/// The body as a person reads it: quoted-printable soft breaks and `=3D` undone.
+pub fn readable(message: &str) -> String {
+    message.replace("=\n", "").replace("=3D", "=")
+}
+
 pub async fn first_mail(app: &TestApp) -> String {
     let dir = app.data_dir().join("mail");
     for _ in 0..200 {

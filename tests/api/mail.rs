@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Engine, TestApp, expect_problem, expect_status, scalar, simple_product},
+    helpers::{Engine, TestApp, expect_problem, expect_status, readable, scalar, simple_product},
     smtp::{Mode, SmtpServer},
 };
 
@@ -21,11 +21,6 @@ async fn app_with_mail(engine: Engine, smtp: &SmtpServer, max_attempts: u32) -> 
         c.mail.outbox.max_attempts = max_attempts;
     })
     .await
-}
-
-/// The body as a person reads it: quoted-printable soft breaks and `=3D` undone.
-fn readable(message: &str) -> String {
-    message.replace("=\n", "").replace("=3D", "=")
 }
 
 fn about_order(messages: &[String], number: i64) -> Vec<String> {

@@ -15,7 +15,7 @@ use crate::{
     http::{catalog_cache::CatalogCache, rate_limit::RateLimiter},
     metrics::Metrics,
     payments::Payments,
-    promotions::PromotionCache,
+    promotions::{LimitCheck, PromotionCache},
     recent::RecentCount,
     regions::RegionCache,
     shipping::OptionCache,
@@ -64,7 +64,14 @@ impl Shared {
             shipping: &self.shipping_options,
             promotions: &self.promotions,
             taxes: &self.taxes,
+            limits: LimitCheck::Every,
         }
+    }
+
+    /// What a checkout prices its cart with: the hold counts a code's promotion against its
+    /// limit, so the price does not look at it first.
+    pub fn checkout_pricing(&self) -> PricingSetup<'_> {
+        PricingSetup { limits: LimitCheck::AutomaticOnly, ..self.pricing() }
     }
 
     /// The shop's regions, shipping options or promotions changed: carts are priced with them

@@ -10,7 +10,7 @@ use crate::{
     db::Exec,
     error::ApiError,
     orders,
-    promotions::{self, Basket, Buyer, Class, Offer, Offered, PromotionCache, Refusal, Target},
+    promotions::{self, Basket, Buyer, Class, LimitCheck, Offer, Offered, PromotionCache, Refusal, Target},
     time,
 };
 
@@ -78,8 +78,9 @@ pub async fn offers(
     cache: &PromotionCache,
     cart: &Cart,
     buyer: Buyer<'_>,
+    limits: LimitCheck,
 ) -> Result<Offers, ApiError> {
-    let offered = promotions::offered(&mut db, cache, &cart.promotion_codes, buyer).await?;
+    let offered = promotions::offered(&mut db, cache, &cart.promotion_codes, buyer, limits).await?;
     let has_ordered =
         offered.asks_history && orders::has_paid_order(&mut db, buyer.customer_id, buyer.email).await?;
     let by_category = offered

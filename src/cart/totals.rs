@@ -12,7 +12,7 @@ use crate::{
     db::Exec,
     error::ApiError,
     pricing::{self, Breakdown, Charge, Rounding, TaxMode, TaxRounding},
-    promotions::{Buyer, PromotionCache},
+    promotions::{Buyer, LimitCheck, PromotionCache},
     regions::{self, Location, RegionCache},
     shipping::{self, OptionCache, Parcel, ShippingOption, Unavailable},
     tax::{TaxProviders, TaxQuery, TaxUnavailable, Taxable},
@@ -26,6 +26,9 @@ pub struct PricingSetup<'a> {
     pub shipping: &'a OptionCache,
     pub promotions: &'a PromotionCache,
     pub taxes: &'a TaxProviders,
+    /// Which promotions' total limits are looked at while pricing: every one for a cart; at
+    /// checkout, whose hold counts them, only the automatic ones.
+    pub limits: LimitCheck,
 }
 
 pub struct Totals {
@@ -76,7 +79,7 @@ pub async fn price_cart(
         Some(a) => Some(regions::locate(&mut db, setup.regions, &a.country, a.province.as_deref()).await?),
         None => None,
     };
-    let offers = discounts::offers(&mut db, setup.promotions, cart, buyer).await?;
+    let offers = discounts::offers(&mut db, setup.promotions, cart, buyer, setup.limits).await?;
     let signed_in = cart.customer_id.is_some() || buyer.customer_id.is_some();
     let items_only = discounts::discounts(cart, &offers, None, signed_in);
     let shipping = match (&location, parcel(cart, &items_only.line_discounts)) {
@@ -149,7 +152,7 @@ pub async fn eligible_options(
     buyer: Buyer<'_>,
 ) -> Result<Vec<(ShippingOption, i64)>, ApiError> {
     let Some(address) = &cart.shipping_address else { return Ok(Vec::new()) };
-    let offers = discounts::offers(&mut db, setup.promotions, cart, buyer).await?;
+    let offers = discounts::offers(&mut db, setup.promotions, cart, buyer, setup.limits).await?;
     let signed_in = cart.customer_id.is_some() || buyer.customer_id.is_some();
     let items_only = discounts::discounts(cart, &offers, None, signed_in);
     let Some(parcel) = parcel(cart, &items_only.line_discounts) else { return Ok(Vec::new()) };

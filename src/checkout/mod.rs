@@ -22,7 +22,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-pub use settle::{mark_failed, mark_paid, reconcile_pending};
+pub use settle::{Known, mark_failed, mark_paid, reconcile_pending};
 
 use crate::{
     accounts,
@@ -99,7 +99,7 @@ pub async fn checkout(
         address: &address,
         provider: provider.name(),
     };
-    let pending = reserve(db, setup, &order, cart_id, caller).await?;
+    let (pending, held) = reserve(db, setup, &order, cart_id, caller).await?;
 
     let charge = ChargeRequest {
         idempotency_key: order_id.clone(),
@@ -118,7 +118,14 @@ pub async fn checkout(
     }
     match outcome {
         Ok(Some(ChargeOutcome::Succeeded { reference })) => {
-            let order = match settle::mark_paid(db, &order_id, &reference, Some(&pending.items)).await? {
+            let order = match settle::mark_paid(
+                db,
+                &order_id,
+                &reference,
+                Some(Known { items: &pending.items, held }),
+            )
+            .await?
+            {
                 Some(paid_at) => paid(pending, reference, paid_at),
                 // Settled meanwhile by the reconciler or a webhook: what it wrote is the truth.
                 None => orders::get_order(db, &order_id, orders::Reader::ADMIN).await?,
@@ -246,7 +253,7 @@ fn paid(mut order: orders::Order, reference: String, paid_at: i64) -> orders::Or
 }
 
 /// Step 1, one transaction: claim the cart, reserve every line, record the pending order.
-/// Returns that order, as written. A short line is found from the cart's own read before
+/// Returns that order, as written, and what it holds of promotions. A short line is found from the cart's own read before
 /// anything is reserved, so a checkout that cannot succeed writes nothing; units are reserved
 /// in variant-id order, the one order every transaction that moves stock locks rows in, so two
 /// carts sharing variants never wait on each other in a circle.
@@ -256,7 +263,7 @@ async fn reserve(
     order: &NewOrder<'_>,
     cart_id: &str,
     caller: Option<&str>,
-) -> Result<orders::Order, ApiError> {
+) -> Result<(orders::Order, promotions::Held), ApiError> {
     let now = time::now_ms();
     let order_id = order.id;
     let token_hash = &ids::token_hash(order.access_token);
@@ -341,9 +348,9 @@ async fn reserve(
             })
             .collect();
         let key = buyer.key().unwrap_or_default();
-        promotions::hold(tx, order_id, &key, &redemptions, now).await?;
+        let held = promotions::hold(tx, order_id, &key, &redemptions, now).await?;
         transaction.commit().await?;
-        Ok(order)
+        Ok((order, held))
     })
     .await
 }

@@ -40,9 +40,16 @@ async fn checkout(
     Json(body): Json<CheckoutRequest>,
 ) -> Result<(StatusCode, axum::Json<OrderView>), ApiError> {
     let customer = caller.0.as_ref().map(|s| s.customer.id.as_str());
-    let placed =
-        super::checkout(&state.db, &state.payments, state.pricing(), &state.config, &id, customer, body)
-            .await?;
+    let placed = super::checkout(
+        &state.db,
+        &state.payments,
+        state.checkout_pricing(),
+        &state.config,
+        &id,
+        customer,
+        body,
+    )
+    .await?;
     let paid = placed.client_secret.is_none();
     let mut order = view(placed.order);
     order.access_token = Some(placed.access_token);

@@ -19,15 +19,21 @@ use crate::{
 /// How long checkout waits for the provider before asking what became of the charge.
 pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// What the checkout that just wrote an order knows of it, so paying it reads nothing back.
+#[derive(Clone, Copy)]
+pub struct Known<'a> {
+    pub items: &'a [OrderItem],
+    pub held: promotions::Held,
+}
+
 /// The charge went through: sell the reserved units, complete the cart, queue the
-/// confirmation. Returns when it did so, or `None` if the order was settled already. `items`
-/// are the order's lines when the caller has them (checkout just wrote them); otherwise they
-/// are read.
+/// confirmation. Returns when it did so, or `None` if the order was settled already. What the
+/// caller does not know of the order (`known`) is read.
 pub async fn mark_paid(
     db: &Db,
     order_id: &str,
     reference: &str,
-    items: Option<&[OrderItem]>,
+    known: Option<Known<'_>>,
 ) -> Result<Option<i64>, ApiError> {
     retry_transient(|| async move {
         let now = time::now_ms();
@@ -41,8 +47,8 @@ pub async fn mark_paid(
         notifications::enqueue(&mut tx, notifications::Topic::OrderPaid, &event).await?;
         // Stock last: a popular variant's row stays locked from its update to the commit, and
         // every other checkout of it waits that long.
-        let mut lines = match items {
-            Some(items) => items
+        let mut lines = match known {
+            Some(Known { items, .. }) => items
                 .iter()
                 .map(|i| StockLine {
                     variant_id: i.variant_id.clone(),
@@ -65,7 +71,8 @@ pub async fn mark_paid(
             }
         }
         // Promotions after stock, in both settling and reserving: rows locked in one order.
-        promotions::settle(&mut tx, order_id, true, now).await?;
+        let held = known.map_or(promotions::Held::Unknown, |k| k.held);
+        promotions::settle(&mut tx, order_id, true, held, now).await?;
         tx.commit().await?;
         Ok(Some(now))
     })
@@ -94,7 +101,7 @@ pub async fn mark_failed(db: &Db, order_id: &str, code: &str) -> Result<(), ApiE
             inventory::move_stock(&mut tx, &line.variant_id, StockMove::Release, line.quantity, &reason)
                 .await?;
         }
-        promotions::settle(&mut tx, order_id, false, now).await?;
+        promotions::settle(&mut tx, order_id, false, promotions::Held::Unknown, now).await?;
         tx.commit().await?;
         Ok(())
     })

@@ -21,8 +21,8 @@ pub use engine::{Applied, Basket, Line, Offer, Outcome, evaluate};
 pub use model::{
     Benefit, Class, Combines, Customers, Promotion, PromotionDetail, Refusal, Target, Trigger, Usage,
 };
-pub use offers::{Buyer, Candidate, Offered, PromotionCache, offered};
-pub use redeem::{Redemption, hold, not_applicable, settle, unknown_code};
+pub use offers::{Buyer, Candidate, LimitCheck, Offered, PromotionCache, offered};
+pub use redeem::{Held, Redemption, hold, not_applicable, settle, unknown_code};
 pub use redemption_store::RedemptionRow;
 pub use rules::{BenefitType, PromotionInput, normalise_code};
 pub use store::CodeRow;

@@ -77,12 +77,23 @@ pub struct Offered {
     pub asks_history: bool,
 }
 
+/// When a promotion's total limit is looked at: a cart shows whether each has room; at checkout
+/// the hold counts a code's promotion by a guarded update anyway, and refuses a used-up one with
+/// the same answer as the cart would (`usage_limit_reached`), so only automatic promotions are
+/// looked at beforehand (they must not refuse a checkout the cart showed them in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitCheck {
+    Every,
+    AutomaticOnly,
+}
+
 /// What `codes` and the automatic promotions offer `buyer`.
 pub async fn offered(
     mut db: impl Exec,
     cache: &PromotionCache,
     codes: &[String],
     buyer: Buyer<'_>,
+    limits: LimitCheck,
 ) -> Result<Offered, db::Error> {
     let enabled: Arc<Enabled> = cache.get(|| Enabled::load(&mut db)).await?;
     let all = &enabled.promotions;
@@ -131,11 +142,11 @@ pub async fn offered(
             limit_reached: code_used_up,
         });
     }
-    let limited: Vec<&str> = candidates
-        .iter()
-        .filter(|c| c.promotion.usage_limit.is_some())
-        .map(|c| c.promotion.id.as_str())
-        .collect();
+    let looked_at = |c: &Candidate| {
+        c.promotion.usage_limit.is_some() && (limits == LimitCheck::Every || c.code.is_none())
+    };
+    let limited: Vec<&str> =
+        candidates.iter().filter(|c| looked_at(c)).map(|c| c.promotion.id.as_str()).collect();
     let with_room = slot_store::with_room(&mut db, &limited).await?;
     let key = buyer.key();
     let per_customer: Vec<&str> = candidates
@@ -148,10 +159,10 @@ pub async fn offered(
         None => HashMap::new(),
     };
     for c in &mut candidates {
+        let no_room = looked_at(c) && !with_room.contains(&c.promotion.id);
         let p = &c.promotion;
         let by_customer = customer_usage.get(&p.id).map_or(0, |u| u.used + u.held);
-        c.limit_reached |= (p.usage_limit.is_some() && !with_room.contains(&p.id))
-            || p.per_customer_limit.is_some_and(|l| by_customer >= l);
+        c.limit_reached |= no_room || p.per_customer_limit.is_some_and(|l| by_customer >= l);
     }
     let asks_history = key.is_some() && candidates.iter().any(|c| c.promotion.customers == Customers::New);
     Ok(Offered { candidates, unknown_codes, asks_history })

@@ -21,16 +21,29 @@ pub struct Redemption<'a> {
     pub per_customer_limit: Option<i64>,
 }
 
+/// What an order holds, as the checkout that held it knows: the payment then settles it without
+/// reading it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// No redemption: the order uses no promotion.
+    Nothing,
+    /// Redemptions that only their promotions' slots count (no limit of their code's or per
+    /// customer), which a payment leaves alone.
+    SlotsOnly,
+    /// Not known, or some redemption another counter counts too: each is read and settled.
+    Unknown,
+}
+
 /// Holds every redemption of `order_id` for `customer_key`, or none: the first limit found used
 /// up refuses the checkout (`422 promotion_not_applicable`, reason `usage_limit_reached`) and
-/// the caller's rollback undoes the holds before it.
+/// the caller's rollback undoes the holds before it. Returns what was held.
 pub async fn hold(
     tx: &mut Tx,
     order_id: &str,
     customer_key: &str,
     redemptions: &[Redemption<'_>],
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<Held, ApiError> {
     // In promotion-id order, the one order every checkout locks promotion rows in.
     let mut in_order: Vec<&Redemption> = redemptions.iter().collect();
     in_order.sort_by(|a, b| a.promotion_id.cmp(b.promotion_id));
@@ -62,12 +75,24 @@ pub async fn hold(
         };
         redemption_store::insert(&mut *tx, &row).await?;
     }
-    Ok(())
+    Ok(if redemptions.is_empty() {
+        Held::Nothing
+    } else if redemptions.iter().all(|r| r.per_customer_limit.is_none() && !r.code_limited) {
+        Held::SlotsOnly
+    } else {
+        Held::Unknown
+    })
 }
 
-/// Settles what `order_id` holds: `used` when it was paid, released otherwise. Nothing for an
-/// order without promotions (one read) or already settled.
-pub async fn settle(tx: &mut Tx, order_id: &str, paid: bool, now: i64) -> Result<(), ApiError> {
+/// Settles what `order_id` holds (`held`, as far as the caller knows): `used` when it was
+/// paid, released otherwise; nothing if settled already. A payment of an order known to hold
+/// nothing, or only what slots count, costs no read.
+pub async fn settle(tx: &mut Tx, order_id: &str, paid: bool, held: Held, now: i64) -> Result<(), ApiError> {
+    match (paid, held) {
+        (true, Held::Nothing) => return Ok(()),
+        (true, Held::SlotsOnly) => return Ok(redemption_store::use_held(&mut *tx, order_id, now).await?),
+        _ => {}
+    }
     for held in redemption_store::held_by_order(&mut *tx, order_id).await? {
         redemption_store::settle(&mut *tx, order_id, &held, paid, now).await?;
     }

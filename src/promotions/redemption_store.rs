@@ -144,6 +144,20 @@ pub async fn held_by_order(db: impl Exec, order_id: &str) -> Result<Vec<Held>, d
     .await
 }
 
+/// Turns every redemption `order_id` holds into a used one, counters untouched: for an order
+/// whose redemptions only their promotions' slots count (counted when held).
+pub async fn use_held(db: impl Exec, order_id: &str, now: i64) -> Result<(), db::Error> {
+    sql(
+        "promotions.use_held",
+        "UPDATE promotion_redemptions SET status = 'used', updated_at = $2 WHERE order_id = $1 AND status = 'held'",
+    )
+    .bind(order_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
 /// Turns the held redemption `h` of `order_id` into a used one (`used`), or gives it back.
 /// Each counter moves by one, guarded by `held > 0`: a redemption is settled once.
 pub async fn settle(

@@ -3,10 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{
-    ops::{Shape, Upsert},
-    parts::{Bind, Fragment, Piece, RowLock},
-};
+use super::parts::{Bind, Fragment, Piece, RowLock};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -192,54 +189,6 @@ impl Engine {
         Ok((Cow::Owned(text), binds))
     }
 
-    /// The text of `shape` as one statement, or `None` when it is not one. SQLite (3.35 and
-    /// later) and PostgreSQL write a guarded update's `RETURNING` and an upsert's
-    /// `ON CONFLICT` alike. MySQL has no `RETURNING` (MariaDB none on `UPDATE`): what returns a
-    /// row is two statements there (see [`Engine::read_back`]), and an upsert is
-    /// `ON DUPLICATE KEY UPDATE`, or `INSERT IGNORE` to leave an existing row be.
-    pub(super) fn single_statement(self, shape: Shape) -> Option<String> {
-        match shape {
-            Shape::Plain | Shape::Chain(..) => None,
-            Shape::Update(update) if self == Self::Mysql => Some(update.update_text()),
-            Shape::Update(update) => Some(update.returning_text()),
-            Shape::Upsert(u) if self == Self::Mysql => {
-                let Upsert { table, columns, values, .. } = u;
-                Some(match u.update {
-                    Some(set) => {
-                        format!(
-                            "INSERT INTO {table} ({columns}) VALUES ({values}) ON DUPLICATE KEY UPDATE {}",
-                            mysql_excluded(set)
-                        )
-                    }
-                    None => format!("INSERT IGNORE INTO {table} ({columns}) VALUES ({values})"),
-                })
-            }
-            Shape::Upsert(u) => {
-                let on_conflict = match u.update {
-                    Some(set) => format!("DO UPDATE SET {set}"),
-                    None => "DO NOTHING".to_owned(),
-                };
-                let returning = u.returning.map(|r| format!(" RETURNING {r}")).unwrap_or_default();
-                Some(format!(
-                    "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) {on_conflict}{returning}",
-                    u.table, u.columns, u.values, u.key
-                ))
-            }
-        }
-    }
-
-    /// For an engine without `RETURNING` (MySQL), the statement that reads back the row a
-    /// shaped write returns, to run after [`Engine::single_statement`]'s text in the same
-    /// transaction; `None` where the write returns its row itself, or returns none.
-    pub(super) fn read_back(self, shape: Shape) -> Result<Option<String>, sqlx::Error> {
-        match shape {
-            _ if self != Self::Mysql => Ok(None),
-            Shape::Update(update) => Ok(Some(update.read_back_text())),
-            Shape::Upsert(upsert) => upsert.read_back_text().map_err(sqlx::Error::Protocol),
-            Shape::Plain | Shape::Chain(..) => Ok(None),
-        }
-    }
-
     fn fragment(self, fragment: &Fragment, binds: &mut Vec<Bind>) -> String {
         match fragment {
             Fragment::SkipLocked => self.skip_locked().to_owned(),
@@ -287,13 +236,6 @@ impl Engine {
         }
     }
 
-    /// Whether one statement can pass a write's `RETURNING` rows on to another write (a
-    /// data-modifying `WITH`). PostgreSQL can, which saves a round trip while the first write
-    /// holds its row lock; SQLite cannot, and has a single writer, so there is no lock to hurry.
-    pub(super) fn chains_writes(self) -> bool {
-        self == Self::Postgres
-    }
-
     /// Appended to a `SELECT … LIMIT n` that picks work: PostgreSQL skips rows another
     /// worker has locked. SQLite has one writer at a time, so there is nothing to skip.
     fn skip_locked(self) -> &'static str {
@@ -321,21 +263,6 @@ impl Engine {
             Self::Postgres | Self::Mysql => column.to_owned(),
         }
     }
-}
-
-/// An upsert's `SET` for MySQL: `excluded.col` (the value the insert proposed) is `VALUES(col)`.
-fn mysql_excluded(set: &str) -> String {
-    let mut out = String::with_capacity(set.len() + 8);
-    let mut rest = set;
-    while let Some(at) = rest.find("excluded.") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + "excluded.".len()..];
-        let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
-        out.push_str(&format!("VALUES({})", &after[..end]));
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `text` with its numbered placeholders (`$1`, `$2`, `$1`) turned into positional ones (`?`),
@@ -394,16 +321,6 @@ mod tests {
         assert!(old.contains("MariaDB 10.5.9") && old.contains("10.6"), "{old}");
         assert!(check("5.7.44").unwrap_err().contains("MySQL 5.7.44"));
         assert!(Engine::Postgres.check_server_version("9.6").is_ok());
-    }
-
-    #[test]
-    fn mysql_upserts_name_the_proposed_values() {
-        assert_eq!(
-            mysql_excluded(
-                "quantity = cart_items.quantity + excluded.quantity, updated_at = excluded.updated_at"
-            ),
-            "quantity = cart_items.quantity + VALUES(quantity), updated_at = VALUES(updated_at)"
-        );
     }
 
     #[test]

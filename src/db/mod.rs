@@ -11,6 +11,7 @@ mod exec;
 mod ops;
 mod parts;
 mod pool;
+mod run;
 mod search;
 mod statement;
 

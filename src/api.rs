@@ -23,10 +23,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    accounts, cart, catalog, checkout,
+    accounts, cart, catalog, checkout, dashboard,
     error::ApiError,
     http::{
-        MAX_BODY_BYTES, auth, catalog_cache, cors, csrf,
+        MAX_BODY_BYTES, audit, auth, catalog_cache, cors, csrf,
         idempotency::{self, Scope},
         middleware, openapi, request_context,
     },
@@ -59,13 +59,23 @@ pub fn router(state: AppState) -> Router {
         .merge(catalog::products::admin_routes::router())
         .merge(inventory::routes::admin_router())
         .merge(orders::admin_routes::router())
+        .merge(orders::note_routes::router())
         .merge(orders::shipment_routes::router())
         .merge(notifications::routes::admin_router())
         .merge(staff::routes::admin_router())
+        .merge(staff::audit_routes::admin_router())
+        .merge(dashboard::routes::admin_router())
         .merge(changes_pricing(regions::routes::admin_router()))
         .merge(changes_pricing(shipping::routes::admin_router()))
         .merge(changes_pricing(promotions::routes::admin_router()))
         .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()));
+    // Every write staff make is kept in the audit log; "before" is read through the admin
+    // routes themselves, as the same caller.
+    let audit = audit::Audit {
+        db: state.db.clone(),
+        reader: admin.clone().split_for_parts().0.with_state(state.clone()),
+    };
+    let admin = admin.layer(from_fn_with_state(audit, audit::record_admin_writes));
     let catalog = OpenApiRouter::new()
         .merge(catalog::categories::routes::router())
         .merge(catalog::products::routes::router())

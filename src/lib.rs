@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod http;

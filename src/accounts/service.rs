@@ -94,6 +94,12 @@ pub async fn list_staff(db: &Db, page: &PageRequest) -> Result<Vec<Customer>, Ap
 
 /// Changes an admin's role or disables (or enables) them. The shop always keeps an owner who
 /// can sign in: a change that would leave none is `409 last_owner`.
+/// The member of staff `id`; `404` for an account that is not staff.
+pub async fn find_staff(db: &Db, id: &str) -> Result<Customer, ApiError> {
+    let found = store::find_customer(db, id).await?.filter(|c| c.role == Role::Admin);
+    found.ok_or_else(ApiError::not_found)
+}
+
 pub async fn update_staff(
     db: &Db,
     id: &str,

@@ -3,6 +3,7 @@
 //! routes or the application state: extractors ask for the parts they need through `FromRef`,
 //! and `crate::api` puts the routes and these layers together.
 
+pub mod audit;
 pub mod auth;
 pub mod catalog_cache;
 pub mod cors;

@@ -8,8 +8,11 @@
 pub mod admin_routes;
 mod lifecycle;
 mod model;
+pub mod note_routes;
+mod notes;
 mod pending;
 pub mod routes;
+mod sales;
 pub mod shipment_routes;
 mod shipment_store;
 mod shipments;
@@ -21,6 +24,7 @@ pub use model::{
     RegionSnapshot, Shipment, ShipmentItem, ShipmentStatus, ShippingAddress, ShippingSnapshot,
 };
 pub use pending::{Moved, Settlement, StockLine, create_pending, pending_before, settle, stock_lines};
+pub use sales::{DAY_MS, DaySales, awaiting_shipment, per_day as sales_per_day};
 
 use crate::{
     db::Db,

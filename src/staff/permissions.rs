@@ -15,12 +15,16 @@ pub enum Area {
     Orders,
     /// Shipping orders: fulfilling, shipments, a shipment's delivery or cancellation.
     Fulfilment,
+    /// Staff notes on an order: every role that works on orders reads and writes them.
+    OrderNotes,
     Customers,
     Promotions,
     /// How the shop sells: regions with their taxes, tax classes, shipping options.
     Settings,
     /// Messages on their way (the outbox).
     Operations,
+    /// The dashboard's numbers: sales, stock running low, work waiting.
+    Reports,
     /// Staff accounts and the audit log.
     Staff,
 }
@@ -35,12 +39,14 @@ impl Area {
         Some(match first {
             "products" | "variants" | "categories" | "inventory" => Self::Catalog,
             "orders" if matches!(last, "fulfill" | "shipments") => Self::Fulfilment,
+            "orders" if last == "notes" => Self::OrderNotes,
             "orders" => Self::Orders,
             "shipments" => Self::Fulfilment,
             "customers" => Self::Customers,
             "promotions" => Self::Promotions,
             "regions" | "shipping-options" | "tax-classes" => Self::Settings,
             "outbox" => Self::Operations,
+            "dashboard" => Self::Reports,
             "staff" | "audit-log" => Self::Staff,
             _ => return None,
         })
@@ -63,12 +69,14 @@ pub fn allows(role: StaffRole, method: &str, route: &str) -> bool {
         },
         // Sees orders and ships them.
         StaffRole::Fulfilment => match area {
-            Area::Fulfilment => true,
+            Area::Fulfilment | Area::OrderNotes => true,
             Area::Orders => reads,
             _ => false,
         },
-        // Sees orders and customers, to answer them.
-        StaffRole::Support => reads && matches!(area, Area::Orders | Area::Customers),
+        // Sees orders and customers, to answer them, and leaves notes on orders.
+        StaffRole::Support => {
+            area == Area::OrderNotes || reads && matches!(area, Area::Orders | Area::Customers)
+        }
         StaffRole::ReadOnly => reads && area != Area::Staff,
     }
 }

@@ -23,7 +23,7 @@ use crate::{
 };
 
 pub fn admin_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(invite_staff, list_staff)).routes(routes!(update_staff))
+    OpenApiRouter::new().routes(routes!(invite_staff, list_staff)).routes(routes!(find_staff, update_staff))
 }
 
 /// A member of staff: an admin account and what it may do.
@@ -102,6 +102,24 @@ async fn list_staff(
     let rows = accounts::list_staff(&state.db, &page).await?;
     let page = Page::from_rows(rows, page.limit, |c| Cursor { at: c.created_at, id: c.id.clone() });
     Ok(axum::Json(page.map(Into::into)))
+}
+
+/// One member of staff.
+#[utoipa::path(get, path = "/v1/admin/staff/{id}", tag = "admin",
+    params(("id" = String, Path, description = "`cus_…` id of an admin")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = StaffView),
+        (status = 401, response = inline(Unauthorized)),
+        (status = 403, response = inline(Forbidden)),
+        (status = 404, response = inline(NotFound)),
+    ))]
+async fn find_staff(
+    State(state): State<AppState>,
+    _admin: AdminCaller,
+    Path(id): Path<String>,
+) -> Result<axum::Json<StaffView>, ApiError> {
+    Ok(axum::Json(accounts::find_staff(&state.db, &id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

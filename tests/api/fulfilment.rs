@@ -19,7 +19,7 @@ fn checkout_body() -> Value {
 }
 
 /// A paid order of these (variant, quantity) lines, placed through `base`.
-async fn paid_order(client: &reqwest::Client, base: &str, lines: &[(&str, i64)]) -> Value {
+pub(crate) async fn paid_order(client: &reqwest::Client, base: &str, lines: &[(&str, i64)]) -> Value {
     let cart = client.post(format!("{base}/v1/carts")).send().await.expect("cart");
     let cart = expect_status(cart, StatusCode::CREATED).await["id"].as_str().expect("id").to_owned();
     for (variant, quantity) in lines {
@@ -239,7 +239,67 @@ async fn two_processes_never_ship_more_than_was_ordered(engine: Engine) {
     pool.close().await;
 }
 
+/// Staff who work on orders leave notes on them for each other; the customer never sees them;
+/// read-only staff read them; each is in the audit log.
+async fn staff_leave_notes_on_an_order_the_customer_never_sees(engine: Engine) {
+    use oxcart::accounts::StaffRole;
+    let app = TestApp::spawn(engine).await;
+    let owner = app.admin_token().await;
+    let support = app.staff_token(StaffRole::Support).await;
+    let fulfilment = app.staff_token(StaffRole::Fulfilment).await;
+    let read_only = app.staff_token(StaffRole::ReadOnly).await;
+    let mug = simple_product(&app, &owner, "Noted mug", 900, 5).await;
+    let order = paid_order(&app.client, &app.url(""), &[(&variant_of(&mug), 1)]).await;
+    let id = order["id"].as_str().expect("id");
+    let notes = format!("/v1/admin/orders/{id}/notes");
+
+    let first = json!({"body": "  The customer called: leave it with the neighbour.  "});
+    let note = expect_status(app.post(&notes, Some(&support), first).await, StatusCode::CREATED).await;
+    assert_eq!(note["body"], "The customer called: leave it with the neighbour.");
+    assert_eq!(note["author"]["email"], "staff.support@example.com");
+    let second = json!({"body": "Box was dented:\nrepacked."});
+    expect_status(app.post(&notes, Some(&fulfilment), second).await, StatusCode::CREATED).await;
+    let refused = app.post(&notes, Some(&read_only), json!({"body": "hello"})).await;
+    expect_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+    let empty = expect_problem(
+        app.post(&notes, Some(&support), json!({"body": " \n "})).await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields_of(&empty), ["body"]);
+    let missing = "/v1/admin/orders/ord_missing/notes";
+    expect_problem(
+        app.post(missing, Some(&support), json!({"body": "x"})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    expect_problem(app.get(missing, Some(&support)).await, StatusCode::NOT_FOUND, "not_found").await;
+
+    let listed = expect_status(app.get(&notes, Some(&read_only)).await, StatusCode::OK).await;
+    let bodies: Vec<&str> =
+        listed["data"].as_array().expect("data").iter().map(|n| n["body"].as_str().expect("body")).collect();
+    assert_eq!(bodies, ["Box was dented:\nrepacked.", "The customer called: leave it with the neighbour."]);
+
+    let token = order["access_token"].as_str().expect("access token");
+    let seen = app.get(&format!("/v1/orders/{id}?token={token}"), None).await.text().await.expect("text");
+    assert!(seen.contains(id) && !seen.contains("neighbour"), "{seen}");
+
+    let audit = format!("/v1/admin/audit-log?object_type=order&object_id={id}");
+    let entries = expect_status(app.get(&audit, Some(&owner)).await, StatusCode::OK).await;
+    let actions: Vec<(&str, i64)> = entries["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|e| (e["action"].as_str().expect("action"), e["status"].as_i64().expect("status")))
+        .collect();
+    let add = "POST /v1/admin/orders/{id}/notes";
+    assert_eq!(actions, [(add, 400), (add, 403), (add, 201), (add, 201)], "newest first");
+}
+
 crate::db_tests!(
+    staff_leave_notes_on_an_order_the_customer_never_sees,
     an_order_ships_in_parts_each_tracked_and_emailed_once,
     two_processes_never_ship_more_than_was_ordered,
 );

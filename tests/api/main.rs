@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod audit;
 mod browsing;
 mod bulk;
 mod cart_limits;
@@ -15,6 +16,7 @@ mod cli;
 mod conventions;
 mod credentials;
 mod csrf;
+mod dashboard;
 mod discounts;
 mod edge;
 mod fake_stripe;

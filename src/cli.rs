@@ -128,6 +128,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let engine = state.db.engine_name();
     println!("\nOxcart is serving on {public_url} ({engine} database)");
     println!("  storefront:     {public_url}/");
+    println!("  admin:          {public_url}/admin");
     println!("  API reference:  {public_url}/docs");
     print!("{demo_note}");
     if state.config.mail.smtp_url.is_none() {
@@ -232,7 +233,7 @@ async fn ensure_demo_admin(db: &Db, data_dir: &Path) -> Result<String, String> {
     let text = format!("email: {DEMO_ADMIN_EMAIL}\npassword: {password}\n");
     write_private(&file, &text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     Ok(format!(
-        "  demo admin:     email: {DEMO_ADMIN_EMAIL}  password: {password}\n                  (kept in {}; sign in with POST /v1/auth/login)\n",
+        "  demo admin:     email: {DEMO_ADMIN_EMAIL}  password: {password}\n                  (kept in {}; sign in at /admin)\n",
         file.display()
     ))
 }

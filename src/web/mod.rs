@@ -1,6 +1,7 @@
 //! What the server shows browsers besides the API: the storefront (HTML, CSS and JavaScript
-//! modules that talk only to the public `/v1` API) and the demo catalog's pictures, all
-//! compiled into the binary, so the demo works offline and building needs no Node.
+//! modules that talk only to the public `/v1` API), the admin dashboard at `/admin` (the same,
+//! over `/v1/admin`), and the demo catalog's pictures, all compiled into the binary, so the demo
+//! works offline and building needs no Node.
 
 use axum::{
     Router,
@@ -15,12 +16,13 @@ use crate::{error::ApiError, state::AppState};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Html(include_str!("index.html")) }))
+        .route("/admin", get(|| async { Html(include_str!("admin.html")) }))
         .route("/assets/{file}", get(asset))
         .layer(axum::middleware::from_fn(security_headers))
         .route("/media/demo/{file}", get(demo_image))
 }
 
-/// The storefront's files. `no-cache` makes browsers revalidate, so a new binary's files
+/// The storefront's and the dashboard's files. `no-cache` makes browsers revalidate, so a new binary's files
 /// are picked up at once (they are small).
 async fn asset(Path(file): Path<String>) -> Response {
     let (body, content_type) = match file.as_str() {
@@ -29,6 +31,8 @@ async fn asset(Path(file): Path<String>) -> Response {
         "totals.js" => (include_str!("assets/totals.js"), "text/javascript; charset=utf-8"),
         "promotions.js" => (include_str!("assets/promotions.js"), "text/javascript; charset=utf-8"),
         "app.css" => (include_str!("assets/app.css"), "text/css; charset=utf-8"),
+        "admin.js" => (include_str!("assets/admin.js"), "text/javascript; charset=utf-8"),
+        "admin.css" => (include_str!("assets/admin.css"), "text/css; charset=utf-8"),
         _ => return ApiError::not_found().into_response(),
     };
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], body).into_response()

@@ -88,6 +88,9 @@ async fn first_start_prints_a_demo_admin_and_stops_cleanly_on_sigterm() {
         |key: &str| text.split_whitespace().skip_while(|w| *w != key).nth(1).map(str::to_owned).expect(&text);
     let (email, password) = (word_after("email:"), word_after("password:"));
     assert!(text.contains("/docs"), "{text}");
+    let admin_url =
+        text.split_whitespace().skip_while(|w| *w != "admin:").nth(1).map(str::to_owned).expect(&text);
+    assert_eq!(admin_url, format!("{base}/admin"), "{text}");
     assert!(text.contains("demo catalog"), "{text}");
 
     let client = crate::helpers::http_client(Duration::from_secs(30));
@@ -98,6 +101,12 @@ async fn first_start_prints_a_demo_admin_and_stops_cleanly_on_sigterm() {
         .await
         .expect("sent");
     assert_eq!(expect_status(res, StatusCode::OK).await["customer"]["role"], "admin");
+    let dashboard = client.get(&admin_url).send().await.expect("sent");
+    assert_eq!(dashboard.status(), StatusCode::OK);
+    let csp =
+        dashboard.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(dashboard.text().await.expect("page").contains("/assets/admin.js"));
 
     let products = all_products(&client, &base).await;
     assert!(products.len() >= 40, "the demo catalog is served: {}", products.len());

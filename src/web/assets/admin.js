@@ -1,0 +1,278 @@
+// The admin dashboard (issue 23): the shop's staff at work in a browser, over the same /v1/admin
+// API as anyone (the server decides what each role may do; this page only hides what it would
+// refuse). Signed in with the HttpOnly session cookie; no token in script reach. Text from the
+// API is only ever put into the page as text (`h`).
+import { api, ApiError, h, money } from './api.js';
+
+const main = document.getElementById('main');
+const flash = document.getElementById('flash');
+const nav = document.getElementById('nav');
+let me = null;
+
+// What each role may open, as docs/API.md's "Staff roles" table says.
+const AREAS = {
+  reports: ['owner', 'manager', 'read_only'],
+  orders: ['owner', 'manager', 'fulfilment', 'support', 'read_only'],
+  ship: ['owner', 'manager', 'fulfilment'],
+  cancel: ['owner', 'manager'],
+  notes: ['owner', 'manager', 'fulfilment', 'support'],
+  staff: ['owner'],
+};
+const may = (area) => Boolean(me && AREAS[area].includes(me.staff_role));
+
+function say(text, kind = 'ok') {
+  flash.className = kind;
+  flash.textContent = text;
+}
+
+// Every error the API gives, in words: its detail, and each field's message.
+function sayError(e) {
+  if (!(e instanceof ApiError)) throw e;
+  const fields = (e.problem.errors || []).map((f) => `${f.field}: ${f.message}`);
+  say([e.message, ...fields].join(' '), 'bad');
+}
+
+function show(title, ...content) {
+  document.title = `${title} · Oxcart admin`;
+  main.replaceChildren(h('h1', {}, title), ...content);
+  main.focus();
+}
+
+const when = (iso) => new Date(iso).toLocaleString();
+
+async function signIn() {
+  nav.hidden = true;
+  const form = h('form', { class: 'panel', 'aria-labelledby': 'signin-title' },
+    h('label', {}, 'Email', h('input', { name: 'email', type: 'email', autocomplete: 'username', required: true })),
+    h('label', {}, 'Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    h('p', {}, h('button', { type: 'submit' }, 'Sign in')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    try {
+      const session = await api('POST', '/v1/auth/login', { email: data.get('email'), password: data.get('password') });
+      if (!session.customer.staff_role) {
+        await api('POST', '/v1/auth/logout').catch(() => {});
+        say('This account is not a member of staff.', 'bad');
+        return;
+      }
+      flash.textContent = '';
+      await start();
+    } catch (e) { sayError(e); }
+  });
+  main.replaceChildren(h('h1', { id: 'signin-title' }, 'Sign in to run the shop'), form);
+  document.title = 'Sign in · Oxcart admin';
+}
+
+// ---- Home -------------------------------------------------------------------------------
+
+function kpi(title, period) {
+  return h('li', { class: 'kpi' },
+    h('h3', {}, title),
+    h('div', { class: 'big' }, money(period.revenue)),
+    h('dl', {},
+      h('dt', {}, 'Orders'), h('dd', {}, String(period.orders)),
+      h('dt', {}, 'Average order'), h('dd', {}, money(period.average_order_value))));
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  el.append(...children);
+  return el;
+}
+
+// Revenue as bars and orders as a line, one per day; a table with the same figures for screen
+// readers (the picture is hidden from them).
+function chart(days) {
+  const width = 720; const height = 220; const pad = 28;
+  const maxRevenue = Math.max(1, ...days.map((d) => d.revenue.amount));
+  const maxOrders = Math.max(1, ...days.map((d) => d.orders));
+  const step = (width - 2 * pad) / days.length;
+  const y = (v, max) => height - pad - (v / max) * (height - 2 * pad);
+  const bars = days.map((d, i) => svg('rect', {
+    class: 'bar', x: pad + i * step + step * 0.15, width: step * 0.7,
+    y: y(d.revenue.amount, maxRevenue), height: height - pad - y(d.revenue.amount, maxRevenue),
+  }, svg('title', {}, `${d.date}: ${money(d.revenue)}, ${d.orders} orders`)));
+  const points = days.map((d, i) => `${pad + i * step + step / 2},${y(d.orders, maxOrders)}`).join(' ');
+  const labels = days.filter((_, i) => i % Math.ceil(days.length / 6) === 0 || i === days.length - 1)
+    .map((d) => svg('text', { x: pad + days.indexOf(d) * step + step / 2, y: height - 8, 'text-anchor': 'middle' }, d.date.slice(5)));
+  const picture = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, 'aria-hidden': 'true', focusable: 'false' },
+    svg('line', { class: 'axis', x1: pad, y1: height - pad, x2: width - pad, y2: height - pad }),
+    ...bars, svg('polyline', { class: 'line', points }), ...labels);
+  const table = h('table', { class: 'visually-hidden' },
+    h('caption', {}, 'Revenue and orders per day'),
+    h('thead', {}, h('tr', {}, h('th', {}, 'Day'), h('th', {}, 'Revenue'), h('th', {}, 'Orders'))),
+    h('tbody', {}, days.map((d) => h('tr', {}, h('td', {}, d.date), h('td', {}, money(d.revenue)), h('td', {}, String(d.orders))))));
+  return h('div', {}, picture,
+    h('p', { class: 'legend', 'aria-hidden': 'true' },
+      h('span', {}, h('span', { class: 'swatch revenue' }), 'Revenue'),
+      h('span', {}, h('span', { class: 'swatch orders' }), 'Orders')),
+    table);
+}
+
+async function home() {
+  if (!may('reports')) return orders();
+  const offset = -new Date().getTimezoneOffset();
+  const d = await api('GET', `/v1/admin/dashboard?days=30&utc_offset_minutes=${offset}`);
+  const low = d.low_stock.variants;
+  show('Home',
+    h('ul', { class: 'kpis', 'aria-label': 'Sales' }, kpi('Today', d.today), kpi('Last 7 days', d.last_7_days), kpi('Last 30 days', d.last_30_days)),
+    h('section', { class: 'panel', 'aria-labelledby': 'chart-title' }, h('h2', { id: 'chart-title' }, 'Last 30 days'), chart(d.per_day)),
+    h('div', { class: 'panels' },
+      h('section', { class: 'panel', 'aria-labelledby': 'ship-title' },
+        h('h2', { id: 'ship-title' }, 'Waiting to ship'),
+        h('p', {}, h('span', { class: 'big', id: 'awaiting' }, String(d.awaiting_shipment)), ' paid orders not yet shipped. ',
+          h('a', { href: '#/orders?status=paid' }, 'See them'))),
+      h('section', { class: 'panel', 'aria-labelledby': 'stock-title' },
+        h('h2', { id: 'stock-title' }, `Low on stock (${d.low_stock.threshold} or fewer)`),
+        low.length ? h('ul', { id: 'low-stock' }, low.map((v) => h('li', {}, `${v.product_title} — ${v.variant_title} (${v.sku}): ${v.available} left`)))
+          : h('p', {}, 'Nothing is running low.')),
+      h('section', { class: 'panel', 'aria-labelledby': 'outbox-title' },
+        h('h2', { id: 'outbox-title' }, 'Emails'),
+        h('p', {}, `${d.outbox.pending} waiting to be sent, ${d.outbox.dead} given up on.`))));
+}
+
+// ---- Orders -----------------------------------------------------------------------------
+
+const STATUSES = ['', 'paid', 'partially_fulfilled', 'fulfilled', 'cancelled', 'pending_payment', 'failed'];
+
+async function orders(params = new URLSearchParams()) {
+  const status = params.get('status') || '';
+  const query = new URLSearchParams({ limit: '20' });
+  if (status) query.set('status', status);
+  if (params.get('number')) query.set('number', params.get('number'));
+  if (params.get('email')) query.set('email', params.get('email'));
+  const body = h('tbody');
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'More orders');
+  const load = async (cursor) => {
+    if (cursor) query.set('cursor', cursor);
+    const page = await api('GET', `/v1/admin/orders?${query}`);
+    body.append(...page.data.map((o) => h('tr', {},
+      h('td', {}, h('a', { href: `#/order/${encodeURIComponent(o.id)}` }, `#${o.number}`)),
+      h('td', {}, when(o.created_at)), h('td', {}, o.email),
+      h('td', {}, h('span', { class: `status ${o.status}` }, o.status.replace('_', ' '))),
+      h('td', { class: 'num' }, money(o.total)))));
+    more.hidden = !page.next_cursor;
+    more.onclick = () => load(page.next_cursor).catch(sayError);
+  };
+  const filters = h('form', { class: 'filters', role: 'search' },
+    h('label', {}, 'Status', h('select', { name: 'status' }, STATUSES.map((s) => h('option', { value: s, selected: s === status }, s ? s.replace('_', ' ') : 'any')))),
+    h('label', {}, 'Number', h('input', { name: 'number', inputmode: 'numeric', value: params.get('number') || '' })),
+    h('label', {}, 'Email', h('input', { name: 'email', type: 'email', value: params.get('email') || '' })),
+    h('button', { type: 'submit' }, 'Find'));
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams([...new FormData(filters)].filter(([, v]) => v));
+    location.hash = `#/orders?${next}`;
+  });
+  show('Orders', filters, h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, ['Order', 'Placed', 'Email', 'Status'].map((t) => h('th', { scope: 'col' }, t)), h('th', { scope: 'col', class: 'num' }, 'Total'))),
+    body)), h('p', { class: 'more' }, more));
+  await load();
+}
+
+async function orderPage(id) {
+  const path = `/v1/admin/orders/${encodeURIComponent(id)}`;
+  const order = await api('GET', path);
+  const notes = await api('GET', `${path}/notes?limit=100`);
+  const act = (label, method, url, question) => h('button', { type: 'button', onclick: async () => {
+    if (question && !window.confirm(question)) return;
+    try { await api(method, url, method === 'POST' && url.endsWith('fulfill') ? {} : undefined); say(`${label}: done.`); await orderPage(id); } catch (e) { sayError(e); }
+  } }, label);
+  const actions = [];
+  if (may('ship') && ['paid', 'partially_fulfilled'].includes(order.status)) actions.push(act('Ship everything not shipped', 'POST', `${path}/fulfill`));
+  if (may('cancel') && order.status === 'paid') actions.push(act('Cancel and refund', 'POST', `${path}/cancel`, `Cancel order #${order.number} and refund ${money(order.total)}? This cannot be undone.`));
+  const noteForm = h('form', { 'aria-labelledby': 'note-title' },
+    h('label', {}, 'Note for the team', h('textarea', { name: 'body', required: true, maxlength: 4000 })),
+    h('p', {}, h('button', { type: 'submit' }, 'Add note')));
+  noteForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try { await api('POST', `${path}/notes`, { body: new FormData(noteForm).get('body') }); say('Note added.'); await orderPage(id); } catch (e) { sayError(e); }
+  });
+  const row = (label, m) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, money(m)));
+  const a = order.shipping_address;
+  show(`Order #${order.number}`,
+    h('p', {}, h('span', { class: `status ${order.status}` }, order.status.replace('_', ' ')), ` · ${order.email} · placed ${when(order.created_at)}`),
+    h('div', { class: 'actions' }, actions),
+    h('section', { class: 'panel', 'aria-labelledby': 'lines-title' }, h('h2', { id: 'lines-title' }, 'Lines'),
+      h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, ['Item', 'SKU'].map((t) => h('th', { scope: 'col' }, t)), ['Qty', 'Shipped', 'Price', 'Total'].map((t) => h('th', { scope: 'col', class: 'num' }, t)))),
+        h('tbody', {}, order.items.map((i) => h('tr', {}, h('td', {}, `${i.title} — ${i.variant_title}`), h('td', {}, i.sku),
+          h('td', { class: 'num' }, String(i.quantity)), h('td', { class: 'num' }, String(i.fulfilled_quantity)),
+          h('td', { class: 'num' }, money(i.unit_price)), h('td', { class: 'num' }, money(i.line_total)))))))),
+    h('div', { class: 'panels' },
+      h('section', { class: 'panel', 'aria-labelledby': 'buyer-title' }, h('h2', { id: 'buyer-title' }, 'Customer and delivery'),
+        h('address', {}, [a.name, a.line1, a.line2, `${a.postal_code} ${a.city}`, [a.province, a.country].filter(Boolean).join(', ')]
+          .filter(Boolean).flatMap((line) => [line, h('br')])),
+        h('p', {}, `Payment: ${order.payment ? `${order.payment.status} (${order.payment.provider})` : 'none'}`),
+        order.shipping_option ? h('p', {}, `Shipping: ${order.shipping_option.name}`) : null),
+      h('section', { class: 'panel', 'aria-labelledby': 'totals-title' }, h('h2', { id: 'totals-title' }, 'Totals'),
+        h('table', {}, h('tbody', {}, row('Subtotal', order.subtotal), row('Discounts', order.discount_total),
+          row('Shipping', order.shipping_total), row(order.tax_included ? 'Tax (included)' : 'Tax', order.tax_total), row('Total', order.total)))),
+      h('section', { class: 'panel', 'aria-labelledby': 'ship-title' }, h('h2', { id: 'ship-title' }, 'Shipments'),
+        order.shipments.length ? h('ul', {}, order.shipments.map((s) => h('li', {}, `${s.status} · ${when(s.created_at)}${s.tracking_number ? ` · tracking ${s.tracking_number}` : ''}`)))
+          : h('p', {}, 'Nothing shipped yet.'))),
+    h('section', { class: 'panel', 'aria-labelledby': 'note-title' }, h('h2', { id: 'note-title' }, 'Staff notes'),
+      notes.data.length ? h('ul', { class: 'notes' }, notes.data.map((n) => h('li', {}, n.body, h('span', { class: 'meta' }, `${n.author.name} (${n.author.email}), ${when(n.created_at)}`))))
+        : h('p', {}, 'No notes yet.'),
+      may('notes') ? noteForm : null));
+}
+
+// ---- Audit log --------------------------------------------------------------------------
+
+async function audit() {
+  const page = await api('GET', '/v1/admin/audit-log?limit=50');
+  const json = (label, value) => (value ? h('div', {}, h('strong', {}, label), h('pre', { class: 'json' }, JSON.stringify(value, null, 2))) : null);
+  show('Audit log', h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Object', 'Answer'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, page.data.map((e) => h('tr', {},
+      h('td', {}, when(e.created_at)), h('td', {}, `${e.staff.email} (${e.staff.staff_role})`),
+      h('td', {}, h('details', {}, h('summary', {}, e.action), json('Sent', e.request), json('Before', e.before), json('After', e.after))),
+      h('td', {}, e.object ? `${e.object.type} ${e.object.id || ''}` : ''),
+      h('td', {}, e.status === null ? 'unknown' : `${e.status}${e.error_code ? ` ${e.error_code}` : ''}`)))))));
+}
+
+// ---- Routing ----------------------------------------------------------------------------
+
+async function route() {
+  const [path, query] = location.hash.replace(/^#\/?/, '').split('?');
+  const params = new URLSearchParams(query || '');
+  const parts = path.split('/').filter(Boolean);
+  for (const link of nav.querySelectorAll('a')) {
+    link.hidden = !may(link.dataset.area);
+    link.toggleAttribute('aria-current', link.getAttribute('href') === `#/${parts[0] || ''}`);
+    if (link.hasAttribute('aria-current')) link.setAttribute('aria-current', 'page');
+  }
+  try {
+    if (parts[0] === 'orders') await orders(params);
+    else if (parts[0] === 'order' && parts[1]) await orderPage(parts[1]);
+    else if (parts[0] === 'audit') await audit();
+    else await home();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return signIn();
+    sayError(e);
+  }
+}
+
+async function start() {
+  try {
+    me = await api('GET', '/v1/me');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return signIn();
+    throw e;
+  }
+  if (!me.staff_role) return signIn();
+  nav.hidden = false;
+  document.getElementById('who').textContent = `${me.name} · ${me.staff_role.replace('_', ' ')}`;
+  await route();
+}
+
+document.getElementById('signout').addEventListener('click', async () => {
+  await api('POST', '/v1/auth/logout').catch(() => {});
+  me = null;
+  signIn();
+});
+window.addEventListener('hashchange', () => { flash.textContent = ''; flash.className = ''; if (me) route(); });
+start().catch(sayError);

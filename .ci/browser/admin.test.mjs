@@ -2,7 +2,8 @@
 // home's numbers agree with the orders this test placed, an order is found by its number, a
 // note is left on it and it ships; another is cancelled after a confirmation; the audit log
 // shows who did it; a fulfilment member sees orders and can ship but has no home numbers, no
-// cancel and no audit log. Errors show in words. Takes the README's screenshots on the way.
+// cancel and no audit log. Emails the mail server refused show in the outbox, and are retried.
+// Errors show in words. Takes the README's screenshots on the way.
 //
 //   node admin.test.mjs --binary <path to oxcart> [--screenshots <dir>] [--database-url <url>]
 //
@@ -31,7 +32,13 @@ const port = await new Promise((resolve) => {
 });
 const base = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'oxcart-admin-'));
-const serverEnv = { ...process.env, OXCART_DATA_DIR: dataDir, OXCART_LISTEN: `127.0.0.1:${port}`, OXCART_LOG_LEVEL: 'warn' };
+// A mail server that is down (nothing listens on the port), and one attempt per message: the
+// order emails die at once, for the Outbox page to show and retry.
+const deadPort = await new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const serverEnv = { ...process.env, OXCART_DATA_DIR: dataDir, OXCART_LISTEN: `127.0.0.1:${port}`, OXCART_LOG_LEVEL: 'error',
+  OXCART_SMTP_URL: `smtp://127.0.0.1:${deadPort}`, OXCART_OUTBOX_MAX_ATTEMPTS: '1', OXCART_OUTBOX_POLL_MS: '100' };
 const ownerPassword = 'admin-test-owner-password';
 const staffPassword = 'admin-test-staff-password';
 if (args['database-url']) {
@@ -154,10 +161,22 @@ try {
     assert.equal(await page.locator('.kpi').first().locator('dd').first().textContent(), '1', 'a cancelled order leaves the numbers');
     assert.equal(await page.locator('#awaiting').textContent(), '0');
 
+    // The order emails could not be sent: the home says so, the outbox lists them, a retry
+    // puts one back in line.
+    await page.getByRole('link', { name: 'See the outbox' }).click();
+    await page.getByRole('heading', { name: 'Outbox' }).waitFor();
+    for (let i = 0; i < 50 && await page.getByRole('button', { name: 'Retry' }).count() === 0; i++) {
+      await page.waitForTimeout(200);
+      await page.reload();
+      await page.getByRole('heading', { name: 'Outbox' }).waitFor();
+    }
+    await page.getByRole('button', { name: 'Retry' }).first().click();
+    await page.locator('#flash', { hasText: 'will be sent again now' }).waitFor();
+
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     const rows = await page.locator('tbody tr').allTextContents();
-    for (const action of ['POST /v1/admin/orders/{id}/cancel', 'POST /v1/admin/orders/{id}/fulfill', 'POST /v1/admin/orders/{id}/notes']) {
+    for (const action of ['POST /v1/admin/outbox/{id}/retry', 'POST /v1/admin/orders/{id}/cancel', 'POST /v1/admin/orders/{id}/fulfill', 'POST /v1/admin/orders/{id}/notes']) {
       assert.ok(rows.some((r) => r.includes(action) && r.includes('olive@example.com')), `${action} in ${rows.join('\n')}`);
     }
     await context.close();
@@ -169,6 +188,7 @@ try {
     await page.getByRole('heading', { name: 'Orders' }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'Home' }).count(), 0);
     assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Outbox' }).count(), 0);
     await page.getByRole('link', { name: `#${extra.number}` }).click();
     await page.getByRole('heading', { name: `Order #${extra.number}` }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Cancel and refund' }).count(), 0);

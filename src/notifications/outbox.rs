@@ -164,6 +164,32 @@ pub async fn failed(
     .map(drop)
 }
 
+/// Puts a `dead` message back to be sent now, with its attempts counted afresh (its last
+/// error is kept until the next attempt). `false` when it is not dead.
+pub async fn retry(db: impl Exec, id: &str, now: i64) -> Result<bool, db::Error> {
+    let done = sql(
+        "outbox.retry",
+        "UPDATE outbox SET status = 'pending', attempts = 0, available_at = $2, lease_until = NULL
+         WHERE id = $1 AND status = 'dead'",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done == 1)
+}
+
+/// One message.
+pub async fn find(db: impl Exec, id: &str) -> Result<Option<Row>, db::Error> {
+    sql(
+        "outbox.find",
+        "SELECT id, topic, status, attempts, last_error, created_at, available_at, delivered_at FROM outbox WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct Row {
     pub id: String,

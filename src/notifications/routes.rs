@@ -1,6 +1,6 @@
 //! The outbox over HTTP for admins: what was sent, what waits, and what gave up.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -8,10 +8,14 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::outbox;
 use crate::page::Page;
 use crate::{
-    error::ApiError,
-    http::query::{ListParams, Query},
+    error::{ApiError, Problem},
+    http::{
+        csrf::NoBody,
+        openapi::{Forbidden, NotFound, Unauthorized},
+        query::{ListParams, Query},
+    },
     state::AppState,
-    time::rfc3339,
+    time::{self, rfc3339},
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -39,7 +43,7 @@ pub struct OutboxMessageView {
 }
 
 pub fn admin_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_outbox))
+    OpenApiRouter::new().routes(routes!(list_outbox)).routes(routes!(retry_message))
 }
 
 /// Outbox messages, newest first; `status=dead` lists those delivery gave up on.
@@ -61,7 +65,11 @@ async fn list_outbox(
     let rows = outbox::list(&state.db, params.status.as_deref(), after, page.limit).await?;
     let page =
         Page::from_rows(rows, page.limit, |r| crate::page::Cursor { at: r.created_at, id: r.id.clone() });
-    Ok(axum::Json(page.map(|r| OutboxMessageView {
+    Ok(axum::Json(page.map(view)))
+}
+
+fn view(r: outbox::Row) -> OutboxMessageView {
+    OutboxMessageView {
         id: r.id,
         topic: r.topic,
         status: r.status,
@@ -70,5 +78,33 @@ async fn list_outbox(
         created_at: rfc3339(r.created_at),
         next_attempt_at: rfc3339(r.available_at),
         delivered_at: r.delivered_at.map(rfc3339),
-    })))
+    }
+}
+
+/// Send a message delivery gave up on again: it is `pending` at once, with its attempts
+/// counted afresh.
+#[utoipa::path(post, path = "/v1/admin/outbox/{id}/retry", tag = "admin",
+    params(("id" = String, Path, description = "`evt_…` id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = OutboxMessageView),
+        (status = 401, response = inline(Unauthorized)),
+        (status = 403, response = inline(Forbidden)),
+        (status = 404, response = inline(NotFound)),
+        (status = 409, description = "`invalid_state`: the message is not `dead`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn retry_message(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    _: NoBody,
+) -> Result<axum::Json<OutboxMessageView>, ApiError> {
+    if !outbox::retry(&state.db, &id, time::now_ms()).await? {
+        let found = outbox::find(&state.db, &id).await?.ok_or_else(ApiError::not_found)?;
+        return Err(ApiError::conflict(
+            "invalid_state",
+            format!("Only a dead message can be retried; this one is {}.", found.status),
+        ));
+    }
+    let found = outbox::find(&state.db, &id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(axum::Json(view(found)))
 }

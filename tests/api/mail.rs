@@ -170,6 +170,18 @@ async fn a_message_that_keeps_failing_is_parked_as_dead(engine: Engine) {
     assert!(metrics.contains(r#"oxcart_outbox{status="dead"} 1"#), "{metrics}");
     let bad = app.get("/v1/admin/outbox?status=lost", Some(&admin)).await;
     expect_problem(bad, StatusCode::BAD_REQUEST, "validation_failed").await;
+
+    // The mail server is back: an admin sends the dead message again, with fresh attempts.
+    smtp.set_mode(Mode::Accept);
+    let retry = format!("/v1/admin/outbox/{}/retry", dead[0]["id"].as_str().expect("id"));
+    let retried =
+        expect_status(app.request(Method::POST, &retry, Some(&admin), None).await, StatusCode::OK).await;
+    assert_eq!((retried["status"].clone(), retried["attempts"].clone()), (json!("pending"), json!(0)));
+    smtp.wait_for(1, Duration::from_secs(10)).await;
+    let again = app.request(Method::POST, &retry, Some(&admin), None).await;
+    expect_problem(again, StatusCode::CONFLICT, "invalid_state").await;
+    let missing = app.request(Method::POST, "/v1/admin/outbox/evt_missing/retry", Some(&admin), None).await;
+    expect_problem(missing, StatusCode::NOT_FOUND, "not_found").await;
 }
 
 fn reset_token(message: &str) -> String {

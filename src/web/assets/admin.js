@@ -16,6 +16,8 @@ const AREAS = {
   ship: ['owner', 'manager', 'fulfilment'],
   cancel: ['owner', 'manager'],
   notes: ['owner', 'manager', 'fulfilment', 'support'],
+  operations: ['owner', 'manager', 'read_only'],
+  retry: ['owner', 'manager'],
   staff: ['owner'],
 };
 const may = (area) => Boolean(me && AREAS[area].includes(me.staff_role));
@@ -131,7 +133,8 @@ async function home() {
           : h('p', {}, 'Nothing is running low.')),
       h('section', { class: 'panel', 'aria-labelledby': 'outbox-title' },
         h('h2', { id: 'outbox-title' }, 'Emails'),
-        h('p', {}, `${d.outbox.pending} waiting to be sent, ${d.outbox.dead} given up on.`))));
+        h('p', {}, `${d.outbox.pending} waiting to be sent, ${d.outbox.dead} given up on. `,
+          may('operations') ? h('a', { href: '#/outbox?status=dead' }, 'See the outbox') : null))));
 }
 
 // ---- Orders -----------------------------------------------------------------------------
@@ -220,6 +223,27 @@ async function orderPage(id) {
       may('notes') ? noteForm : null));
 }
 
+// ---- Outbox -----------------------------------------------------------------------------
+
+async function outbox(params = new URLSearchParams()) {
+  const status = params.get('status') ?? 'dead';
+  const page = await api('GET', `/v1/admin/outbox?limit=50${status ? `&status=${encodeURIComponent(status)}` : ''}`);
+  const retry = (m) => h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    try { await api('POST', `/v1/admin/outbox/${encodeURIComponent(m.id)}/retry`); say(`${m.topic}: will be sent again now.`); await outbox(params); } catch (e) { sayError(e); }
+  } }, 'Retry');
+  const filter = h('form', { class: 'filters' },
+    h('label', {}, 'Status', h('select', { name: 'status' }, ['dead', 'pending', 'sending', 'delivered', ''].map((s) => h('option', { value: s, selected: s === status }, s || 'any')))),
+    h('button', { type: 'submit' }, 'Show'));
+  filter.addEventListener('submit', (event) => { event.preventDefault(); location.hash = `#/outbox?status=${new FormData(filter).get('status')}`; });
+  show('Outbox', h('p', {}, 'Every email starts here. Messages delivery gave up on are dead: fix the cause (the mail server, an address), then retry them.'),
+    filter, page.data.length ? h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['Queued', 'Topic', 'Status', 'Attempts', 'Last error', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, page.data.map((m) => h('tr', {},
+        h('td', {}, when(m.created_at)), h('td', {}, m.topic), h('td', {}, h('span', { class: `status ${m.status}` }, m.status)),
+        h('td', { class: 'num' }, String(m.attempts)), h('td', {}, m.last_error || ''),
+        h('td', {}, m.status === 'dead' && may('retry') ? retry(m) : '')))))) : h('p', {}, 'No messages.'));
+}
+
 // ---- Audit log --------------------------------------------------------------------------
 
 async function audit() {
@@ -249,6 +273,7 @@ async function route() {
     if (parts[0] === 'orders') await orders(params);
     else if (parts[0] === 'order' && parts[1]) await orderPage(parts[1]);
     else if (parts[0] === 'audit') await audit();
+    else if (parts[0] === 'outbox') await outbox(params);
     else await home();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return signIn();

@@ -12,31 +12,20 @@
 // Skips (exit 0, with a message) when Chromium is not installed.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { anyFailed, commandLine, freePort, launchChromium, scenario } from './harness.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
-  process.exit(0);
-}
-assert.ok(args.binary, '--binary is required');
+const args = commandLine();
 const shots = args.screenshots;
 
-const port = await new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
+const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'oxcart-admin-'));
 // A mail server that is down (nothing listens on the port), and one attempt per message: the
 // order emails die at once, for the Outbox page to show and retry.
-const deadPort = await new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
+const deadPort = await freePort();
 const serverEnv = { ...process.env, OXCART_DATA_DIR: dataDir, OXCART_LISTEN: `127.0.0.1:${port}`, OXCART_LOG_LEVEL: 'error',
   OXCART_SMTP_URL: `smtp://127.0.0.1:${deadPort}`, OXCART_OUTBOX_MAX_ATTEMPTS: '1', OXCART_OUTBOX_POLL_MS: '100' };
 const ownerPassword = 'admin-test-owner-password';
@@ -49,11 +38,7 @@ const makeStaff = (email, role, password) => execFileSync(args.binary,
   ['admin', 'create', '--email', email, '--name', role === 'owner' ? 'Olive Owner' : 'Fred Fulfilment', '--role', role],
   { env: { ...serverEnv, OXCART_ADMIN_PASSWORD: password }, stdio: 'ignore' });
 const server = spawn(args.binary, ['serve'], { env: serverEnv, stdio: ['ignore', 'ignore', 'inherit'] });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 
 const json = async (method, path, body) => {
   const res = await fetch(`${base}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
@@ -87,18 +72,6 @@ async function signIn(email, password) {
   await page.getByLabel('Password').fill(password);
   await page.keyboard.press('Enter');
   return { context, page };
-}
-
-let failed = false;
-async function scenario(name, run) {
-  const started = Date.now();
-  try {
-    await run();
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed = true;
-    console.log(`FAIL ${name}: ${e.stack || e}`);
-  }
 }
 
 try {
@@ -173,10 +146,24 @@ try {
     await page.getByRole('button', { name: 'Retry' }).first().click();
     await page.locator('#flash', { hasText: 'will be sent again now' }).waitFor();
 
+    // A new member of staff, invited; then the owner changes their mind about them.
+    await page.getByRole('link', { name: 'Staff' }).click();
+    await page.getByRole('heading', { name: 'Staff', exact: true }).waitFor();
+    await page.getByLabel('Name').fill('Pat Packer');
+    await page.getByLabel('Email').fill('pat@example.com');
+    await page.locator('select[name=staff_role]').selectOption('fulfilment');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.locator('#flash', { hasText: 'Invited pat@example.com' }).waitFor();
+    const pat = page.locator('#staff tr', { hasText: 'pat@example.com' });
+    assert.equal(await page.getByLabel('Role of pat@example.com').inputValue(), 'fulfilment');
+    await pat.getByRole('button', { name: 'Disable pat@example.com' }).click();
+    await page.locator('#flash', { hasText: 'pat@example.com is disabled' }).waitFor();
+    assert.match(dialogs.at(-1) || '', /sessions end at once/);
+
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     const rows = await page.locator('tbody tr').allTextContents();
-    for (const action of ['POST /v1/admin/outbox/{id}/retry', 'POST /v1/admin/orders/{id}/cancel', 'POST /v1/admin/orders/{id}/fulfill', 'POST /v1/admin/orders/{id}/notes']) {
+    for (const action of ['PATCH /v1/admin/staff/{id}', 'POST /v1/admin/staff', 'POST /v1/admin/outbox/{id}/retry', 'POST /v1/admin/orders/{id}/cancel', 'POST /v1/admin/orders/{id}/fulfill', 'POST /v1/admin/orders/{id}/notes']) {
       assert.ok(rows.some((r) => r.includes(action) && r.includes('olive@example.com')), `${action} in ${rows.join('\n')}`);
     }
     await context.close();
@@ -207,5 +194,5 @@ try {
   await new Promise((r) => server.on('exit', r));
   rmSync(dataDir, { recursive: true, force: true });
 }
-if (failed) process.exit(1);
+if (anyFailed()) process.exit(1);
 console.log('admin: all browser scenarios passed');

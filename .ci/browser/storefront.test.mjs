@@ -14,25 +14,15 @@
 // Skips (exit 0, with a message) when Chromium is not installed.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { anyFailed, commandLine, freePort, launchChromium, scenario } from './harness.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
-  process.exit(0);
-}
-assert.ok(args.binary, '--binary is required');
+const args = commandLine();
 const shots = args.screenshots;
 
-const freePort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 // Two other origins with an empty page each: one the store lists for CORS, one it does not.
@@ -58,11 +48,7 @@ const server = spawn(args.binary, ['serve'], {
   env: serverEnv,
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 
 async function waitForServer() {
   for (let i = 0; i < 100; i++) {
@@ -110,18 +96,6 @@ async function adminToken() {
   const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }) });
   return (await login.json()).token;
-}
-
-let failed = false;
-async function scenario(name, run) {
-  const started = Date.now();
-  try {
-    await run();
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed = true;
-    console.log(`FAIL ${name}: ${e.stack || e}`);
-  }
 }
 
 try {
@@ -362,5 +336,5 @@ try {
   await new Promise((r) => server.on('exit', r));
   rmSync(dataDir, { recursive: true, force: true });
 }
-if (failed) process.exit(1);
+if (anyFailed()) process.exit(1);
 console.log('storefront: all browser scenarios passed');

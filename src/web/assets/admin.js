@@ -244,6 +244,48 @@ async function outbox(params = new URLSearchParams()) {
         h('td', {}, m.status === 'dead' && may('retry') ? retry(m) : '')))))) : h('p', {}, 'No messages.'));
 }
 
+// ---- Staff ------------------------------------------------------------------------------
+
+const ROLES = ['owner', 'manager', 'fulfilment', 'support', 'read_only'];
+
+async function staff() {
+  const page = await api('GET', '/v1/admin/staff?limit=100');
+  const change = async (member, body, done) => {
+    try { await api('PATCH', `/v1/admin/staff/${encodeURIComponent(member.id)}`, body); say(done); await staff(); } catch (e) { sayError(e); }
+  };
+  const invite = h('form', { class: 'panel', 'aria-labelledby': 'invite-title' },
+    h('h2', { id: 'invite-title' }, 'Invite a member of staff'),
+    h('div', { class: 'row' },
+      h('label', {}, 'Name', h('input', { name: 'name', required: true, autocomplete: 'off' })),
+      h('label', {}, 'Email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' })),
+      h('label', {}, 'Role', h('select', { name: 'staff_role' }, ROLES.map((r) => h('option', { value: r, selected: r === 'fulfilment' }, r.replace('_', ' '))))),
+      h('button', { type: 'submit' }, 'Send invitation')),
+    h('p', {}, 'They get an email with a link to choose their password, valid for a week.'));
+  invite.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const d = new FormData(invite);
+    try {
+      await api('POST', '/v1/admin/staff', { name: d.get('name'), email: d.get('email'), staff_role: d.get('staff_role') });
+      say(`Invited ${d.get('email')}.`);
+      await staff();
+    } catch (e) { sayError(e); }
+  });
+  const rows = page.data.map((m) => {
+    const role = h('select', { 'aria-label': `Role of ${m.email}` }, ROLES.map((r) => h('option', { value: r, selected: r === m.staff_role }, r.replace('_', ' '))));
+    role.addEventListener('change', () => change(m, { staff_role: role.value }, `${m.email} is now ${role.value.replace('_', ' ')}.`));
+    const toggle = m.disabled
+      ? h('button', { type: 'button', class: 'secondary', onclick: () => change(m, { disabled: false }, `${m.email} can sign in again.`) }, `Enable ${m.email}`)
+      : h('button', { type: 'button', class: 'secondary', onclick: () => {
+        if (window.confirm(`Disable ${m.email}? Their sessions end at once and they cannot sign in.`)) change(m, { disabled: true }, `${m.email} is disabled.`);
+      } }, `Disable ${m.email}`);
+    return h('tr', {}, h('td', {}, m.name), h('td', {}, m.email), h('td', {}, role),
+      h('td', {}, m.disabled ? 'disabled' : 'active'), h('td', {}, toggle));
+  });
+  show('Staff', invite, h('div', { class: 'table-wrap' }, h('table', { id: 'staff' },
+    h('thead', {}, h('tr', {}, ['Name', 'Email', 'Role', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, rows))));
+}
+
 // ---- Audit log --------------------------------------------------------------------------
 
 async function audit() {
@@ -274,6 +316,7 @@ async function route() {
     else if (parts[0] === 'order' && parts[1]) await orderPage(parts[1]);
     else if (parts[0] === 'audit') await audit();
     else if (parts[0] === 'outbox') await outbox(params);
+    else if (parts[0] === 'staff') await staff();
     else await home();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return signIn();

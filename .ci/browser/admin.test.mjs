@@ -47,12 +47,14 @@ const json = async (method, path, body) => {
   return data;
 };
 
-// A paid guest order of `quantity` of the demo's tee (a variant with plenty), shipped to Berlin.
-async function placeOrder(quantity) {
+// A paid guest order of `quantity` of the demo's tee (a variant with plenty), shipped to Berlin,
+// with the promotion `code` if one is given.
+async function placeOrder(quantity, code) {
   const tee = await json('GET', '/v1/products/classic-crew-tee');
   const variant = tee.variants.find((v) => v.available >= 10) || tee.variants.find((v) => v.in_stock);
   const cart = await json('POST', '/v1/carts');
   await json('POST', `/v1/carts/${cart.id}/items`, { variant_id: variant.id, quantity });
+  if (code) await json('POST', `/v1/carts/${cart.id}/promotion-codes`, { code });
   return json('POST', `/v1/carts/${cart.id}/checkout`, {
     email: 'ann@example.com',
     shipping_address: { name: 'Ann Smith', line1: '1 Main St', city: 'Berlin', postal_code: '10115', country: 'DE' },
@@ -146,6 +148,23 @@ try {
     await page.getByRole('button', { name: 'Retry' }).first().click();
     await page.locator('#flash', { hasText: 'will be sent again now' }).waitFor();
 
+    // A discount code made on the Promotions page, used at checkout, counted on the page.
+    await page.getByRole('link', { name: 'Promotions' }).click();
+    await page.getByRole('heading', { name: 'Promotions', exact: true }).waitFor();
+    await page.getByLabel('Name').fill('Staff picks 15%');
+    await page.getByLabel('Code', { exact: true }).fill('STAFF15');
+    await page.getByLabel('Percent off the order').fill('15');
+    await page.getByLabel('Uses in all (empty: no limit)').fill('5');
+    await page.getByRole('button', { name: 'Create code' }).click();
+    await page.locator('#flash', { hasText: 'Code STAFF15 created' }).waitFor();
+    const used = await placeOrder(1, 'staff15');
+    assert.ok(used.discount_total.amount > 0, 'the code took something off');
+    await page.reload();
+    const promo = page.locator('#promotions tr', { hasText: 'STAFF15' });
+    await promo.waitFor();
+    const cells = await promo.locator('td').allTextContents();
+    assert.deepEqual(cells.slice(1, 6), ['code STAFF15', '15% off (order)', '1', '0', '4'], cells.join(' | '));
+
     // A new member of staff, invited; then the owner changes their mind about them.
     await page.getByRole('link', { name: 'Staff' }).click();
     await page.getByRole('heading', { name: 'Staff', exact: true }).waitFor();
@@ -163,7 +182,7 @@ try {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     const rows = await page.locator('tbody tr').allTextContents();
-    for (const action of ['PATCH /v1/admin/staff/{id}', 'POST /v1/admin/staff', 'POST /v1/admin/outbox/{id}/retry', 'POST /v1/admin/orders/{id}/cancel', 'POST /v1/admin/orders/{id}/fulfill', 'POST /v1/admin/orders/{id}/notes']) {
+    for (const action of ['POST /v1/admin/promotions', 'PATCH /v1/admin/staff/{id}', 'POST /v1/admin/staff', 'POST /v1/admin/outbox/{id}/retry', 'POST /v1/admin/orders/{id}/cancel', 'POST /v1/admin/orders/{id}/fulfill', 'POST /v1/admin/orders/{id}/notes']) {
       assert.ok(rows.some((r) => r.includes(action) && r.includes('olive@example.com')), `${action} in ${rows.join('\n')}`);
     }
     await context.close();

@@ -17,6 +17,8 @@ const AREAS = {
   cancel: ['owner', 'manager'],
   notes: ['owner', 'manager', 'fulfilment', 'support'],
   operations: ['owner', 'manager', 'read_only'],
+  promotions: ['owner', 'manager', 'read_only'],
+  promote: ['owner', 'manager'],
   retry: ['owner', 'manager'],
   staff: ['owner'],
 };
@@ -244,6 +246,45 @@ async function outbox(params = new URLSearchParams()) {
         h('td', {}, m.status === 'dead' && may('retry') ? retry(m) : '')))))) : h('p', {}, 'No messages.'));
 }
 
+// ---- Promotions -------------------------------------------------------------------------
+
+const describe = (p) => {
+  const off = p.type === 'percentage' ? `${p.percentage_bps / 100}% off` : p.type === 'fixed' ? `${money(p.amount)} off`
+    : p.type === 'free_shipping' ? 'free shipping' : `buy ${p.buy_quantity} get ${p.get_quantity}`;
+  return `${off} (${p.class})`;
+};
+
+async function promotions() {
+  const page = await api('GET', '/v1/admin/promotions?limit=100');
+  const create = h('form', { class: 'panel', 'aria-labelledby': 'new-promo-title' },
+    h('h2', { id: 'new-promo-title' }, 'New discount code'),
+    h('div', { class: 'row' },
+      h('label', {}, 'Name', h('input', { name: 'name', required: true, maxlength: 100 })),
+      h('label', {}, 'Code', h('input', { name: 'code', required: true, pattern: '[A-Za-z0-9_\\-]{3,32}', autocomplete: 'off' })),
+      h('label', {}, 'Percent off the order', h('input', { name: 'percent', type: 'number', min: 1, max: 100, step: 'any', required: true })),
+      h('label', {}, 'Uses in all (empty: no limit)', h('input', { name: 'limit', type: 'number', min: 0 })),
+      h('button', { type: 'submit' }, 'Create code')));
+  create.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const d = new FormData(create);
+    const body = { name: d.get('name'), class: 'order', type: 'percentage', trigger: 'code', code: d.get('code'),
+      percentage_bps: Math.round(Number(d.get('percent')) * 100), combines_with: ['product', 'shipping'] };
+    if (d.get('limit')) body.usage_limit = Number(d.get('limit'));
+    try { await api('POST', '/v1/admin/promotions', body); say(`Code ${d.get('code')} created.`); await promotions(); } catch (e) { sayError(e); }
+  });
+  const toggle = (p) => h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    if (p.enabled && !window.confirm(`Disable ${p.name}? Carts stop getting it at once.`)) return;
+    try { await api('PATCH', `/v1/admin/promotions/${encodeURIComponent(p.id)}`, { enabled: !p.enabled }); say(`${p.name} ${p.enabled ? 'disabled' : 'enabled'}.`); await promotions(); } catch (e) { sayError(e); }
+  } }, `${p.enabled ? 'Disable' : 'Enable'} ${p.name}`);
+  show('Promotions', may('promote') ? create : null, h('div', { class: 'table-wrap' }, h('table', { id: 'promotions' },
+    h('thead', {}, h('tr', {}, ['Name', 'How', 'Discount', 'Used', 'Held', 'Left', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, page.data.map((p) => h('tr', {},
+      h('td', {}, p.name), h('td', {}, p.trigger === 'code' ? (p.code ? `code ${p.code}` : `${p.codes_count} single-use codes`) : 'automatic'),
+      h('td', {}, describe(p)), h('td', { class: 'num' }, String(p.usage.used)), h('td', { class: 'num' }, String(p.usage.held)),
+      h('td', { class: 'num' }, p.usage.remaining === null ? '∞' : String(p.usage.remaining)),
+      h('td', {}, p.enabled ? 'enabled' : 'disabled'), h('td', {}, may('promote') ? toggle(p) : '')))))));
+}
+
 // ---- Staff ------------------------------------------------------------------------------
 
 const ROLES = ['owner', 'manager', 'fulfilment', 'support', 'read_only'];
@@ -317,6 +358,7 @@ async function route() {
     else if (parts[0] === 'audit') await audit();
     else if (parts[0] === 'outbox') await outbox(params);
     else if (parts[0] === 'staff') await staff();
+    else if (parts[0] === 'promotions') await promotions();
     else await home();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return signIn();

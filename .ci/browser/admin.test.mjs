@@ -148,6 +148,20 @@ try {
     await page.getByRole('button', { name: 'Retry' }).first().click();
     await page.locator('#flash', { hasText: 'will be sent again now' }).waitFor();
 
+    // Stock: from the home's low-stock panel to the inventory, where a delivery is booked in.
+    await page.goto(`${base}/admin#/`);
+    await page.getByRole('link', { name: 'Restock' }).click();
+    await page.getByRole('heading', { name: 'Inventory' }).waitFor();
+    const row = page.locator('#inventory tbody tr').first();
+    const sku = await row.locator('td').nth(1).textContent();
+    const onHand = Number(await row.locator('td').nth(2).textContent());
+    await row.getByLabel('Units (+/−)').fill('12');
+    await row.getByLabel('Reason').fill('delivery from supplier');
+    await row.getByRole('button', { name: `Adjust ${sku}` }).click();
+    await page.locator('#flash', { hasText: `${sku}: ${onHand + 12} on hand` }).waitFor();
+    const ledger = await json('GET', `/v1/admin/inventory?limit=100`).catch(() => null);
+    assert.equal(ledger, null, 'the inventory is not public');
+
     // A discount code made on the Promotions page, used at checkout, counted on the page.
     await page.getByRole('link', { name: 'Promotions' }).click();
     await page.getByRole('heading', { name: 'Promotions', exact: true }).waitFor();
@@ -182,7 +196,7 @@ try {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     const rows = await page.locator('tbody tr').allTextContents();
-    for (const action of ['POST /v1/admin/promotions', 'PATCH /v1/admin/staff/{id}', 'POST /v1/admin/staff', 'POST /v1/admin/outbox/{id}/retry', 'POST /v1/admin/orders/{id}/cancel', 'POST /v1/admin/orders/{id}/fulfill', 'POST /v1/admin/orders/{id}/notes']) {
+    for (const action of ['POST /v1/admin/inventory/{variant_id}/adjustments', 'POST /v1/admin/promotions', 'PATCH /v1/admin/staff/{id}', 'POST /v1/admin/staff', 'POST /v1/admin/outbox/{id}/retry', 'POST /v1/admin/orders/{id}/cancel', 'POST /v1/admin/orders/{id}/fulfill', 'POST /v1/admin/orders/{id}/notes']) {
       assert.ok(rows.some((r) => r.includes(action) && r.includes('olive@example.com')), `${action} in ${rows.join('\n')}`);
     }
     await context.close();

@@ -18,6 +18,8 @@ const AREAS = {
   notes: ['owner', 'manager', 'fulfilment', 'support'],
   operations: ['owner', 'manager', 'read_only'],
   promotions: ['owner', 'manager', 'read_only'],
+  catalog: ['owner', 'manager', 'read_only'],
+  stock: ['owner', 'manager'],
   promote: ['owner', 'manager'],
   retry: ['owner', 'manager'],
   staff: ['owner'],
@@ -132,7 +134,8 @@ async function home() {
       h('section', { class: 'panel', 'aria-labelledby': 'stock-title' },
         h('h2', { id: 'stock-title' }, `Low on stock (${d.low_stock.threshold} or fewer)`),
         low.length ? h('ul', { id: 'low-stock' }, low.map((v) => h('li', {}, `${v.product_title} — ${v.variant_title} (${v.sku}): ${v.available} left`)))
-          : h('p', {}, 'Nothing is running low.')),
+          : h('p', {}, 'Nothing is running low.'),
+        may('catalog') ? h('p', {}, h('a', { href: `#/inventory?low_stock=${d.low_stock.threshold}` }, 'Restock')) : null),
       h('section', { class: 'panel', 'aria-labelledby': 'outbox-title' },
         h('h2', { id: 'outbox-title' }, 'Emails'),
         h('p', {}, `${d.outbox.pending} waiting to be sent, ${d.outbox.dead} given up on. `,
@@ -244,6 +247,42 @@ async function outbox(params = new URLSearchParams()) {
         h('td', {}, when(m.created_at)), h('td', {}, m.topic), h('td', {}, h('span', { class: `status ${m.status}` }, m.status)),
         h('td', { class: 'num' }, String(m.attempts)), h('td', {}, m.last_error || ''),
         h('td', {}, m.status === 'dead' && may('retry') ? retry(m) : '')))))) : h('p', {}, 'No messages.'));
+}
+
+// ---- Inventory --------------------------------------------------------------------------
+
+async function inventory(params = new URLSearchParams()) {
+  const low = params.get('low_stock') || '';
+  const query = new URLSearchParams({ limit: '100' });
+  if (low) query.set('low_stock', low);
+  const page = await api('GET', `/v1/admin/inventory?${query}`);
+  const filter = h('form', { class: 'filters' },
+    h('label', {}, 'At most this many available (empty: all)', h('input', { name: 'low_stock', type: 'number', min: 0, value: low })),
+    h('button', { type: 'submit' }, 'Show'));
+  filter.addEventListener('submit', (event) => { event.preventDefault(); location.hash = `#/inventory?low_stock=${new FormData(filter).get('low_stock')}`; });
+  const adjust = (level) => {
+    const form = h('form', { class: 'row', 'aria-label': `Adjust ${level.sku}` },
+      h('label', {}, 'Units (+/−)', h('input', { name: 'delta', type: 'number', required: true, step: 1 })),
+      h('label', {}, 'Reason', h('input', { name: 'reason', required: true, placeholder: 'delivery, count, damage' })),
+      h('button', { type: 'submit', class: 'secondary' }, `Adjust ${level.sku}`));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const d = new FormData(form);
+      try {
+        const after = await api('POST', `/v1/admin/inventory/${encodeURIComponent(level.variant_id)}/adjustments`, { delta: Number(d.get('delta')), reason: d.get('reason') });
+        say(`${level.sku}: ${after.on_hand} on hand, ${after.available} available.`);
+        await inventory(params);
+      } catch (e) { sayError(e); }
+    });
+    return form;
+  };
+  show('Inventory', filter, h('div', { class: 'table-wrap' }, h('table', { id: 'inventory' },
+    h('thead', {}, h('tr', {}, ['Product', 'SKU'].map((t) => h('th', { scope: 'col' }, t)), ['On hand', 'Reserved', 'Available'].map((t) => h('th', { scope: 'col', class: 'num' }, t)), may('stock') ? h('th', { scope: 'col' }, 'Adjust') : null)),
+    h('tbody', {}, page.data.map((l) => h('tr', {},
+      h('td', {}, `${l.product_title} — ${l.variant_title}`), h('td', {}, l.sku),
+      h('td', { class: 'num' }, String(l.on_hand)), h('td', { class: 'num' }, String(l.reserved)), h('td', { class: 'num' }, String(l.available)),
+      may('stock') ? h('td', {}, adjust(l)) : null))))),
+  page.next_cursor ? h('p', {}, 'Showing the first 100; narrow it with the filter.') : null);
 }
 
 // ---- Promotions -------------------------------------------------------------------------
@@ -359,6 +398,7 @@ async function route() {
     else if (parts[0] === 'outbox') await outbox(params);
     else if (parts[0] === 'staff') await staff();
     else if (parts[0] === 'promotions') await promotions();
+    else if (parts[0] === 'inventory') await inventory(params);
     else await home();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return signIn();

@@ -199,6 +199,17 @@ try {
     for (const action of ['POST /v1/admin/inventory/{variant_id}/adjustments', 'POST /v1/admin/promotions', 'PATCH /v1/admin/staff/{id}', 'POST /v1/admin/staff', 'POST /v1/admin/outbox/{id}/retry', 'POST /v1/admin/orders/{id}/cancel', 'POST /v1/admin/orders/{id}/fulfill', 'POST /v1/admin/orders/{id}/notes']) {
       assert.ok(rows.some((r) => r.includes(action) && r.includes('olive@example.com')), `${action} in ${rows.join('\n')}`);
     }
+    // Filtered in the page: one member's writes to staff accounts (the invitation and the
+    // disabling), then one order's (its cancellation) from a link.
+    await page.getByLabel('Member of staff').selectOption({ label: 'olive@example.com' });
+    await page.getByLabel('Object type').fill('staff');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#audit tbody tr').length === 2);
+    const staffRows = await page.locator('#audit tbody tr').allTextContents();
+    assert.ok(staffRows.every((r) => r.includes('olive@example.com') && r.includes('/v1/admin/staff')), staffRows.join('\n'));
+    await page.goto(`${base}/admin#/audit?object_type=order&object_id=${cancelled.id}`);
+    await page.waitForFunction(() => document.querySelectorAll('#audit tbody tr').length === 1);
+    assert.match(await page.locator('#audit tbody tr').textContent(), /POST \/v1\/admin\/orders\/\{id\}\/cancel/);
     await context.close();
   });
 

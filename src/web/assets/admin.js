@@ -368,15 +368,29 @@ async function staff() {
 
 // ---- Audit log --------------------------------------------------------------------------
 
-async function audit() {
-  const page = await api('GET', '/v1/admin/audit-log?limit=50');
+async function audit(params = new URLSearchParams()) {
+  const query = new URLSearchParams({ limit: '50' });
+  for (const key of ['staff_id', 'object_type', 'object_id']) if (params.get(key)) query.set(key, params.get(key));
+  const [page, members] = await Promise.all([api('GET', `/v1/admin/audit-log?${query}`), api('GET', '/v1/admin/staff?limit=100')]);
   const json = (label, value) => (value ? h('div', {}, h('strong', {}, label), h('pre', { class: 'json' }, JSON.stringify(value, null, 2))) : null);
-  show('Audit log', h('div', { class: 'table-wrap' }, h('table', {},
+  const filter = h('form', { class: 'filters' },
+    h('label', {}, 'Member of staff', h('select', { name: 'staff_id' }, h('option', { value: '' }, 'anyone'),
+      members.data.map((m) => h('option', { value: m.id, selected: m.id === params.get('staff_id') }, m.email)))),
+    h('label', {}, 'Object type', h('input', { name: 'object_type', placeholder: 'order, product…', value: params.get('object_type') || '' })),
+    h('label', {}, 'Object id', h('input', { name: 'object_id', value: params.get('object_id') || '' })),
+    h('button', { type: 'submit' }, 'Filter'));
+  filter.addEventListener('submit', (event) => {
+    event.preventDefault();
+    location.hash = `#/audit?${new URLSearchParams([...new FormData(filter)].filter(([, v]) => v))}`;
+  });
+  const object = (e) => (e.object ? h('a', { href: `#/audit?object_type=${encodeURIComponent(e.object.type)}${e.object.id ? `&object_id=${encodeURIComponent(e.object.id)}` : ''}` },
+    `${e.object.type} ${e.object.id || ''}`) : '');
+  show('Audit log', filter, h('div', { class: 'table-wrap' }, h('table', { id: 'audit' },
     h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Object', 'Answer'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, page.data.map((e) => h('tr', {},
       h('td', {}, when(e.created_at)), h('td', {}, `${e.staff.email} (${e.staff.staff_role})`),
       h('td', {}, h('details', {}, h('summary', {}, e.action), json('Sent', e.request), json('Before', e.before), json('After', e.after))),
-      h('td', {}, e.object ? `${e.object.type} ${e.object.id || ''}` : ''),
+      h('td', {}, object(e)),
       h('td', {}, e.status === null ? 'unknown' : `${e.status}${e.error_code ? ` ${e.error_code}` : ''}`)))))));
 }
 
@@ -394,7 +408,7 @@ async function route() {
   try {
     if (parts[0] === 'orders') await orders(params);
     else if (parts[0] === 'order' && parts[1]) await orderPage(parts[1]);
-    else if (parts[0] === 'audit') await audit();
+    else if (parts[0] === 'audit') await audit(params);
     else if (parts[0] === 'outbox') await outbox(params);
     else if (parts[0] === 'staff') await staff();
     else if (parts[0] === 'promotions') await promotions();

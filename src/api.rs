@@ -54,7 +54,7 @@ pub fn router(state: AppState) -> Router {
     let changes_pricing =
         |routes: Routes| routes.layer(from_fn_with_state(state.clone(), forget_pricing_after_writes));
     let admin = OpenApiRouter::new()
-        .merge(accounts::routes::admin_router())
+        .merge(accounts::admin_routes::router())
         .merge(catalog::categories::routes::admin_router())
         .merge(catalog::products::admin_routes::router())
         .merge(inventory::routes::admin_router())

@@ -40,8 +40,9 @@ const makeStaff = (email, role, password) => execFileSync(args.binary,
 const server = spawn(args.binary, ['serve'], { env: serverEnv, stdio: ['ignore', 'ignore', 'inherit'] });
 const browser = await launchChromium();
 
-const json = async (method, path, body) => {
-  const res = await fetch(`${base}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+const json = async (method, path, body, token) => {
+  const headers = { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const res = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const data = await res.json();
   assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
   return data;
@@ -49,17 +50,17 @@ const json = async (method, path, body) => {
 
 // A paid guest order of `quantity` of the demo's tee (a variant with plenty), shipped to Berlin,
 // with the promotion `code` if one is given.
-async function placeOrder(quantity, code) {
+async function placeOrder(quantity, code, token) {
   const tee = await json('GET', '/v1/products/classic-crew-tee');
   const variant = tee.variants.find((v) => v.available >= 10) || tee.variants.find((v) => v.in_stock);
-  const cart = await json('POST', '/v1/carts');
-  await json('POST', `/v1/carts/${cart.id}/items`, { variant_id: variant.id, quantity });
-  if (code) await json('POST', `/v1/carts/${cart.id}/promotion-codes`, { code });
+  const cart = await json('POST', '/v1/carts', undefined, token);
+  await json('POST', `/v1/carts/${cart.id}/items`, { variant_id: variant.id, quantity }, token);
+  if (code) await json('POST', `/v1/carts/${cart.id}/promotion-codes`, { code }, token);
   return json('POST', `/v1/carts/${cart.id}/checkout`, {
     email: 'ann@example.com',
     shipping_address: { name: 'Ann Smith', line1: '1 Main St', city: 'Berlin', postal_code: '10115', country: 'DE' },
     payment: { provider: 'test', payment_method: 'pm_card_visa' },
-  });
+  }, token);
 }
 
 async function signIn(email, password) {
@@ -161,6 +162,16 @@ try {
     await page.locator('#flash', { hasText: `${sku}: ${onHand + 12} on hand` }).waitFor();
     const ledger = await json('GET', `/v1/admin/inventory?limit=100`).catch(() => null);
     assert.equal(ledger, null, 'the inventory is not public');
+
+    // A signed-in customer's order, found from the Customers page.
+    const signedUp = await json('POST', '/v1/auth/register', { email: 'dora.d@example.com', password: 'correct horse battery', name: 'Dora Dune' });
+    const hers = await placeOrder(1, undefined, signedUp.token);
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('Email or name contains').fill('DUNE');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#customers tbody tr').length === 1);
+    await page.getByRole('link', { name: 'Dora Dune' }).click();
+    await page.getByRole('link', { name: `#${hers.number}` }).waitFor();
 
     // A discount code made on the Promotions page, used at checkout, counted on the page.
     await page.getByRole('link', { name: 'Promotions' }).click();

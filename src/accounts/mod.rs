@@ -2,6 +2,7 @@
 //!
 //! `routes` speaks HTTP, `service` holds the rules, `store` the SQL, `password` the hashing.
 
+pub mod admin_routes;
 mod devices;
 mod model;
 mod password;
@@ -17,7 +18,7 @@ pub use model::{
 };
 pub use reset::{confirm_password_reset, request_password_reset, start_password_reset};
 pub use service::{
-    Registration, any_admin, any_customer, authenticate, create_admin, create_staff, find_staff,
-    invite_staff, list_customers, list_staff, login, logout, register, rename, start_staff_invite,
-    update_staff,
+    Registration, any_admin, any_customer, authenticate, create_admin, create_staff, find_customer,
+    find_staff, invite_staff, list_customers, list_staff, login, logout, register, rename,
+    start_staff_invite, update_staff,
 };

@@ -1,4 +1,4 @@
-//! Accounts over HTTP: `/v1/auth/*`, `/v1/me*`, `/v1/admin/customers`.
+//! Accounts over HTTP: `/v1/auth/*`, `/v1/me*` (the admin's view: `admin_routes`).
 
 use axum::{
     extract::State,
@@ -11,14 +11,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{Customer, NewSession, Registration, Role, StaffRole};
 use crate::http::openapi::{Busy, RateLimited, Unauthorized, ValidationFailed};
-use crate::page::Page;
 use crate::{
     error::{ApiError, Problem},
     http::{
-        auth::{self, AdminCaller, Caller, session_cookie},
+        auth::{self, Caller, session_cookie},
         csrf::NoBody,
         json::Json,
-        query::{ListParams, Query},
         rate_limit::{ClientIp, LimitKey},
     },
     state::AppState,
@@ -89,10 +87,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(get_me, update_me))
-}
-
-pub fn admin_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_customers))
 }
 
 /// The answer to a sign-in or sign-up: the session as a token and a cookie, and the device
@@ -242,23 +236,4 @@ async fn update_me(
     v.finish()?;
     let name = name.unwrap_or_default();
     Ok(axum::Json(super::rename(&state.db, &session.customer.id, &name).await?.into()))
-}
-
-/// Every customer and admin, newest first.
-#[utoipa::path(get, path = "/v1/admin/customers", tag = "admin", params(ListParams), security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "`{data: [customer], next_cursor}`"),
-        (status = 401, response = inline(Unauthorized)),
-        (status = 403, description = "`forbidden`: not an admin", body = Problem, content_type = "application/problem+json"),
-    ))]
-async fn list_customers(
-    State(state): State<AppState>,
-    _admin: AdminCaller,
-    Query(params): Query<ListParams>,
-) -> Result<axum::Json<Page<CustomerView>>, ApiError> {
-    let page = params.page()?;
-    let rows = super::list_customers(&state.db, &page).await?;
-    let page =
-        Page::from_rows(rows, page.limit, |c| crate::page::Cursor { at: c.created_at, id: c.id.clone() });
-    Ok(axum::Json(page.map(Into::into)))
 }

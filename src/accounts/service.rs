@@ -279,8 +279,17 @@ pub async fn rename(db: &Db, customer_id: &str, name: &str) -> Result<Customer, 
     store::find_customer(db, customer_id).await?.ok_or_else(ApiError::not_found)
 }
 
-pub async fn list_customers(db: &Db, page: &PageRequest) -> Result<Vec<Customer>, ApiError> {
-    Ok(store::list_customers(db, page).await?)
+pub async fn list_customers(
+    db: &Db,
+    page: &PageRequest,
+    search: Option<&str>,
+) -> Result<Vec<Customer>, ApiError> {
+    Ok(store::list_customers(db, page, search).await?)
+}
+
+/// Any account by its id; `404` for none.
+pub async fn find_customer(db: &Db, id: &str) -> Result<Customer, ApiError> {
+    store::find_customer(db, id).await?.ok_or_else(ApiError::not_found)
 }
 
 pub async fn any_admin(db: &Db) -> Result<bool, ApiError> {

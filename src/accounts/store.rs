@@ -121,16 +121,27 @@ pub async fn any_customer(db: impl Exec) -> Result<bool, db::Error> {
 }
 
 /// Newest first, `limit + 1` rows (the extra one tells whether another page exists).
-pub async fn list_customers(db: impl Exec, page: &PageRequest) -> Result<Vec<Customer>, db::Error> {
-    list(db, page, false).await
+/// Accounts, newest first, `limit + 1` rows; with `search`, only those whose email or name
+/// contains it, in any case (a scan: fine for finding a customer, not for a report).
+pub async fn list_customers(
+    db: impl Exec,
+    page: &PageRequest,
+    search: Option<&str>,
+) -> Result<Vec<Customer>, db::Error> {
+    list(db, page, false, search).await
 }
 
 /// Admins, newest first, `limit + 1` rows.
 pub async fn list_staff(db: impl Exec, page: &PageRequest) -> Result<Vec<Customer>, db::Error> {
-    list(db, page, true).await
+    list(db, page, true, None).await
 }
 
-async fn list(db: impl Exec, page: &PageRequest, admins_only: bool) -> Result<Vec<Customer>, db::Error> {
+async fn list(
+    db: impl Exec,
+    page: &PageRequest,
+    admins_only: bool,
+    search: Option<&str>,
+) -> Result<Vec<Customer>, db::Error> {
     let (at, id) = page.after.as_ref().map_or((i64::MAX, ""), |c| (c.at, c.id.as_str()));
     let mut q = sql(
         if admins_only { "accounts.list_staff" } else { "accounts.list_customers" },
@@ -141,6 +152,11 @@ async fn list(db: impl Exec, page: &PageRequest, admins_only: bool) -> Result<Ve
     .bind(id);
     if admins_only {
         q.push(" AND role = 'admin'");
+    }
+    if let Some(words) = search {
+        let pattern = contains_pattern(&words.to_lowercase());
+        let p = q.param(pattern);
+        q.push(&format!(" AND (LOWER(email) LIKE {p} ESCAPE '!' OR LOWER(name) LIKE {p} ESCAPE '!')"));
     }
     q.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(page.limit + 1);
     let rows: Vec<CustomerRow> = q.fetch_all(db).await?;
@@ -327,4 +343,27 @@ pub async fn set_staff(
     .execute(db)
     .await?;
     Ok(done == 1)
+}
+
+/// A `LIKE` pattern (escape character `!`) matching text that contains `text` literally.
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '!') {
+            pattern.push('!');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_search_matches_its_wildcards_literally() {
+        assert_eq!(super::contains_pattern("ann"), "%ann%");
+        assert_eq!(super::contains_pattern("50%_off!"), "%50!%!_off!!%");
+    }
 }

@@ -31,6 +31,8 @@ pub struct AdminOrderParams {
     pub number: Option<i64>,
     /// Only orders placed with this email (any case).
     pub email: Option<String>,
+    /// Only orders of this signed-in customer (`cus_…`).
+    pub customer_id: Option<String>,
     /// 1–100, default 20.
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -51,7 +53,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Every order, newest first; `status` filters (`failed` lists checkouts whose payment did not
-/// go through), `number` finds one order by its number, `email` the orders placed with an email.
+/// go through), `number` finds one order by its number, `email` the orders placed with an email,
+/// `customer_id` a signed-in customer's orders.
 #[utoipa::path(get, path = "/v1/admin/orders", tag = "admin", params(AdminOrderParams),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "`{data: [order], next_cursor}`")))]
@@ -60,7 +63,12 @@ async fn list_orders(
     Query(params): Query<AdminOrderParams>,
 ) -> Result<axum::Json<Page<OrderView>>, ApiError> {
     let page = ListParams { limit: params.limit, cursor: params.cursor }.page()?;
-    let filter = super::AdminFilter { status: params.status, number: params.number, email: params.email };
+    let filter = super::AdminFilter {
+        status: params.status,
+        number: params.number,
+        email: params.email,
+        customer_id: params.customer_id,
+    };
     let orders = super::list_all(&state.db, &filter, &page).await?;
     Ok(axum::Json(page_view(orders, page.limit)))
 }

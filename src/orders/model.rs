@@ -217,6 +217,8 @@ pub struct AdminFilter {
     pub number: Option<i64>,
     /// The email the order was placed with, any case.
     pub email: Option<String>,
+    /// The signed-in customer who placed it.
+    pub customer_id: Option<String>,
 }
 
 /// What checkout knows of an order before it exists.

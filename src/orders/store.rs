@@ -195,6 +195,9 @@ pub async fn list(
             if let Some(email) = &filter.email {
                 q.push(" AND LOWER(o.email) = ").push_bind(email.to_lowercase());
             }
+            if let Some(customer) = &filter.customer_id {
+                q.push(" AND o.customer_id = ").push_bind(customer.as_str());
+            }
         }
     }
     if let Some(after) = &page.after {

@@ -134,7 +134,79 @@ async fn admins_find_orders_by_number_and_email(engine: Engine) {
     assert_eq!(found("number=999999".to_owned()).await, Vec::<i64>::new());
 }
 
+/// Staff find a customer by part of their email or name in any case (wildcards taken
+/// literally), read one, and list their orders.
+async fn staff_find_a_customer_and_their_orders(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.admin_token().await;
+    let (ann_token, ann) = app.register("Ann.Lee@Example.com").await;
+    app.register("bob_100%@example.com").await;
+    app.register("carol@example.com").await;
+    let emails = |page: serde_json::Value| -> Vec<String> {
+        let data = page["data"].as_array().cloned().unwrap_or_default();
+        data.iter().map(|c| c["email"].as_str().unwrap_or_default().to_owned()).collect()
+    };
+    let search = |q: &str| format!("/v1/admin/customers?q={}", urlencoding(q));
+    let found = expect_status(app.get(&search("ann.LEE"), Some(&admin)).await, StatusCode::OK).await;
+    assert_eq!(emails(found), ["Ann.Lee@Example.com"], "as it was registered");
+    let found = expect_status(app.get(&search("test customer"), Some(&admin)).await, StatusCode::OK).await;
+    assert_eq!(emails(found).len(), 3, "by name: every registered shopper is a Test Customer");
+    let found = expect_status(app.get(&search("_100%"), Some(&admin)).await, StatusCode::OK).await;
+    assert_eq!(emails(found), ["bob_100%@example.com"]);
+    let found = expect_status(app.get(&search("%"), Some(&admin)).await, StatusCode::OK).await;
+    assert_eq!(emails(found), ["bob_100%@example.com"], "a % is a %, not any text");
+    let long = search(&"x".repeat(101));
+    expect_problem(app.get(&long, Some(&admin)).await, StatusCode::BAD_REQUEST, "validation_failed").await;
+
+    let id = ann["id"].as_str().expect("id");
+    let one =
+        expect_status(app.get(&format!("/v1/admin/customers/{id}"), Some(&admin)).await, StatusCode::OK)
+            .await;
+    assert_eq!(one["email"], "Ann.Lee@Example.com");
+    let missing = app.get("/v1/admin/customers/cus_missing", Some(&admin)).await;
+    expect_problem(missing, StatusCode::NOT_FOUND, "not_found").await;
+
+    let product = crate::helpers::simple_product(&app, &admin, "Her Mug", 1500, 10).await;
+    let cart = app.client.post(app.url("/v1/carts")).bearer_auth(&ann_token).send().await.expect("sent");
+    let cart = expect_status(cart, StatusCode::CREATED).await["id"].as_str().expect("cart").to_owned();
+    let line = serde_json::json!({"variant_id": crate::helpers::variant_of(&product), "quantity": 1});
+    expect_status(app.post(&format!("/v1/carts/{cart}/items"), Some(&ann_token), line).await, StatusCode::OK)
+        .await;
+    let body = serde_json::json!({"email": "ann.lee@example.com",
+        "shipping_address": {"name": "A", "line1": "1 St", "city": "Oslo", "postal_code": "0150", "country": "NO"},
+        "payment": {"provider": "test", "payment_method": "pm_card_visa"}});
+    let checkout = app.post(&format!("/v1/carts/{cart}/checkout"), Some(&ann_token), body).await;
+    let order = expect_status(checkout, StatusCode::CREATED).await;
+    let hers = expect_status(
+        app.get(&format!("/v1/admin/orders?customer_id={id}"), Some(&admin)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let ids: Vec<&str> =
+        hers["data"].as_array().expect("data").iter().map(|o| o["id"].as_str().unwrap_or("")).collect();
+    assert_eq!(ids, [order["id"].as_str().expect("id")]);
+    let nobody = expect_status(
+        app.get("/v1/admin/orders?customer_id=cus_missing", Some(&admin)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(nobody["data"].as_array().map(Vec::len), Some(0));
+}
+
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'_' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 crate::db_tests!(
+    staff_find_a_customer_and_their_orders,
     admins_find_orders_by_number_and_email,
     admin_routes_answer_401_then_403_then_200,
     admin_customer_list_pages_completely_newest_first,

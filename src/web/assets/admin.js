@@ -19,6 +19,7 @@ const AREAS = {
   operations: ['owner', 'manager', 'read_only'],
   promotions: ['owner', 'manager', 'read_only'],
   catalog: ['owner', 'manager', 'read_only'],
+  customers: ['owner', 'manager', 'support', 'read_only'],
   stock: ['owner', 'manager'],
   promote: ['owner', 'manager'],
   retry: ['owner', 'manager'],
@@ -249,6 +250,36 @@ async function outbox(params = new URLSearchParams()) {
         h('td', {}, m.status === 'dead' && may('retry') ? retry(m) : '')))))) : h('p', {}, 'No messages.'));
 }
 
+// ---- Customers --------------------------------------------------------------------------
+
+const orderRows = (list) => list.map((o) => h('tr', {},
+  h('td', {}, h('a', { href: `#/order/${encodeURIComponent(o.id)}` }, `#${o.number}`)),
+  h('td', {}, when(o.created_at)), h('td', {}, h('span', { class: `status ${o.status}` }, o.status.replace('_', ' '))),
+  h('td', { class: 'num' }, money(o.total))));
+
+async function customers(params = new URLSearchParams()) {
+  const q = params.get('q') || '';
+  const page = await api('GET', `/v1/admin/customers?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+  const search = h('form', { class: 'filters', role: 'search' },
+    h('label', {}, 'Email or name contains', h('input', { name: 'q', type: 'search', value: q })),
+    h('button', { type: 'submit' }, 'Search'));
+  search.addEventListener('submit', (event) => { event.preventDefault(); location.hash = `#/customers?q=${encodeURIComponent(new FormData(search).get('q'))}`; });
+  show('Customers', search, page.data.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'customers' },
+    h('thead', {}, h('tr', {}, ['Name', 'Email', 'Since'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, page.data.map((c) => h('tr', {},
+      h('td', {}, h('a', { href: `#/customer/${encodeURIComponent(c.id)}` }, c.name)), h('td', {}, c.email), h('td', {}, when(c.created_at))))))) : h('p', {}, 'No one matches.'));
+}
+
+async function customerPage(id) {
+  const [c, orders] = await Promise.all([api('GET', `/v1/admin/customers/${encodeURIComponent(id)}`),
+    api('GET', `/v1/admin/orders?limit=50&customer_id=${encodeURIComponent(id)}`)]);
+  show(c.name, h('p', {}, `${c.email} · customer since ${when(c.created_at)}${c.staff_role ? ` · staff (${c.staff_role.replace('_', ' ')})` : ''}`),
+    h('section', { class: 'panel', 'aria-labelledby': 'their-orders' }, h('h2', { id: 'their-orders' }, 'Orders'),
+      orders.data.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'customer-orders' },
+        h('thead', {}, h('tr', {}, ['Order', 'Placed', 'Status'].map((t) => h('th', { scope: 'col' }, t)), h('th', { scope: 'col', class: 'num' }, 'Total'))),
+        h('tbody', {}, orderRows(orders.data)))) : h('p', {}, 'No orders while signed in (guest orders are found by email on Orders).')));
+}
+
 // ---- Inventory --------------------------------------------------------------------------
 
 async function inventory(params = new URLSearchParams()) {
@@ -413,6 +444,8 @@ async function route() {
     else if (parts[0] === 'staff') await staff();
     else if (parts[0] === 'promotions') await promotions();
     else if (parts[0] === 'inventory') await inventory(params);
+    else if (parts[0] === 'customers') await customers(params);
+    else if (parts[0] === 'customer' && parts[1]) await customerPage(parts[1]);
     else await home();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return signIn();

@@ -86,16 +86,12 @@ pub async fn record_admin_writes(State(audit): State<Audit>, request: Request, n
     let (parts, body) = response.into_parts();
     // The admin routes answer with small JSON bodies, whole.
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let kept = audit::kept_json(&body);
-    let succeeded = parts.status.is_success();
-    let error_code = if succeeded { None } else { problem_code(&body) };
-    let after = if succeeded { kept.as_deref() } else { None };
-    let made = audit::made_id(after);
+    let answer = audit::answer(&body, parts.status.is_success());
     let closing = Closing {
         http_status: i64::from(parts.status.as_u16()),
-        error_code: error_code.as_deref(),
-        object_id: made.as_deref(),
-        after_state: after,
+        error_code: answer.error_code.as_deref(),
+        object_id: answer.shown_id.as_deref(),
+        after_state: answer.after.as_deref(),
         now: time::now_ms(),
     };
     if let Err(e) = audit::close(&audit.db, &id, &closing).await {
@@ -123,9 +119,4 @@ async fn read_before(
     }
     let body = to_bytes(response.into_body(), usize::MAX).await.ok()?;
     audit::kept_json(&body)
-}
-
-fn problem_code(body: &[u8]) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    value.get("code")?.as_str().map(str::to_owned)
 }

@@ -60,13 +60,38 @@ fn singular(word: &str) -> String {
 /// token) replaced by `"[redacted]"`, and no more than [`MAX_KEPT_BYTES`] of it (else just
 /// `{"truncated": true, "bytes": n}`). `None` for a body that is empty or not JSON.
 pub fn kept_json(body: &[u8]) -> Option<String> {
-    let mut value: Value = serde_json::from_slice(body).ok()?;
+    serde_json::from_slice(body).ok().map(keep)
+}
+
+fn keep(mut value: Value) -> String {
     redact(&mut value);
     let text = value.to_string();
     if text.len() <= MAX_KEPT_BYTES {
-        Some(text)
+        text
     } else {
-        Some(serde_json::json!({"truncated": true, "bytes": text.len()}).to_string())
+        serde_json::json!({"truncated": true, "bytes": text.len()}).to_string()
+    }
+}
+
+/// What an entry keeps of a write's answer, read once: the object as it became (a success),
+/// the problem's `code` (a refusal), and the `id` of the object the answer shows, for a write
+/// whose route named none (a create).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub after: Option<String>,
+    pub error_code: Option<String>,
+    pub shown_id: Option<String>,
+}
+
+pub fn answer(body: &[u8], succeeded: bool) -> Answer {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return Answer::default();
+    };
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    if succeeded {
+        Answer { shown_id: text("id"), after: Some(keep(value)), error_code: None }
+    } else {
+        Answer { error_code: text("code"), ..Answer::default() }
     }
 }
 
@@ -85,12 +110,6 @@ fn redact(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(redact),
         _ => {}
     }
-}
-
-/// The `id` of the object an answer shows, for a write whose route named none (a create).
-pub fn made_id(after: Option<&str>) -> Option<String> {
-    let value: Value = serde_json::from_str(after?).ok()?;
-    value.get("id")?.as_str().map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -134,6 +153,17 @@ mod tests {
         assert!(kept.contains("a@b.c"));
         assert_eq!(kept_json(b"not json"), None);
         assert_eq!(kept_json(b""), None);
+    }
+
+    #[test]
+    fn an_answer_is_read_once_for_what_the_entry_keeps() {
+        let big = format!("{{\"id\":\"prod_1\",\"text\":\"{}\"}}", "x".repeat(MAX_KEPT_BYTES));
+        let made = answer(big.as_bytes(), true);
+        assert_eq!(made.shown_id.as_deref(), Some("prod_1"), "the id even when the body is too big to keep");
+        assert!(made.after.is_some_and(|a| a.contains("truncated")));
+        let refused = answer(br#"{"code":"forbidden","detail":"no"}"#, false);
+        assert_eq!(refused, Answer { error_code: Some("forbidden".into()), ..Answer::default() });
+        assert_eq!(answer(b"", true), Answer::default());
     }
 
     #[test]

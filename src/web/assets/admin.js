@@ -145,6 +145,13 @@ async function home() {
 
 // ---- Orders -----------------------------------------------------------------------------
 
+// An order a row: its number (a link), when, the buyer's email if asked, status and total.
+const orderRows = (list, withEmail) => list.map((o) => h('tr', {},
+  h('td', {}, h('a', { href: `#/order/${encodeURIComponent(o.id)}` }, `#${o.number}`)),
+  h('td', {}, when(o.created_at)), withEmail ? h('td', {}, o.email) : null,
+  h('td', {}, h('span', { class: `status ${o.status}` }, o.status.replace('_', ' '))),
+  h('td', { class: 'num' }, money(o.total))));
+
 const STATUSES = ['', 'paid', 'partially_fulfilled', 'fulfilled', 'cancelled', 'pending_payment', 'failed'];
 
 async function orders(params = new URLSearchParams()) {
@@ -158,11 +165,7 @@ async function orders(params = new URLSearchParams()) {
   const load = async (cursor) => {
     if (cursor) query.set('cursor', cursor);
     const page = await api('GET', `/v1/admin/orders?${query}`);
-    body.append(...page.data.map((o) => h('tr', {},
-      h('td', {}, h('a', { href: `#/order/${encodeURIComponent(o.id)}` }, `#${o.number}`)),
-      h('td', {}, when(o.created_at)), h('td', {}, o.email),
-      h('td', {}, h('span', { class: `status ${o.status}` }, o.status.replace('_', ' '))),
-      h('td', { class: 'num' }, money(o.total)))));
+    body.append(...orderRows(page.data, true));
     more.hidden = !page.next_cursor;
     more.onclick = () => load(page.next_cursor).catch(sayError);
   };
@@ -251,11 +254,6 @@ async function outbox(params = new URLSearchParams()) {
 }
 
 // ---- Customers --------------------------------------------------------------------------
-
-const orderRows = (list) => list.map((o) => h('tr', {},
-  h('td', {}, h('a', { href: `#/order/${encodeURIComponent(o.id)}` }, `#${o.number}`)),
-  h('td', {}, when(o.created_at)), h('td', {}, h('span', { class: `status ${o.status}` }, o.status.replace('_', ' '))),
-  h('td', { class: 'num' }, money(o.total))));
 
 async function customers(params = new URLSearchParams()) {
   const q = params.get('q') || '';

@@ -30,7 +30,7 @@ use crate::{
         idempotency::{self, Scope},
         middleware, openapi, request_context,
     },
-    inventory, notifications, ops, orders, promotions, regions, shipping, staff,
+    inventory, media, notifications, ops, orders, promotions, regions, shipping, staff,
     state::AppState,
     web,
 };
@@ -75,6 +75,11 @@ pub fn router(state: AppState) -> Router {
         db: state.db.clone(),
         reader: admin.clone().split_for_parts().0.with_state(state.clone()),
     };
+    // Uploads carry a picture, not JSON: kept out of the idempotency keys (a body up to
+    // `OXCART_MEDIA_MAX_BYTES`; the same bytes answer the same file anyway), audited like the rest.
+    let uploads = media::routes::admin_router()
+        .layer(axum::middleware::from_extractor_with_state::<auth::AdminCaller, _>(state.clone()))
+        .layer(from_fn_with_state(audit.clone(), audit::record_admin_writes));
     let admin = admin.layer(from_fn_with_state(audit, audit::record_admin_writes));
     let catalog = OpenApiRouter::new()
         .merge(catalog::categories::routes::router())
@@ -89,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(keyed(orders::routes::router(), Scope::Caller))
         .merge(changes_catalog(keyed(checkout::stripe_routes::router(), Scope::Caller)))
         .merge(changes_catalog(keyed(admin, Scope::Caller)))
+        .merge(uploads)
         .merge(regions::routes::router())
         .merge(ops::router())
         .split_for_parts();
@@ -97,6 +103,7 @@ pub fn router(state: AppState) -> Router {
     routes
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .merge(web::router())
+        .merge(media::routes::router())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { middleware::method_not_allowed() })
         .layer(from_fn_with_state(state.metrics.clone(), middleware::record_metrics))

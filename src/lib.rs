@@ -17,6 +17,7 @@ pub mod ids;
 pub mod inventory;
 pub mod jobs;
 pub mod mail;
+pub mod media;
 pub mod metrics;
 pub mod money;
 pub mod notifications;

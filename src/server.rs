@@ -70,6 +70,7 @@ impl App {
             regions: Arc::new(crate::recent::RecentValue::new(config.catalog_cache)),
             shipping_options: Arc::new(crate::recent::RecentValue::new(config.catalog_cache)),
             promotions: Arc::new(crate::recent::RecentValue::new(config.catalog_cache)),
+            media: crate::media::MediaStore::directory(config.data_dir.join("media")),
             config: Arc::new(config),
         });
         Self { state, mailer, metrics_listener: None }

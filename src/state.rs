@@ -13,6 +13,7 @@ use crate::{
     config::Config,
     db::Db,
     http::{catalog_cache::CatalogCache, rate_limit::RateLimiter},
+    media::MediaStore,
     metrics::Metrics,
     payments::Payments,
     promotions::{LimitCheck, PromotionCache},
@@ -42,6 +43,8 @@ pub struct Shared {
     pub regions: Arc<RegionCache>,
     pub shipping_options: Arc<OptionCache>,
     pub promotions: Arc<PromotionCache>,
+    /// Where uploaded pictures are kept.
+    pub media: MediaStore,
 }
 
 impl AppState {

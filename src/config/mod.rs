@@ -53,6 +53,8 @@ pub struct Config {
     pub reconcile: Reconcile,
     /// How long a shoppers' catalog answer may be served from memory (zero: not at all).
     pub catalog_cache: Duration,
+    /// The largest picture staff may upload (`OXCART_MEDIA_MAX_BYTES`).
+    pub media_max_bytes: usize,
     /// How long a guest cart nobody changes is kept before it is swept away.
     pub guest_cart_ttl: Duration,
     pub mail: Mail,
@@ -221,6 +223,12 @@ impl Config {
                 )));
             }
         };
+        let media_max_bytes: usize = parse_env(&env, "OXCART_MEDIA_MAX_BYTES")?.unwrap_or(10 * 1024 * 1024);
+        if !(1..=100 * 1024 * 1024).contains(&media_max_bytes) {
+            return Err(ConfigError(
+                "OXCART_MEDIA_MAX_BYTES must be between 1 and 104857600 (100 MiB)".into(),
+            ));
+        }
         let max_connections: usize = parse_env(&env, "OXCART_MAX_CONNECTIONS")?.unwrap_or(8192);
         if max_connections == 0 {
             return Err(ConfigError("OXCART_MAX_CONNECTIONS must be at least 1".into()));
@@ -238,6 +246,7 @@ impl Config {
             currency,
             reconcile,
             catalog_cache,
+            media_max_bytes,
             mail,
             stripe,
             faults,

@@ -13,7 +13,7 @@ use axum::{
     Router,
     body::{Body, to_bytes},
     extract::{FromRequestParts, MatchedPath, Request, State},
-    http::{Method, header},
+    http::{HeaderValue, Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -50,9 +50,21 @@ pub async fn record_admin_writes(State(audit): State<Audit>, request: Request, n
         // Not staff: the admin routes refuse it before anything is written.
         _ => return next.run(Request::from_parts(parts, body)).await,
     };
-    let body = match to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => return ApiError::payload_too_large().into_response(),
+    // A JSON body is kept (redacted); another (an uploaded picture) only by its type and size,
+    // and passed on as it streams in, for the route to limit.
+    let (body, request_body) = if super::json::is_json(parts.headers.get(header::CONTENT_TYPE))
+        || !parts.headers.contains_key(header::CONTENT_TYPE)
+    {
+        let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(_) => return ApiError::payload_too_large().into_response(),
+        };
+        let kept = audit::kept_json(&bytes);
+        (Body::from(bytes), kept)
+    } else {
+        let text = |name| parts.headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+        let length = text(header::CONTENT_LENGTH).and_then(|l| l.parse().ok());
+        (body, Some(audit::described(text(header::CONTENT_TYPE), length)))
     };
     let route = parts.extensions.get::<MatchedPath>().map_or("", MatchedPath::as_str).to_owned();
     let path = parts.uri.path().to_owned();
@@ -62,7 +74,6 @@ pub async fn record_admin_writes(State(audit): State<Audit>, request: Request, n
         None => None,
     };
     let id = ids::new_id("aud");
-    let request_body = audit::kept_json(&body);
     let request_id = request_id::current();
     let opening = Opening {
         id: &id,
@@ -73,7 +84,7 @@ pub async fn record_admin_writes(State(audit): State<Audit>, request: Request, n
         route: &route,
         path: &path,
         object_type: subject.as_ref().map(|s| s.object_type.as_str()),
-        object_id: subject.as_ref().and_then(|s| s.object_id.as_deref()),
+        object_id: subject.as_ref().and_then(|s| s.object_id.as_deref()).map(audit::kept_id),
         request_body: request_body.as_deref(),
         before_state: before.as_deref(),
         request_id: request_id.as_deref(),
@@ -82,7 +93,7 @@ pub async fn record_admin_writes(State(audit): State<Audit>, request: Request, n
     if let Err(e) = audit::open(&audit.db, &opening).await {
         return ApiError::from(e).into_response();
     }
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    let response = next.run(Request::from_parts(parts, body)).await;
     let (parts, body) = response.into_parts();
     // The admin routes answer with small JSON bodies, whole.
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
@@ -90,7 +101,7 @@ pub async fn record_admin_writes(State(audit): State<Audit>, request: Request, n
     let closing = Closing {
         http_status: i64::from(parts.status.as_u16()),
         error_code: answer.error_code.as_deref(),
-        object_id: answer.shown_id.as_deref(),
+        object_id: answer.shown_id.as_deref().map(audit::kept_id),
         after_state: answer.after.as_deref(),
         now: time::now_ms(),
     };

@@ -63,6 +63,19 @@ pub fn kept_json(body: &[u8]) -> Option<String> {
     serde_json::from_slice(body).ok().map(keep)
 }
 
+/// An object's id as an entry keeps it: a client can put anything in a route's `{id}`, and the
+/// entry is written before the route refuses it; no id the store makes is longer than this.
+pub fn kept_id(id: &str) -> &str {
+    const MAX_ID_CHARS: usize = 64;
+    id.char_indices().nth(MAX_ID_CHARS).map_or(id, |(at, _)| &id[..at])
+}
+
+/// What an entry keeps of a body that is not JSON (an uploaded picture): its declared type
+/// and length, never its bytes.
+pub fn described(content_type: Option<&str>, content_length: Option<u64>) -> String {
+    serde_json::json!({"content_type": content_type, "content_length": content_length}).to_string()
+}
+
 fn keep(mut value: Value) -> String {
     redact(&mut value);
     let text = value.to_string();

@@ -9,7 +9,7 @@ use crate::accounts::StaffRole;
 /// What an admin route is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
-    /// Products, variants, categories and inventory.
+    /// Products, variants, categories, inventory and uploaded pictures.
     Catalog,
     /// Orders: reading them, cancelling one.
     Orders,
@@ -37,7 +37,7 @@ impl Area {
         let first = rest.split('/').next()?;
         let last = rest.rsplit('/').next()?;
         Some(match first {
-            "products" | "variants" | "categories" | "inventory" => Self::Catalog,
+            "products" | "variants" | "categories" | "inventory" | "media" => Self::Catalog,
             "orders" if matches!(last, "fulfill" | "shipments") => Self::Fulfilment,
             "orders" if last == "notes" => Self::OrderNotes,
             "orders" => Self::Orders,

@@ -24,6 +24,7 @@ mod fulfilment;
 mod idempotency;
 mod inventory;
 mod mail;
+mod media;
 mod ops;
 mod pricing_setup;
 mod processes;

@@ -2,8 +2,10 @@
 // home's numbers agree with the orders this test placed, an order is found by its number, a
 // note is left on it and it ships; another is cancelled after a confirmation; the audit log
 // shows who did it; a fulfilment member sees orders and can ship but has no home numbers, no
-// cancel and no audit log. Emails the mail server refused show in the outbox, and are retried.
-// Errors show in words. Takes the README's screenshots on the way.
+// cancel and no audit log, and cannot touch the catalog. Emails the mail server refused show in
+// the outbox, and are retried. The owner makes a category and a product with two variants and
+// an uploaded picture, which the storefront then shows. Errors show in words. Takes the
+// README's screenshots on the way.
 //
 //   node admin.test.mjs --binary <path to oxcart> [--screenshots <dir>] [--database-url <url>]
 //
@@ -15,6 +17,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { anyFailed, commandLine, freePort, launchChromium, scenario } from './harness.mjs';
 
 const args = commandLine();
@@ -63,8 +66,28 @@ async function placeOrder(quantity, code, token) {
   }, token);
 }
 
-async function signIn(email, password) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+// A real PNG (a decoder draws it): `width`×`height` pixels of one colour.
+function png(width, height, [r, g, b]) {
+  const crc = (bytes) => {
+    let c = ~0;
+    for (const byte of bytes) { c ^= byte; for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1)); }
+    return ~c >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0); body.copy(out, 4); out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0); header.writeUInt32BE(height, 4); header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function signIn(email, password, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.on('pageerror', (e) => { throw e; });
   const response = await page.goto(`${base}/admin`);
@@ -121,9 +144,19 @@ try {
     await page.getByLabel('Note for the team').fill('Gift: no invoice in the box.');
     await page.getByRole('button', { name: 'Add note' }).click();
     await page.locator('.notes li', { hasText: 'Gift: no invoice in the box.' }).waitFor();
-    await page.getByRole('button', { name: 'Ship everything not shipped' }).click();
-    await page.locator('.status.fulfilled').waitFor();
+    // One of its two units goes in a first parcel; the rest after.
+    await page.getByLabel(/^Units of .* in this parcel$/).fill('1');
+    await page.getByLabel('Carrier').fill('DHL');
+    await page.getByLabel('Tracking number').fill('JJD000390007');
+    await page.getByRole('button', { name: 'Ship this parcel' }).click();
+    await page.locator('#flash', { hasText: 'Shipped 1 unit(s).' }).waitFor();
+    await page.locator('p .status.partially_fulfilled').waitFor();
+    await page.locator('.timeline li', { hasText: 'Shipped 1 unit(s)' }).waitFor();
+    await page.locator('.timeline li', { hasText: 'A parcel shipped by olive@example.com' }).waitFor();
     if (shots) await page.screenshot({ path: join(shots, 'admin-order.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Ship everything not shipped' }).click();
+    await page.locator('p .status.fulfilled').waitFor();
+    assert.equal(await page.locator('.shipments li').count(), 2, 'two parcels');
 
     await page.goto(`${base}/admin#/order/${cancelled.id}`);
     const dialogs = [];
@@ -178,10 +211,10 @@ try {
     await page.getByRole('heading', { name: 'Promotions', exact: true }).waitFor();
     await page.getByLabel('Name').fill('Staff picks 15%');
     await page.getByLabel('Code', { exact: true }).fill('STAFF15');
-    await page.getByLabel('Percent off the order').fill('15');
+    await page.getByLabel('Percent off').fill('15');
     await page.getByLabel('Uses in all (empty: no limit)').fill('5');
-    await page.getByRole('button', { name: 'Create code' }).click();
-    await page.locator('#flash', { hasText: 'Code STAFF15 created' }).waitFor();
+    await page.getByRole('button', { name: 'Create promotion' }).click();
+    await page.locator('#flash', { hasText: 'Promotion Staff picks 15% created.' }).waitFor();
     const used = await placeOrder(1, 'staff15');
     assert.ok(used.discount_total.amount > 0, 'the code took something off');
     await page.reload();
@@ -191,7 +224,7 @@ try {
     assert.deepEqual(cells.slice(1, 6), ['code STAFF15', '15% off (order)', '1', '0', '4'], cells.join(' | '));
 
     // A new member of staff, invited; then the owner changes their mind about them.
-    await page.getByRole('link', { name: 'Staff' }).click();
+    await page.getByRole('link', { name: 'Staff', exact: true }).click();
     await page.getByRole('heading', { name: 'Staff', exact: true }).waitFor();
     await page.getByLabel('Name').fill('Pat Packer');
     await page.getByLabel('Email').fill('pat@example.com');
@@ -224,6 +257,135 @@ try {
     await context.close();
   });
 
+  await scenario('the owner makes a product with two variants and a picture, and the shop shows it', async () => {
+    const { context, page } = await signIn('olive@example.com', ownerPassword);
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Categories', exact: true }).click();
+    await page.getByRole('heading', { name: 'Categories' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Wall art');
+    await page.getByRole('button', { name: 'Create category' }).click();
+    await page.locator('#flash', { hasText: 'Wall art created.' }).waitFor();
+
+    await page.getByRole('link', { name: 'Products', exact: true }).click();
+    await page.getByRole('link', { name: 'New product' }).click();
+    await page.getByRole('heading', { name: 'New product' }).waitFor();
+    await page.getByLabel('Title', { exact: true }).fill('Harbour poster');
+    await page.getByLabel('Status').selectOption('published');
+    await page.getByLabel('Description').fill('The harbour at dawn, printed on heavy matte paper.');
+    await page.getByLabel('Wall art', { exact: true }).check();
+    await page.locator('#picture-file').setInputFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: png(64, 48, [30, 90, 160]) });
+    await page.locator('.gallery img').waitFor();
+    await page.getByLabel('Options (names, separated by commas)').fill('size');
+    await page.getByLabel('Options (names, separated by commas)').press('Tab');
+    const variant = async (n, sku, size, price, stock) => {
+      await page.getByLabel(`SKU of variant ${n}`).fill(sku);
+      await page.getByLabel(`Title of variant ${n}`).fill(size);
+      await page.getByLabel(`size of variant ${n}`).fill(size);
+      await page.getByLabel(`Price of variant ${n}`).fill(price);
+      await page.getByLabel(`Weight in grams of variant ${n}`).fill('250');
+      await page.getByLabel(`Opening stock of variant ${n}`).fill(stock);
+    };
+    await variant(1, 'POSTER-A3', 'A3', '19.00', '7');
+    await page.getByRole('button', { name: 'Add variant' }).click();
+    await variant(2, 'POSTER-A2', 'A2', '29.50', '3');
+    await page.getByRole('button', { name: 'Create product' }).click();
+    await page.locator('#flash', { hasText: 'Harbour poster created.' }).waitFor();
+    await page.getByRole('heading', { name: 'Harbour poster' }).waitFor();
+    const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).length);
+    assert.equal(unlabeled, 0, 'every field of the editor has a label');
+    if (shots) await page.screenshot({ path: join(shots, 'admin-product.png'), fullPage: true });
+
+    const made = await json('GET', '/v1/products/harbour-poster');
+    assert.deepEqual(made.variants.map((v) => [v.sku, v.options.size, v.price.amount, v.available]).sort(),
+      [['POSTER-A2', 'A2', 2950, 3], ['POSTER-A3', 'A3', 1900, 7]]);
+    assert.match(made.images[0], /\/media\/uploads\/[0-9a-f]{48}\.png$/);
+    assert.deepEqual(made.categories.map((c) => c.name), ['Wall art']);
+
+    // A price changed in the editor; then a mistake, said in words on the field.
+    await page.getByLabel('Price of variant 2').fill('27.50');
+    await page.getByRole('button', { name: 'Save product' }).click();
+    await page.locator('#flash', { hasText: 'Saved.' }).waitFor();
+    const repriced = await json('GET', '/v1/products/harbour-poster');
+    assert.equal(repriced.variants.find((v) => v.sku === 'POSTER-A2').price.amount, 2750);
+    await page.getByLabel('Title', { exact: true }).fill('');
+    await page.getByLabel('Title', { exact: true }).evaluate((el) => { el.required = false; });
+    await page.getByRole('button', { name: 'Save product' }).click();
+    const flash = page.locator('#flash.bad');
+    await flash.waitFor();
+    assert.ok(!(await flash.textContent()).includes('{'), await flash.textContent());
+    assert.equal(await page.getByLabel('Title', { exact: true }).getAttribute('aria-invalid'), 'true');
+
+    // The shop shows it, picture and all.
+    const shop = await context.newPage();
+    await shop.goto(`${base}/#/p/harbour-poster`);
+    await shop.getByRole('heading', { name: 'Harbour poster' }).waitFor();
+    const picture = shop.locator('img[alt="Harbour poster"]');
+    await picture.waitFor();
+    await shop.waitForFunction(() => document.querySelector('img[alt="Harbour poster"]')?.naturalWidth === 64);
+    await context.close();
+  });
+
+  await scenario('the owner opens a region with its tax rate and a shipping option, then disables the option', async () => {
+    const { context, page } = await signIn('olive@example.com', ownerPassword);
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Regions', exact: true }).click();
+    await page.getByRole('heading', { name: 'Regions and taxes' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).first().fill('Nordics');
+    await page.getByLabel(/^Countries/).fill('NO, SE');
+    await page.getByLabel('Standard tax rate (%)').fill('25');
+    await page.getByRole('button', { name: 'Create region' }).click();
+    await page.locator('#flash', { hasText: 'Nordics created.' }).waitFor();
+    await page.getByRole('link', { name: 'Nordics' }).click();
+    await page.getByRole('heading', { name: 'Nordics' }).waitFor();
+    assert.equal(await page.getByLabel('Rate of rate 1 in percent').inputValue(), '25');
+    await page.getByLabel('Name', { exact: true }).last().fill('Posten');
+    await page.getByLabel('Price (one price)').fill('5.00');
+    await page.getByLabel('Free over (optional)').fill('100');
+    await page.getByRole('button', { name: 'Add option' }).click();
+    await page.locator('#flash', { hasText: 'Posten added.' }).waitFor();
+    await page.locator('#shipping-options tr', { hasText: 'Posten' }).getByRole('button', { name: 'Disable' }).click();
+    await page.locator('#flash', { hasText: 'Posten disabled.' }).waitFor();
+    const owner = await json('POST', '/v1/auth/login', { email: 'olive@example.com', password: ownerPassword });
+    const regions = await json('GET', '/v1/admin/regions?limit=100', undefined, owner.token);
+    const nordics = regions.data.find((r) => r.name === 'Nordics');
+    assert.deepEqual([nordics.countries.map((c) => c.code), nordics.tax_rates.map((t) => t.rate_bps)], [['NO', 'SE'], [2500]]);
+    const options = await json('GET', `/v1/admin/regions/${nordics.id}/shipping-options`, undefined, owner.token);
+    assert.deepEqual(options.data.map((o) => [o.name, o.amount.amount, o.free_over.amount, o.enabled]), [['Posten', 500, 10000, false]]);
+    await context.close();
+  });
+
+  await scenario('on a tablet, every page fits the screen and the keyboard reaches the menu', async () => {
+    const { context, page } = await signIn('olive@example.com', ownerPassword, { width: 820, height: 1180 });
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    const poster = await json('GET', '/v1/products/harbour-poster');
+    for (const [hash, heading] of [['#/', 'Home'], ['#/orders', 'Orders'], [`#/order/${shipped.id}`, `Order #${shipped.number}`],
+      ['#/products', 'Products'], [`#/product/${poster.id}`, 'Harbour poster'], ['#/inventory', 'Inventory'], ['#/promotions', 'Promotions'],
+      ['#/regions', 'Regions and taxes'], ['#/staff', 'Staff'], ['#/audit', 'Audit log']]) {
+      await page.goto(`${base}/admin${hash}`);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${hash} is ${overflow}px wider than a tablet`);
+      if (shots && hash.startsWith('#/product/')) await page.screenshot({ path: join(shots, 'admin-tablet.png') });
+    }
+    // By keyboard alone: a page shown puts the focus on its content, where Tab goes on to
+    // the page's first link, and Shift+Tab back through the menu.
+    await page.goto(`${base}/admin#/`);
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'See them');
+    const seen = [];
+    for (let i = 0; i < 15 && seen.at(-1) !== 'Orders'; i++) {
+      await page.keyboard.press('Shift+Tab');
+      seen.push(await page.evaluate(() => document.activeElement.textContent));
+    }
+    assert.equal(seen.at(-1), 'Orders', seen.join(' ← '));
+    assert.deepEqual(seen.slice(0, 2), ['Sign out', 'Audit log'], 'back through the menu, from its end');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    await context.close();
+  });
+
   await scenario('a fulfilment member ships but has no numbers, no cancel and no audit log', async () => {
     const extra = await placeOrder(1);
     const { context, page } = await signIn('fred@example.com', staffPassword);
@@ -231,6 +393,8 @@ try {
     assert.equal(await page.getByRole('link', { name: 'Home' }).count(), 0);
     assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0);
     assert.equal(await page.getByRole('link', { name: 'Outbox' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Products' }).count(), 0, 'no catalog for fulfilment');
+    assert.equal(await page.getByRole('link', { name: 'Regions' }).count(), 0);
     await page.getByRole('link', { name: `#${extra.number}` }).click();
     await page.getByRole('heading', { name: `Order #${extra.number}` }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Cancel and refund' }).count(), 0);
@@ -241,6 +405,12 @@ try {
     const flash = page.locator('#flash');
     await flash.filter({ hasText: /./ }).waitFor();
     assert.match(await flash.textContent(), /cannot do this/);
+    // Nor may they change a product, however they ask.
+    await page.goto(`${base}/admin#/product/${(await json('GET', '/v1/products/harbour-poster')).id}`);
+    await page.locator('#flash', { hasText: /cannot do this/ }).waitFor();
+    const fred = await json('POST', '/v1/auth/login', { email: 'fred@example.com', password: staffPassword });
+    const edit = await fetch(`${base}/v1/admin/products/harbour-poster`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${fred.token}` }, body: '{"title":"Mine now"}' });
+    assert.equal(edit.status, 403);
     await context.close();
   });
 } finally {

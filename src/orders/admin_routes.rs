@@ -20,6 +20,8 @@ use crate::{
         query::{ListParams, Query},
     },
     state::AppState,
+    time,
+    validate::Validator,
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -33,6 +35,11 @@ pub struct AdminOrderParams {
     pub email: Option<String>,
     /// Only orders of this signed-in customer (`cus_…`).
     pub customer_id: Option<String>,
+    /// Only orders placed at or after this instant (RFC 3339 with offset:
+    /// `2026-12-01T00:00:00+01:00`).
+    pub placed_from: Option<String>,
+    /// Only orders placed before this instant (RFC 3339 with offset).
+    pub placed_before: Option<String>,
     /// 1–100, default 20.
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -54,20 +61,35 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Every order, newest first; `status` filters (`failed` lists checkouts whose payment did not
 /// go through), `number` finds one order by its number, `email` the orders placed with an email,
-/// `customer_id` a signed-in customer's orders.
+/// `customer_id` a signed-in customer's orders, `placed_from`/`placed_before` a period.
 #[utoipa::path(get, path = "/v1/admin/orders", tag = "admin", params(AdminOrderParams),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, description = "`{data: [order], next_cursor}`")))]
+    responses(
+        (status = 200, description = "`{data: [order], next_cursor}`"),
+        (status = 400, response = inline(ValidationFailed)),
+    ))]
 async fn list_orders(
     State(state): State<AppState>,
     Query(params): Query<AdminOrderParams>,
 ) -> Result<axum::Json<Page<OrderView>>, ApiError> {
+    let mut v = Validator::new();
+    let instant = |text: &Option<String>| text.as_deref().map(time::parse_rfc3339).transpose();
+    let placed_from = v.check("placed_from", instant(&params.placed_from)).flatten();
+    let placed_before = v.check("placed_before", instant(&params.placed_before)).flatten();
+    if let (Some(from), Some(before)) = (placed_from, placed_before)
+        && before <= from
+    {
+        v.check::<()>("placed_before", Err("must be later than placed_from".into()));
+    }
+    v.finish()?;
     let page = ListParams { limit: params.limit, cursor: params.cursor }.page()?;
     let filter = super::AdminFilter {
         status: params.status,
         number: params.number,
         email: params.email,
         customer_id: params.customer_id,
+        placed_from,
+        placed_before,
     };
     let orders = super::list_all(&state.db, &filter, &page).await?;
     Ok(axum::Json(page_view(orders, page.limit)))

@@ -7,6 +7,7 @@
 
 pub mod admin_routes;
 mod lifecycle;
+mod listing;
 mod model;
 pub mod note_routes;
 mod notes;
@@ -71,13 +72,13 @@ pub async fn list_for_customer(
     page: &PageRequest,
 ) -> Result<Vec<Order>, ApiError> {
     let mut conn = db.acquire().await?;
-    Ok(store::list(&mut conn, store::ListFilter::Customer(customer_id), page).await?)
+    Ok(listing::list(&mut conn, listing::ListFilter::Customer(customer_id), page).await?)
 }
 
 /// Every order, newest first, narrowed by `filter`.
 pub async fn list_all(db: &Db, filter: &AdminFilter, page: &PageRequest) -> Result<Vec<Order>, ApiError> {
     let mut conn = db.acquire().await?;
-    Ok(store::list(&mut conn, store::ListFilter::Admin(filter), page).await?)
+    Ok(listing::list(&mut conn, listing::ListFilter::Admin(filter), page).await?)
 }
 
 pub fn cursor_of(order: &Order) -> Cursor {

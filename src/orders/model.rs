@@ -219,6 +219,10 @@ pub struct AdminFilter {
     pub email: Option<String>,
     /// The signed-in customer who placed it.
     pub customer_id: Option<String>,
+    /// Placed at or after this instant (Unix ms).
+    pub placed_from: Option<i64>,
+    /// Placed before this instant (Unix ms).
+    pub placed_before: Option<i64>,
 }
 
 /// What checkout knows of an order before it exists.

@@ -3,24 +3,20 @@
 use std::collections::HashMap;
 
 use super::{
-    model::{
-        AdminFilter, Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder, Shipment,
-        ShippingAddress,
-    },
+    model::{Order, OrderItem, OrderStatus, OrderTotals, Payment, PendingOrder, Shipment, ShippingAddress},
     shipment_store,
 };
 use crate::{
     db::{self, Exec, FromRow, GuardedUpdate, count_by_status, sql},
-    page::PageRequest,
     payments,
 };
 
-const ORDER_COLUMNS: &str = "o.id, o.number, o.cart_id, o.customer_id, o.email, o.status, o.currency, o.subtotal, \
+pub(super) const ORDER_COLUMNS: &str = "o.id, o.number, o.cart_id, o.customer_id, o.email, o.status, o.currency, o.subtotal, \
      o.total, o.discount_total, o.shipping_total, o.tax_total, o.tax_included, o.tax_provider, o.region, o.shipping, \
      o.discounts, o.shipping_address, o.access_token_hash, o.tracking_number, o.created_at, o.updated_at";
 
 #[derive(FromRow)]
-struct OrderRow {
+pub(super) struct OrderRow {
     id: String,
     number: i64,
     cart_id: String,
@@ -116,7 +112,10 @@ struct ItemRow {
 }
 
 /// Completes order rows with their items and payments: two queries for the whole page.
-async fn assemble(mut db: impl Exec, rows: Vec<OrderRow>) -> Result<Vec<(Order, String)>, db::Error> {
+pub(super) async fn assemble(
+    mut db: impl Exec,
+    rows: Vec<OrderRow>,
+) -> Result<Vec<(Order, String)>, db::Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -166,50 +165,6 @@ pub async fn find(mut db: impl Exec, id: &str) -> Result<Option<(Order, String)>
     q.push(ORDER_COLUMNS).push(" FROM orders o WHERE o.id = ").push_bind(id);
     let rows: Vec<OrderRow> = q.fetch_all(&mut db).await?;
     Ok(assemble(db, rows).await?.pop())
-}
-
-pub enum ListFilter<'a> {
-    Customer(&'a str),
-    Admin(&'a AdminFilter),
-}
-
-/// Newest first, `limit + 1` rows.
-pub async fn list(
-    mut db: impl Exec,
-    filter: ListFilter<'_>,
-    page: &PageRequest,
-) -> Result<Vec<Order>, db::Error> {
-    let mut q = sql("orders.list", "SELECT ");
-    q.push(ORDER_COLUMNS).push(" FROM orders o WHERE 1 = 1");
-    match filter {
-        ListFilter::Customer(customer) => {
-            q.push(" AND o.customer_id = ").push_bind(customer).push(" AND o.status <> 'failed'");
-        }
-        ListFilter::Admin(filter) => {
-            if let Some(status) = filter.status {
-                q.push(" AND o.status = ").push_bind(status.as_str());
-            }
-            if let Some(number) = filter.number {
-                q.push(" AND o.number = ").push_bind(number);
-            }
-            if let Some(email) = &filter.email {
-                q.push(" AND LOWER(o.email) = ").push_bind(email.to_lowercase());
-            }
-            if let Some(customer) = &filter.customer_id {
-                q.push(" AND o.customer_id = ").push_bind(customer.as_str());
-            }
-        }
-    }
-    if let Some(after) = &page.after {
-        q.push(" AND (o.created_at, o.id) < (")
-            .push_bind(after.at)
-            .push(", ")
-            .push_bind(after.id.as_str())
-            .push(")");
-    }
-    q.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ").push_bind(page.limit + 1);
-    let rows: Vec<OrderRow> = q.fetch_all(&mut db).await?;
-    Ok(assemble(db, rows).await?.into_iter().map(|(order, _)| order).collect())
 }
 
 /// Records a new order under the next order number, and returns that number.

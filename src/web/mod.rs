@@ -25,18 +25,33 @@ pub fn router() -> Router<AppState> {
 /// The storefront's and the dashboard's files. `no-cache` makes browsers revalidate, so a new binary's files
 /// are picked up at once (they are small).
 async fn asset(Path(file): Path<String>) -> Response {
-    let (body, content_type) = match file.as_str() {
-        "app.js" => (include_str!("assets/app.js"), "text/javascript; charset=utf-8"),
-        "api.js" => (include_str!("assets/api.js"), "text/javascript; charset=utf-8"),
-        "totals.js" => (include_str!("assets/totals.js"), "text/javascript; charset=utf-8"),
-        "promotions.js" => (include_str!("assets/promotions.js"), "text/javascript; charset=utf-8"),
-        "app.css" => (include_str!("assets/app.css"), "text/css; charset=utf-8"),
-        "admin.js" => (include_str!("assets/admin.js"), "text/javascript; charset=utf-8"),
-        "admin.css" => (include_str!("assets/admin.css"), "text/css; charset=utf-8"),
-        _ => return ApiError::not_found().into_response(),
+    let Some((_, body)) = ASSETS.iter().find(|(name, _)| *name == file) else {
+        return ApiError::not_found().into_response();
     };
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+    let content_type =
+        if file.ends_with(".css") { "text/css; charset=utf-8" } else { "text/javascript; charset=utf-8" };
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], *body).into_response()
 }
+
+/// The files under `/assets/`: the storefront's, then the dashboard's (a module per page).
+const ASSETS: &[(&str, &str)] = &[
+    ("app.js", include_str!("assets/app.js")),
+    ("api.js", include_str!("assets/api.js")),
+    ("totals.js", include_str!("assets/totals.js")),
+    ("promotions.js", include_str!("assets/promotions.js")),
+    ("app.css", include_str!("assets/app.css")),
+    ("admin.js", include_str!("assets/admin.js")),
+    ("admin-core.js", include_str!("assets/admin-core.js")),
+    ("admin-home.js", include_str!("assets/admin-home.js")),
+    ("admin-orders.js", include_str!("assets/admin-orders.js")),
+    ("admin-people.js", include_str!("assets/admin-people.js")),
+    ("admin-products.js", include_str!("assets/admin-products.js")),
+    ("admin-settings.js", include_str!("assets/admin-settings.js")),
+    ("admin-outbox.js", include_str!("assets/admin-outbox.js")),
+    ("admin-promotions.js", include_str!("assets/admin-promotions.js")),
+    ("admin-stock.js", include_str!("assets/admin-stock.js")),
+    ("admin.css", include_str!("assets/admin.css")),
+];
 
 /// For the storefront's pages and files: scripts only from this origin and never inline,
 /// no framing (clickjacking), no MIME sniffing, and no referrer (order links carry tokens).

@@ -132,6 +132,22 @@ async fn admins_find_orders_by_number_and_email(engine: Engine) {
     );
     assert_eq!(found(format!("email=bob@example.com&number={}", numbers[0])).await, Vec::<i64>::new());
     assert_eq!(found("number=999999".to_owned()).await, Vec::<i64>::new());
+
+    // A period, as instants with their offsets (the dashboard sends the operator's days).
+    let at = |ms: i64| oxcart::time::rfc3339(ms).replace('Z', "+00:00").replace('+', "%2B");
+    let now = oxcart::time::now_ms();
+    let period = |from: i64, before: i64| format!("placed_from={}&placed_before={}", at(from), at(before));
+    assert_eq!(found(period(now - 3_600_000, now + 3_600_000)).await.len(), 3);
+    assert_eq!(
+        found(format!("{}&email=bob@example.com", period(now - 3_600_000, now + 3_600_000))).await,
+        [numbers[2]]
+    );
+    assert_eq!(found(format!("placed_from={}", at(now + 3_600_000))).await, Vec::<i64>::new());
+    assert_eq!(found(format!("placed_before={}", at(now - 3_600_000))).await, Vec::<i64>::new());
+    for bad in ["placed_from=yesterday", "placed_before=2026-12-01T00:00:00", &period(now, now)] {
+        let res = app.get(&format!("/v1/admin/orders?{bad}"), Some(&admin)).await;
+        expect_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await;
+    }
 }
 
 /// Staff find a customer by part of their email or name in any case (wildcards taken

@@ -4,8 +4,11 @@
 // shows who did it; a fulfilment member sees orders and can ship but has no home numbers, no
 // cancel and no audit log, and cannot touch the catalog. Emails the mail server refused show in
 // the outbox, and are retried. The owner makes a category and a product with two variants and
-// an uploaded picture, which the storefront then shows. Errors show in words. Takes the
-// README's screenshots on the way.
+// an uploaded picture, which the storefront then shows (and a shopper uses the code made on
+// the Promotions page on it); invites a member as fulfilment, who sets a password from the
+// emailed link and is refused the catalog; opens a region with a tax rate and a shipping
+// option. Every page fits a tablet. Errors show in words. Takes the README's screenshots on
+// the way.
 //
 //   node admin.test.mjs --binary <path to oxcart> [--screenshots <dir>] [--database-url <url>]
 //
@@ -19,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { anyFailed, commandLine, freePort, launchChromium, scenario } from './harness.mjs';
+import { plainText, smtpServer } from './smtp.mjs';
 
 const args = commandLine();
 const shots = args.screenshots;
@@ -26,11 +30,12 @@ const shots = args.screenshots;
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'oxcart-admin-'));
-// A mail server that is down (nothing listens on the port), and one attempt per message: the
-// order emails die at once, for the Outbox page to show and retry.
-const deadPort = await freePort();
+// A mail server that takes mail for the staff's domain and refuses everyone else's, and one
+// attempt per message: the order emails die at once, for the Outbox page to show and retry;
+// invitations arrive, for the invited to follow.
+const mail = await smtpServer((address) => address.endsWith('@staff.example.com'));
 const serverEnv = { ...process.env, OXCART_DATA_DIR: dataDir, OXCART_LISTEN: `127.0.0.1:${port}`, OXCART_LOG_LEVEL: 'error',
-  OXCART_SMTP_URL: `smtp://127.0.0.1:${deadPort}`, OXCART_OUTBOX_MAX_ATTEMPTS: '1', OXCART_OUTBOX_POLL_MS: '100' };
+  OXCART_SMTP_URL: `smtp://127.0.0.1:${mail.port}`, OXCART_OUTBOX_MAX_ATTEMPTS: '1', OXCART_OUTBOX_POLL_MS: '100' };
 const ownerPassword = 'admin-test-owner-password';
 const staffPassword = 'admin-test-staff-password';
 if (args['database-url']) {
@@ -316,14 +321,65 @@ try {
     assert.ok(!(await flash.textContent()).includes('{'), await flash.textContent());
     assert.equal(await page.getByLabel('Title', { exact: true }).getAttribute('aria-invalid'), 'true');
 
-    // The shop shows it, picture and all.
-    const shop = await context.newPage();
+    // The shop shows it, picture and all; a shopper puts it in their cart and uses the code
+    // made on the Promotions page.
+    const shopper = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const shop = await shopper.newPage();
     await shop.goto(`${base}/#/p/harbour-poster`);
     await shop.getByRole('heading', { name: 'Harbour poster' }).waitFor();
     const picture = shop.locator('img[alt="Harbour poster"]');
     await picture.waitFor();
     await shop.waitForFunction(() => document.querySelector('img[alt="Harbour poster"]')?.naturalWidth === 64);
+    await shop.locator('label.choice', { hasText: 'A2' }).locator('input[name=variant]').check();
+    await shop.click('#add-to-cart');
+    await shop.waitForFunction(() => document.querySelector('#cart-count').textContent === '1');
+    await shop.goto(`${base}/#/cart`);
+    await shop.fill('#promotion-code', 'staff15');
+    await shop.click('#apply-code');
+    await shop.waitForSelector('#applied-codes');
+    assert.match(await shop.textContent('#applied-codes'), /STAFF15 applied/);
+    await shopper.close();
     await context.close();
+  });
+
+  await scenario('a member invited as fulfilment sets a password from the email, then may ship but not edit products', async () => {
+    const { context, page } = await signIn('olive@example.com', ownerPassword);
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Staff', exact: true }).click();
+    await page.getByRole('heading', { name: 'Staff', exact: true }).waitFor();
+    await page.getByLabel('Name').fill('Sam Shipper');
+    await page.getByLabel('Email').fill('sam@staff.example.com');
+    await page.locator('select[name=staff_role]').selectOption('fulfilment');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.locator('#flash', { hasText: 'Invited sam@staff.example.com' }).waitFor();
+    await context.close();
+    let invitation;
+    for (let i = 0; i < 100 && !invitation; i++) {
+      invitation = mail.messages.find((m) => m.to.includes('sam@staff.example.com'));
+      if (!invitation) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(invitation, 'the invitation reached the mail server');
+    const link = (plainText(invitation.raw).match(/https?:\/\/\S+#reset-password\?token=\S+/) || [])[0];
+    assert.ok(link, plainText(invitation.raw));
+
+    const sams = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const choose = await sams.newPage();
+    await choose.goto(link);
+    await choose.getByLabel('New password (8 characters or more)').fill('sam-ships-parcels');
+    await choose.getByRole('button', { name: 'Set new password' }).click();
+    await choose.getByText('Password changed').waitFor();
+    await sams.close();
+
+    const sam = await signIn('sam@staff.example.com', 'sam-ships-parcels');
+    await sam.page.getByRole('heading', { name: 'Orders' }).waitFor();
+    assert.equal(await sam.page.getByRole('link', { name: 'Products', exact: true }).count(), 0, 'the catalog is not theirs');
+    const poster = await json('GET', '/v1/products/harbour-poster');
+    await sam.page.goto(`${base}/admin#/product/${poster.id}`);
+    await sam.page.locator('#flash', { hasText: /cannot do this/ }).waitFor();
+    const token = (await json('POST', '/v1/auth/login', { email: 'sam@staff.example.com', password: 'sam-ships-parcels' })).token;
+    const edit = await fetch(`${base}/v1/admin/products/${poster.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"title":"Mine now"}' });
+    assert.equal(edit.status, 403, 'the server refuses what the page hides');
+    await sam.context.close();
   });
 
   await scenario('the owner opens a region with its tax rate and a shipping option, then disables the option', async () => {
@@ -417,6 +473,7 @@ try {
   await browser.close();
   server.kill('SIGTERM');
   await new Promise((r) => server.on('exit', r));
+  await mail.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 if (anyFailed()) process.exit(1);

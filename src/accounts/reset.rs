@@ -54,7 +54,7 @@ pub async fn confirm_password_reset(db: &Db, token: &str, new_password: &str) ->
         let Some(customer_id) = store::use_reset(&mut tx, token_hash, now).await? else {
             return Err(ApiError::field(
                 "token",
-                "is not valid: it may be mistyped, used already, or older than an hour",
+                "is not valid: it may be mistyped, used already, or expired (a reset link lasts an hour, an invitation a week)",
             ));
         };
         // The new credential version ends every session opened with the old password, even

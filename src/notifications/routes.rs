@@ -98,13 +98,17 @@ async fn retry_message(
     Path(id): Path<String>,
     _: NoBody,
 ) -> Result<axum::Json<OutboxMessageView>, ApiError> {
-    if !outbox::retry(&state.db, &id, time::now_ms()).await? {
-        let found = outbox::find(&state.db, &id).await?.ok_or_else(ApiError::not_found)?;
+    // The answer is read in the retry's transaction: the message as the retry left it, not as
+    // a worker that claimed it a moment later has it (the claim waits for the commit).
+    let mut tx = state.db.begin().await?;
+    let retried = outbox::retry(&mut tx, &id, time::now_ms()).await?;
+    let found = outbox::find(&mut tx, &id).await?.ok_or_else(ApiError::not_found)?;
+    tx.commit().await?;
+    if !retried {
         return Err(ApiError::conflict(
             "invalid_state",
             format!("Only a dead message can be retried; this one is {}.", found.status),
         ));
     }
-    let found = outbox::find(&state.db, &id).await?.ok_or_else(ApiError::not_found)?;
     Ok(axum::Json(view(found)))
 }

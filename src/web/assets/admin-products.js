@@ -83,7 +83,8 @@ function changed(row, names) {
   if (now.weight !== was.weight) out.weight = now.weight;
   if (now.tax_class !== was.tax_class) out.tax_class = now.tax_class;
   if (now.requires_shipping !== was.requires_shipping) out.requires_shipping = now.requires_shipping;
-  if (JSON.stringify(now.options) !== JSON.stringify(Object.fromEntries(Object.entries(was.options).sort()))) out.options = now.options;
+  const sorted = (o) => JSON.stringify(Object.entries(o).sort());
+  if (sorted(now.options) !== sorted(was.options)) out.options = now.options;
   return out;
 }
 
@@ -137,7 +138,7 @@ export async function productPage(id) {
     return h('tr', {},
       h('td', {}, input(row, 'sku', { 'aria-label': label('SKU'), required: true, size: 10, 'data-field': `variants[${i}].sku` })),
       h('td', {}, input(row, 'title', { 'aria-label': label('Title'), size: 10 })), ...options,
-      h('td', { class: 'num' }, input(row, 'price', { 'aria-label': label('Price'), inputmode: 'decimal', required: true, size: 7 })),
+      h('td', { class: 'num' }, input(row, 'price', { 'aria-label': label('Price'), inputmode: 'decimal', required: true, size: 7, 'data-field': `variants[${i}].price` })),
       h('td', { class: 'num' }, input(row, 'weight', { 'aria-label': label('Weight in grams'), type: 'number', min: 0 })),
       h('td', {}, tax), h('td', {}, ships),
       h('td', { class: 'num' }, row.id ? h('a', { href: `#/ledger/${encodeURIComponent(row.id)}` }, String(row.stock))
@@ -162,7 +163,7 @@ export async function productPage(id) {
         h('div', { class: 'row' },
           field('Handle (the address; made from the title when empty)', h('input', { name: 'handle', value: p.handle, 'data-field': 'handle' })),
           choose('Status', 'status', STATUSES.map((s) => [s, s]), p.status)),
-        field('Description', h('textarea', { name: 'description', maxlength: 10000 }, p.description))),
+        field('Description', h('textarea', { name: 'description', maxlength: 10000, 'data-field': 'description' }, p.description))),
       h('section', { class: 'panel', 'aria-labelledby': 'pictures-title' }, h('h2', { id: 'pictures-title' }, 'Pictures'), gallery,
         h('label', { for: 'picture-file' }, 'Add pictures (PNG, JPEG, GIF or WebP)'), picker),
       h('fieldset', { class: 'panel' }, h('legend', {}, 'Categories'), categories.length ? categories.map((c) => h('label', { class: 'choice' },

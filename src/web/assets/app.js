@@ -12,6 +12,14 @@ function say(text, kind = 'ok') {
   flash.textContent = text;
 }
 
+// A page change clears the status line; a move made to say something says it on arrival.
+let afterMove = null;
+function go(hash, message) {
+  if (location.hash === hash) { say(message); route(); return; }
+  afterMove = message;
+  location.hash = hash;
+}
+
 function errorBox(error) {
   const box = h('div', { class: 'error', role: 'alert' }, error.message || String(error));
   for (const e of error.problem?.errors || []) box.append(h('div', {}, `${e.field}: ${e.message}`));
@@ -308,8 +316,7 @@ function signinPage() {
     async (d) => {
       await api('POST', '/v1/auth/login', { email: d.get('email'), password: d.get('password') });
       await refreshHeader();
-      say('Signed in.');
-      location.hash = '#/';
+      go('#/', 'Signed in.');
     },
     h('p', {}, 'New here? ', h('a', { href: '#/signup' }, 'Create an account'), ' · ', h('a', { href: '#/forgot' }, 'Forgot your password?')));
 }
@@ -320,24 +327,21 @@ function signupPage() {
   async (d) => {
     await api('POST', '/v1/auth/register', { name: d.get('name'), email: d.get('email'), password: d.get('password') });
     await refreshHeader();
-    say(`Welcome, ${d.get('name')}!`);
-    location.hash = '#/';
+    go('#/', `Welcome, ${d.get('name')}!`);
   });
 }
 
 function forgotPage() {
   accountForm('Send reset link', [['email', 'Email', 'email', 'email']], async (d) => {
     await api('POST', '/v1/auth/password-reset', { email: d.get('email') });
-    say('If an account has that email, a reset link is on its way.');
-    location.hash = '#/signin';
+    go('#/signin', 'If an account has that email, a reset link is on its way.');
   });
 }
 
 function resetPage(params) {
   accountForm('Set new password', [['password', 'New password (8 characters or more)', 'password', 'new-password']], async (d) => {
     await api('POST', '/v1/auth/password-reset/confirm', { token: params.get('token') || '', password: d.get('password') });
-    say('Password changed. Sign in with your new password.');
-    location.hash = '#/signin';
+    go('#/signin', 'Password changed. Sign in with your new password.');
   });
 }
 
@@ -375,8 +379,13 @@ document.getElementById('nav-signout').addEventListener('click', async () => {
   await api('POST', '/v1/auth/logout').catch(() => {});
   cartStore.clear();
   await refreshHeader();
-  say('Signed out.');
-  location.hash = '#/';
+  go('#/', 'Signed out.');
 });
-window.addEventListener('hashchange', () => { flash.textContent = ''; flash.className = ''; route(); });
+window.addEventListener('hashchange', () => {
+  flash.textContent = '';
+  flash.className = '';
+  if (afterMove) say(afterMove);
+  afterMove = null;
+  route();
+});
 refreshHeader().then(route);

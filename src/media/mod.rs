@@ -7,54 +7,20 @@
 //! is a directory under the data directory.
 
 pub mod image;
+mod name;
 pub mod routes;
+mod upload;
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 pub use image::{ImageInfo, ImageKind};
-
-/// Where uploaded files are served from; a stored file's URL is this and its name.
-pub const URL_PREFIX: &str = "/media/uploads/";
-
-/// How much of the hash names a file.
-const DIGEST_BYTES: usize = 24;
+pub use name::{MediaName, URL_PREFIX};
+pub use upload::Upload;
 
 /// Where uploaded files are kept.
 #[derive(Debug, Clone)]
 pub struct MediaStore {
     dir: PathBuf,
-}
-
-/// A file's name in the store: the first 192 bits of its bytes' SHA-256 (48 hex digits: no two
-/// pictures will ever share one) and its kind's extension; at most 53 characters, so it fits
-/// wherever an id is kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MediaName(String);
-
-impl MediaName {
-    pub fn of(bytes: &[u8], kind: ImageKind) -> Self {
-        Self(format!("{}.{}", crate::ids::hex(&Sha256::digest(bytes)[..DIGEST_BYTES]), kind.extension()))
-    }
-
-    /// A name as a URL gives it back, if it is one this store could have made: nothing else
-    /// (no dots, slashes or other names) ever reaches the file system.
-    pub fn parse(text: &str) -> Option<(Self, ImageKind)> {
-        let (digest, extension) = text.split_once('.')?;
-        let kind = ImageKind::from_extension(extension)?;
-        let hex = digest.len() == 2 * DIGEST_BYTES
-            && digest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        hex.then(|| (Self(text.to_owned()), kind))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn url(&self) -> String {
-        format!("{URL_PREFIX}{}", self.0)
-    }
 }
 
 impl MediaStore {
@@ -63,23 +29,9 @@ impl MediaStore {
         Self { dir: dir.into() }
     }
 
-    /// Keeps `bytes` as `name`. Written to a temporary file and renamed into place, so a reader
-    /// never sees half a picture, and storing the same picture again changes nothing.
-    pub async fn put(&self, name: &MediaName, bytes: &[u8]) -> std::io::Result<()> {
-        let path = self.path(name);
-        if tokio::fs::try_exists(&path).await? {
-            return Ok(());
-        }
-        tokio::fs::create_dir_all(&self.dir).await?;
-        let partial = self.dir.join(format!(".{}.{}.partial", name.as_str(), crate::ids::new_token("up")));
-        tokio::fs::write(&partial, bytes).await?;
-        match tokio::fs::rename(&partial, &path).await {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                let _ = tokio::fs::remove_file(&partial).await;
-                Err(e)
-            }
-        }
+    /// A new file, to be written as it arrives and then kept under its name (or abandoned).
+    pub async fn begin(&self) -> std::io::Result<Upload> {
+        Upload::begin(self.dir.clone()).await
     }
 
     /// The file's bytes, or `None` when the store has no such file.
@@ -119,12 +71,20 @@ mod tests {
     async fn a_stored_file_reads_back_and_storing_it_again_changes_nothing() {
         let dir = tempfile::tempdir().expect("dir");
         let store = MediaStore::directory(dir.path().join("media"));
-        let bytes = image::samples::png(4, 4);
+        let bytes = [image::samples::png(4, 4), vec![7; 3 * upload::HEAD_BYTES]].concat();
         let name = MediaName::of(&bytes, ImageKind::Png);
         assert_eq!(store.get(&name).await.expect("read"), None);
-        store.put(&name, &bytes).await.expect("put");
-        store.put(&name, &bytes).await.expect("put again");
+        for _ in 0..2 {
+            let mut upload = store.begin().await.expect("begin");
+            for chunk in bytes.chunks(100_000) {
+                upload.write(chunk).await.expect("write");
+            }
+            assert_eq!((upload.len(), upload.head().len()), (bytes.len() as u64, upload::HEAD_BYTES));
+            assert_eq!(upload.keep(ImageKind::Png).await.expect("keep"), name);
+        }
         assert_eq!(store.get(&name).await.expect("read"), Some(bytes));
+        let abandoned = store.begin().await.expect("begin");
+        abandoned.abandon().await;
         let files = std::fs::read_dir(dir.path().join("media")).expect("list").count();
         assert_eq!(files, 1, "no partial file is left behind");
     }

@@ -3,7 +3,7 @@
 
 use axum::{
     Router,
-    body::{Body, to_bytes},
+    body::Body,
     extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -13,7 +13,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{ImageInfo, MediaName, image};
+use http_body_util::BodyExt;
+
+use super::{ImageInfo, MediaName, Upload, image};
 use crate::{
     error::{ApiError, Problem},
     http::openapi::{Forbidden, Unauthorized, ValidationFailed},
@@ -78,27 +80,48 @@ async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     if !DECLARED.contains(&essence.as_str()) {
         return Err(not_a_picture());
     }
-    let max = state.config.media_max_bytes;
-    let bytes = to_bytes(body, max).await.map_err(|_| too_large(max))?;
-    if bytes.is_empty() {
-        return Err(ApiError::field("body", "is empty: send the picture's bytes"));
-    }
-    let info = image::inspect(&bytes).ok_or_else(not_a_picture)?;
-    check_size(&info)?;
-    let name = MediaName::of(&bytes, info.kind);
-    state.media.put(&name, &bytes).await.map_err(|e| {
-        tracing::error!(error = %e, "could not store an upload");
-        ApiError::internal("the picture could not be stored")
-    })?;
+    let mut upload = state.media.begin().await.map_err(not_stored)?;
+    let info = match receive(&mut upload, body, state.config.media_max_bytes).await {
+        Ok(info) => info,
+        Err(e) => {
+            upload.abandon().await;
+            return Err(e);
+        }
+    };
+    let bytes = upload.len();
+    let name = upload.keep(info.kind).await.map_err(not_stored)?;
     let file = MediaFile {
         url: name.url(),
         id: name.as_str().to_owned(),
         content_type: info.kind.content_type().to_owned(),
-        bytes: bytes.len() as u64,
+        bytes,
         width: info.width,
         height: info.height,
     };
     Ok((StatusCode::CREATED, axum::Json(file)).into_response())
+}
+
+/// Writes the body into `upload` as it arrives, and says what picture it is.
+async fn receive(upload: &mut Upload, mut body: Body, max: usize) -> Result<ImageInfo, ApiError> {
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| crate::http::json::unread_body(&e))?;
+        let Ok(chunk) = frame.into_data() else { continue };
+        if upload.len() + chunk.len() as u64 > max as u64 {
+            return Err(too_large(max));
+        }
+        upload.write(&chunk).await.map_err(not_stored)?;
+    }
+    if upload.is_empty() {
+        return Err(ApiError::field("body", "is empty: send the picture's bytes"));
+    }
+    let info = image::inspect(upload.head()).ok_or_else(not_a_picture)?;
+    check_size(&info)?;
+    Ok(info)
+}
+
+fn not_stored(e: std::io::Error) -> ApiError {
+    tracing::error!(error = %e, "could not store an upload");
+    ApiError::internal("the picture could not be stored")
 }
 
 fn check_size(info: &ImageInfo) -> Result<(), ApiError> {

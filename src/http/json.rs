@@ -81,11 +81,17 @@ pub fn unread_body(error: &(dyn std::error::Error + 'static)) -> ApiError {
 }
 
 pub fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
-    let Some(value) = content_type.and_then(|v| v.to_str().ok()) else {
+    let Some(essence) = media_type(content_type) else {
         return false;
     };
-    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// A `Content-Type`'s media type, lower-cased and without its parameters
+/// (`Image/PNG; q=1` is `image/png`).
+pub fn media_type(content_type: Option<&header::HeaderValue>) -> Option<String> {
+    let value = content_type?.to_str().ok()?;
+    Some(value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
 }
 
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

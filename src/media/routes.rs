@@ -15,10 +15,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use http_body_util::BodyExt;
 
-use super::{ImageInfo, MediaName, Upload, image};
+use super::{ImageInfo, ImageKind, MediaName, Upload, image};
 use crate::{
     error::{ApiError, Problem},
-    http::openapi::{Forbidden, Unauthorized, ValidationFailed},
+    http::{
+        json::{media_type, unread_body},
+        openapi::{Forbidden, Unauthorized, ValidationFailed},
+    },
     state::AppState,
 };
 
@@ -26,9 +29,11 @@ use crate::{
 /// that shows it (or a decompression bomb).
 pub const MAX_SIDE: u32 = 16_384;
 
-/// The content types an upload may declare; what the file is, its bytes decide.
-const DECLARED: [&str; 5] =
-    ["image/png", "image/jpeg", "image/gif", "image/webp", "application/octet-stream"];
+/// Whether an upload may declare this content type: a picture kind's own, or none in
+/// particular. What the file is, its bytes decide.
+fn may_declare(media_type: &str) -> bool {
+    media_type == "application/octet-stream" || ImageKind::ALL.iter().any(|k| k.content_type() == media_type)
+}
 
 pub fn admin_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(upload))
@@ -75,9 +80,7 @@ pub struct MediaFile {
         (status = 415, description = "`unsupported_media_type`: not a PNG, JPEG, GIF or WebP picture", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
-    let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let essence = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if !DECLARED.contains(&essence.as_str()) {
+    if !media_type(headers.get(header::CONTENT_TYPE)).is_some_and(|t| may_declare(&t)) {
         return Err(not_a_picture());
     }
     let mut upload = state.media.begin().await.map_err(not_stored)?;
@@ -104,7 +107,7 @@ async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Body) -
 /// Writes the body into `upload` as it arrives, and says what picture it is.
 async fn receive(upload: &mut Upload, mut body: Body, max: usize) -> Result<ImageInfo, ApiError> {
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| crate::http::json::unread_body(&e))?;
+        let frame = frame.map_err(|e| unread_body(&e))?;
         let Ok(chunk) = frame.into_data() else { continue };
         if upload.len() + chunk.len() as u64 > max as u64 {
             return Err(too_large(max));

@@ -22,8 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/media/demo/{file}", get(demo_image))
 }
 
-/// The storefront's and the dashboard's files. `no-cache` makes browsers revalidate, so a new binary's files
-/// are picked up at once (they are small).
+/// The storefront's and the dashboard's files. `no-cache` makes browsers revalidate, so a new
+/// binary's files are picked up at once (they are small).
 async fn asset(Path(file): Path<String>) -> Response {
     let Some((_, body)) = ASSETS.iter().find(|(name, _)| *name == file) else {
         return ApiError::not_found().into_response();

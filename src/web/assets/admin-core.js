@@ -1,7 +1,7 @@
 // What every page of the admin dashboard shares: who is signed in and what their role may do,
 // the status line, the page frame, and small builders for forms and tables. Text from the API
 // is only ever put into the page as text (`h`).
-import { ApiError, h } from './api.js';
+import { api, ApiError, h } from './api.js';
 
 export { api, ApiError, h, money } from './api.js';
 
@@ -74,6 +74,11 @@ export function show(title, ...content) {
 }
 
 export const when = (iso) => new Date(iso).toLocaleString();
+
+// Numbers typed with two decimals (`4.90`, or `4,90`) in hundredths: an amount in minor units
+// (`490`), a percentage in basis points (`19` is `1900`); and back, for an input's value.
+export const hundredths = (text) => Math.round(Number(String(text).replace(',', '.')) * 100);
+export const decimal = (amount) => (amount / 100).toFixed(2);
 export const words = (code) => code.replaceAll('_', ' ');
 
 // A table: its column titles (a title ending in '#' is a number, right-aligned) and rows (or
@@ -111,13 +116,4 @@ export async function act(work, done, redraw) {
 }
 
 // Uploads a picture as it is (the body is the file, not JSON) and answers the stored file.
-export async function upload(file) {
-  const res = await fetch('/v1/admin/media', {
-    method: 'POST', credentials: 'same-origin', body: file,
-    headers: { 'content-type': file.type || 'application/octet-stream' },
-  });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) throw new ApiError(res.status, data);
-  return data;
-}
+export const upload = (file) => api('POST', '/v1/admin/media', file);

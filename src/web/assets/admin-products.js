@@ -1,6 +1,6 @@
 // The catalog: products (search, filter, pages), and one product in an editor with its
 // pictures, categories, options and variants (price, weight, tax class, shipping, stock).
-import { act, api, choose, filters, go, h, may, money, say, sayError, show, table, upload, when, words } from './admin-core.js';
+import { act, api, choose, decimal, filters, go, h, hundredths, may, money, say, sayError, show, table, upload, when, words } from './admin-core.js';
 
 // Every page of a list (categories: a shop has tens, not thousands).
 export async function everything(path) {
@@ -58,14 +58,14 @@ export async function products(params = new URLSearchParams()) {
 
 // A variant as the editor holds it: what the inputs show, and the variant it came from.
 const editable = (v) => ({
-  id: v.id, sku: v.sku, title: v.title, options: { ...v.options }, price: (v.price.amount / 100).toFixed(2),
+  id: v.id, sku: v.sku, title: v.title, options: { ...v.options }, price: decimal(v.price.amount),
   weight: v.weight, tax_class: v.tax_class, requires_shipping: v.requires_shipping, stock: v.on_hand ?? 0, original: v,
 });
 const blank = () => ({ sku: '', title: '', options: {}, price: '', weight: 0, tax_class: 'standard', requires_shipping: true, stock: 0 });
 
 // What the API takes for a variant: `price` in minor units; `stock` only for a new one.
 function variantBody(row, names) {
-  const body = { sku: row.sku.trim(), title: row.title.trim(), price: Math.round(Number(row.price) * 100),
+  const body = { sku: row.sku.trim(), title: row.title.trim(), price: hundredths(row.price),
     weight: Number(row.weight) || 0, tax_class: row.tax_class, requires_shipping: row.requires_shipping,
     options: Object.fromEntries(names.map((n) => [n, (row.options[n] || '').trim()]).filter(([, v]) => v)) };
   if (!row.id) body.stock = Number(row.stock) || 0;

@@ -1,7 +1,7 @@
 // Promotions: every kind the API has (a percentage or an amount off products, the order or
 // shipping; free shipping; buy X get Y), by code or automatic, with their conditions and
 // limits; one promotion's single-use codes and redemptions.
-import { act, api, choose, go, h, may, money, show, table, when } from './admin-core.js';
+import { act, api, choose, go, h, hundredths, may, money, show, table, when } from './admin-core.js';
 
 export const describe = (p) => {
   const off = p.type === 'percentage' ? `${p.percentage_bps / 100}% off` : p.type === 'fixed' ? `${money(p.amount)} off`
@@ -9,7 +9,6 @@ export const describe = (p) => {
   return `${off} (${p.class})`;
 };
 
-const minor = (text) => Math.round(Number(String(text).replace(',', '.')) * 100);
 const CLASSES = [['order', 'the order'], ['product', 'products'], ['shipping', 'shipping']];
 const TYPES = [['percentage', 'a percentage off'], ['fixed', 'an amount off'], ['free_shipping', 'free shipping'], ['buy_x_get_y', 'buy X get Y']];
 // Which fields each kind of promotion takes; the others are hidden.
@@ -54,10 +53,10 @@ function promotionForm() {
     const body = { name: d.get('name'), trigger: d.get('trigger'), class: type === 'free_shipping' ? 'shipping' : type === 'buy_x_get_y' ? 'product' : d.get('class'),
       type, customers: d.get('customers'), combines_with: d.getAll('combines_with') };
     if (body.trigger === 'code') body.code = d.get('code');
-    if (NEEDS[type].includes('percent') && d.get('percent')) body.percentage_bps = Math.round(Number(d.get('percent')) * 100);
-    if (type === 'fixed') body.amount = minor(d.get('amount'));
+    if (NEEDS[type].includes('percent') && d.get('percent')) body.percentage_bps = hundredths(d.get('percent'));
+    if (type === 'fixed') body.amount = hundredths(d.get('amount'));
     if (type === 'buy_x_get_y') Object.assign(body, { buy_quantity: Number(d.get('buy')), get_quantity: Number(d.get('get')) });
-    if (d.get('min_subtotal')) body.min_subtotal = minor(d.get('min_subtotal'));
+    if (d.get('min_subtotal')) body.min_subtotal = hundredths(d.get('min_subtotal'));
     if (d.get('limit')) body.usage_limit = Number(d.get('limit'));
     if (d.get('per_customer')) body.per_customer_limit = Number(d.get('per_customer'));
     for (const key of ['starts_at', 'ends_at']) if (d.get(key)) body[key] = new Date(d.get(key)).toISOString();

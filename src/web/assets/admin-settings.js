@@ -1,11 +1,8 @@
 // How the shop sells where: regions (their countries, tax mode and rates), each region's
 // shipping options, and the tax classes products are taxed by. Owners change them; managers
 // and read-only staff see them.
-import { act, api, choose, go, h, may, money, show, table } from './admin-core.js';
+import { act, api, choose, decimal, go, h, hundredths, may, money, show, table } from './admin-core.js';
 
-// Amounts typed as the shop shows them (`4.90`) and kept in minor units (`490`).
-const minor = (text) => Math.round(Number(String(text).replace(',', '.')) * 100);
-const major = (amount) => (amount / 100).toFixed(2);
 
 // `DE, FR, US:CA NY, *` ⇄ the API's countries (a country, or some of its provinces).
 const countriesText = (list) => list.map((c) => (c.provinces ? `${c.code}:${c.provinces.join(' ')}` : c.code)).join(', ');
@@ -33,7 +30,7 @@ export async function regions() {
     event.preventDefault();
     const d = new FormData(create);
     const body = { name: d.get('name'), countries: parseCountries(d.get('countries')), tax_mode: d.get('tax_mode') };
-    if (d.get('rate')) body.tax_rates = [{ tax_class: 'standard', name: 'Tax', rate_bps: Math.round(Number(d.get('rate')) * 100) }];
+    if (d.get('rate')) body.tax_rates = [{ tax_class: 'standard', name: 'Tax', rate_bps: hundredths(d.get('rate')) }];
     act(() => api('POST', '/v1/admin/regions', body), `${body.name} created.`, regions);
   });
   const newClass = h('form', { class: 'row', 'aria-label': 'New tax class' },
@@ -58,14 +55,14 @@ export async function regions() {
 function optionForm(region, classes, option, redraw) {
   const o = option || { name: '', price_type: 'flat', amount: null, tiers: null, free_over: null, tax_class: 'standard', enabled: true, position: 0 };
   const perWeight = o.price_type === 'weight_tiers';
-  const tiers = (o.tiers || []).map((t) => `${t.up_to === null || t.up_to === undefined ? '' : perWeight ? t.up_to : major(t.up_to)} ${major(t.amount.amount)}`.trim()).join('\n');
+  const tiers = (o.tiers || []).map((t) => `${t.up_to === null || t.up_to === undefined ? '' : perWeight ? t.up_to : decimal(t.up_to)} ${decimal(t.amount.amount)}`.trim()).join('\n');
   const form = h('form', { class: 'panel', 'aria-labelledby': 'option-form-title' },
     h('h2', { id: 'option-form-title' }, option ? `Change ${o.name}` : 'New shipping option'),
     h('div', { class: 'row' },
       h('label', {}, 'Name', h('input', { name: 'name', required: true, maxlength: 100, value: o.name })),
       choose('Price', 'price_type', [['flat', 'one price'], ['subtotal_tiers', 'by order subtotal'], ['weight_tiers', 'by weight (grams)']], o.price_type),
-      h('label', {}, 'Price (one price)', h('input', { name: 'amount', inputmode: 'decimal', value: o.amount ? major(o.amount.amount) : '' })),
-      h('label', {}, 'Free over (optional)', h('input', { name: 'free_over', inputmode: 'decimal', value: o.free_over ? major(o.free_over.amount) : '' })),
+      h('label', {}, 'Price (one price)', h('input', { name: 'amount', inputmode: 'decimal', value: o.amount ? decimal(o.amount.amount) : '' })),
+      h('label', {}, 'Free over (optional)', h('input', { name: 'free_over', inputmode: 'decimal', value: o.free_over ? decimal(o.free_over.amount) : '' })),
       choose('Tax class', 'tax_class', classes.data.map((c) => [c.code, c.name]), o.tax_class),
       h('label', {}, 'Position', h('input', { name: 'position', type: 'number', min: 0, value: o.position }))),
     h('label', {}, 'Tiers (one per line: up to, then the price; the last may leave out "up to")',
@@ -76,12 +73,12 @@ function optionForm(region, classes, option, redraw) {
     const d = new FormData(form);
     const type = d.get('price_type');
     const body = { name: d.get('name'), price_type: type, tax_class: d.get('tax_class'), position: Number(d.get('position')) || 0 };
-    if (type === 'flat') body.amount = minor(d.get('amount'));
+    if (type === 'flat') body.amount = hundredths(d.get('amount'));
     else {
       body.tiers = d.get('tiers').split('\n').map((l) => l.trim().split(/\s+/)).filter((p) => p[0]).map((p) => (p.length > 1
-        ? { up_to: type === 'weight_tiers' ? Number(p[0]) : minor(p[0]), amount: minor(p[1]) } : { amount: minor(p[0]) }));
+        ? { up_to: type === 'weight_tiers' ? Number(p[0]) : hundredths(p[0]), amount: hundredths(p[1]) } : { amount: hundredths(p[0]) }));
     }
-    body.free_over = d.get('free_over') ? minor(d.get('free_over')) : null;
+    body.free_over = d.get('free_over') ? hundredths(d.get('free_over')) : null;
     if (!option && body.free_over === null) delete body.free_over;
     const work = option ? () => api('PATCH', `/v1/admin/shipping-options/${encodeURIComponent(option.id)}`, body)
       : () => api('POST', `/v1/admin/regions/${encodeURIComponent(region.id)}/shipping-options`, body);
@@ -128,7 +125,7 @@ export async function regionPage(id, params = new URLSearchParams()) {
     event.preventDefault();
     const d = new FormData(form);
     const body = { name: d.get('name'), countries: parseCountries(d.get('countries')), tax_mode: d.get('tax_mode'), tax_rounding: d.get('tax_rounding'), rounding: d.get('rounding'),
-      tax_rates: rates.map((t) => ({ tax_class: t.tax_class, name: t.name, rate_bps: Math.round(Number(t.rate) * 100), ...(t.province ? { province: t.province.toUpperCase() } : {}) })) };
+      tax_rates: rates.map((t) => ({ tax_class: t.tax_class, name: t.name, rate_bps: hundredths(t.rate), ...(t.province ? { province: t.province.toUpperCase() } : {}) })) };
     act(() => api('PATCH', path, body), 'Region saved.', redraw);
   });
   const changing = options.data.find((o) => o.id === params.get('option'));

@@ -12,7 +12,11 @@ export class ApiError extends Error {
 
 export async function api(method, path, body, headers = {}) {
   const init = { method, headers: { ...headers }, credentials: 'same-origin' };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // A file (an uploaded picture) goes as it is, with its own type.
+    init.headers['content-type'] = body.type || 'application/octet-stream';
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }

@@ -58,18 +58,25 @@ export function shippingStep(cart, changed) {
       options.append(h('label', { class: 'choice', for: id }, input, `${o.name} · ${o.amount.amount ? money(o.amount) : 'Free'}${free}`));
     });
   };
-  const update = async (request) => {
-    note.replaceChildren();
-    try {
-      current = await request();
-      await showOptions();
-      changed(current);
-    } catch (err) {
-      const field = err.problem?.errors?.[0]?.field;
-      note.replaceChildren(h('div', { class: 'error', role: 'alert' }, field === 'province'
-        ? 'Enter the state or province (for example CA): the shop ships only to some of this country.'
-        : field === 'country' ? 'Sorry, the shop does not ship there.' : err.message));
-    }
+  // Changes go to the server one at a time, in the order made: leaving the country field for
+  // the province sends the country alone, then the province; run side by side, the first could
+  // land (or answer) last and leave the cart priced for the address without its province.
+  let queue = Promise.resolve();
+  const update = (request) => {
+    queue = queue.then(async () => {
+      note.replaceChildren();
+      try {
+        current = await request();
+        await showOptions();
+        changed(current);
+      } catch (err) {
+        const field = err.problem?.errors?.[0]?.field;
+        note.replaceChildren(h('div', { class: 'error', role: 'alert' }, field === 'province'
+          ? 'Enter the state or province (for example CA): the shop ships only to some of this country.'
+          : field === 'country' ? 'Sorry, the shop does not ship there.' : err.message));
+      }
+    });
+    return queue;
   };
   const placeAddress = () => {
     if (!/^[A-Za-z]{2}$/.test(country.value.trim())) return;
